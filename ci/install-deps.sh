@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install the Debian/Ubuntu packages needed to build and test stalefs (fast no-op when present).
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: ci/install-deps.sh [--valgrind] [-h|--help]
+
+Install with apt-get the packages needed to build and test stalefs on
+Debian 12, Ubuntu 22.04 and Ubuntu 24.04. Does nothing (and does not run
+apt-get update) when every package is already installed.
+
+  --valgrind   also install valgrind
+  -h, --help   show this help
+EOF
+}
+
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+
+required=(meson ninja-build pkg-config gcc clang libfuse3-dev fuse3 liburing-dev
+	check python3 util-linux procps)
+optional=(kmod)
+
+for arg in "$@"; do
+	case $arg in
+	--valgrind) required+=(valgrind) ;;
+	-h | --help) usage; exit 0 ;;
+	*) printf 'install-deps: unknown argument: %s (try --help)\n' "$arg" >&2; exit 2 ;;
+	esac
+done
+
+is_installed() {
+	local status
+	status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[[ $status == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${required[@]}"; do
+	is_installed "$pkg" || missing+=("$pkg")
+done
+missing_opt=()
+for pkg in "${optional[@]}"; do
+	is_installed "$pkg" || missing_opt+=("$pkg")
+done
+
+if ((${#missing[@]} == 0 && ${#missing_opt[@]} == 0)); then
+	log "all packages already installed: ${required[*]} ${optional[*]}"
+	exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+	command -v sudo >/dev/null || { log "not root and sudo is not available"; exit 1; }
+	sudo=(sudo)
+fi
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
+	-o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300)
+
+log "running apt-get update"
+"${apt[@]}" update </dev/null >&2
+
+if ((${#missing[@]} > 0)); then
+	log "installing: ${missing[*]}"
+	"${apt[@]}" install --no-install-recommends "${missing[@]}" </dev/null >&2
+fi
+for pkg in "${missing_opt[@]}"; do
+	log "installing optional package: $pkg"
+	"${apt[@]}" install --no-install-recommends "$pkg" </dev/null >&2 ||
+		log "warning: could not install optional package $pkg; continuing"
+done
+log "done"

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Option parsing for `stalefs mount`. The option names and meanings follow
+ * virtiofsd 1.13 (--inode-file-handles, --cache, --thread-pool-size, ...);
+ * the cache policy is turned into timeouts and open flags here and nowhere
+ * else (virtiofsd main.rs and passthrough/mod.rs, see research §4).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const mode_names[] = {
+	[INODE_MODE_NEVER] = "never",
+	[INODE_MODE_PREFER] = "prefer",
+	[INODE_MODE_MANDATORY] = "mandatory",
+};
+
+static const char *const cache_names[] = {
+	[CACHE_AUTO] = "auto",
+	[CACHE_ALWAYS] = "always",
+	[CACHE_NEVER] = "never",
+	[CACHE_METADATA] = "metadata",
+};
+
+const char *inode_mode_name(enum inode_mode mode)
+{
+	return mode_names[mode];
+}
+
+const char *cache_policy_name(enum cache_policy cache)
+{
+	return cache_names[cache];
+}
+
+int inode_mode_parse(const char *name, bool *was_fallback)
+{
+	*was_fallback = false;
+	if (strcmp(name, "fallback") == 0) {
+		*was_fallback = true;
+		return INODE_MODE_PREFER;
+	}
+	for (int i = 0; i < (int)(sizeof(mode_names) / sizeof(mode_names[0])); i++)
+		if (strcmp(name, mode_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+int cache_policy_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(cache_names) / sizeof(cache_names[0])); i++)
+		if (strcmp(name, cache_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+void config_usage(const char *prog)
+{
+	printf("usage: %s --shared-dir DIR [options] MOUNTPOINT\n"
+	       "\n"
+	       "A FUSE passthrough daemon that models virtiofsd 1.13's inode store.\n"
+	       "\n"
+	       "virtiofsd options:\n"
+	       "  --shared-dir=DIR             directory to share (required)\n"
+	       "  --inode-file-handles=MODE    never|prefer|mandatory; fallback = prefer (deprecated)\n"
+	       "                               (default: never)\n"
+	       "  --cache=POLICY               auto|always|never|metadata (default: auto)\n"
+	       "  --no-readdirplus             do not use READDIRPLUS\n"
+	       "  --readonly                   answer EROFS to every write\n"
+	       "  --xattr                      enable extended attributes (default: off, ENOSYS)\n"
+	       "  --thread-pool-size=N         worker threads; 0 = serial (default: 0)\n"
+	       "  --allow-mmap                 allow mmap of DIRECT_IO files where libfuse can ask\n"
+	       "  --sandbox=none               accepted for compatibility; no sandbox is made\n"
+	       "  -f, --foreground             stay in the foreground\n"
+	       "  -d, --debug                  debug log, libfuse request trace; implies -f\n"
+	       "  --log-level=LEVEL            error|warn|info|debug (default: info)\n"
+	       "\n"
+	       "testbed options:\n"
+	       "  --unprivileged               drop CAP_DAC_READ_SEARCH before the handle probe\n"
+	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
+	       "  --events=FILE                JSON lines, one per error reply\n"
+	       "  --stats=FILE                 JSON counters, written on SIGUSR1 and at exit\n"
+	       "  -h, --help                   this text\n"
+	       "\n"
+	       "Exit codes: 0 clean unmount, 1 runtime failure, 2 bad input or refused start.\n",
+	       prog);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void config_derive(struct config *cfg)
+{
+	switch (cfg->cache) {
+	case CACHE_NEVER:
+		cfg->entry_timeout = cfg->attr_timeout = 0.0;
+		cfg->readdirplus = false;
+		cfg->file_direct_io = true;
+		break;
+	case CACHE_METADATA:
+		cfg->entry_timeout = cfg->attr_timeout = 86400.0;
+		cfg->file_direct_io = true;
+		cfg->dir_cache = true;
+		break;
+	case CACHE_AUTO:
+		cfg->entry_timeout = cfg->attr_timeout = 1.0;
+		break;
+	case CACHE_ALWAYS:
+		cfg->entry_timeout = cfg->attr_timeout = 86400.0;
+		cfg->file_keep_cache = true;
+		cfg->dir_cache = true;
+		break;
+	}
+	if (cfg->debug) {
+		cfg->foreground = true;
+		cfg->log_level = LOG_LVL_DEBUG;
+	}
+}
+
+enum {
+	OPT_SHARED_DIR = 256, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
+	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL,
+	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX,
+};
+
+static const struct option long_opts[] = {
+	{ "shared-dir", required_argument, NULL, OPT_SHARED_DIR },
+	{ "inode-file-handles", required_argument, NULL, OPT_INODE_FH },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "no-readdirplus", no_argument, NULL, OPT_NO_RDP },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "xattr", no_argument, NULL, OPT_XATTR },
+	{ "no-xattr", no_argument, NULL, OPT_NO_XATTR },
+	{ "thread-pool-size", required_argument, NULL, OPT_POOL },
+	{ "allow-mmap", no_argument, NULL, OPT_ALLOW_MMAP },
+	{ "sandbox", required_argument, NULL, OPT_SANDBOX },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
+	{ "userns", no_argument, NULL, OPT_USERNS },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+	bool rdp_off = false;
+	int c, v;
+
+	*cfg = (struct config){
+		.inode_mode = INODE_MODE_NEVER,
+		.cache = CACHE_AUTO,
+		.readdirplus = true,
+		.log_level = LOG_LVL_INFO,
+	};
+	err[0] = '\0';
+	optind = 0;	/* full reset: config_parse may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:fdho:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SHARED_DIR:
+			cfg->shared_dir = optarg;
+			break;
+		case OPT_INODE_FH:
+			v = inode_mode_parse(optarg, &cfg->inode_mode_fallback);
+			if (v < 0)
+				return fail(err, errlen, "unknown --inode-file-handles mode '%s' (never, prefer, mandatory, fallback)", optarg);
+			cfg->inode_mode = v;
+			break;
+		case OPT_CACHE:
+			v = cache_policy_parse(optarg);
+			if (v < 0)
+				return fail(err, errlen, "unknown --cache policy '%s' (auto, always, never, metadata)", optarg);
+			cfg->cache = v;
+			break;
+		case OPT_NO_RDP:
+			rdp_off = true;
+			break;
+		case OPT_READONLY:
+			cfg->readonly = true;
+			break;
+		case OPT_XATTR:
+			cfg->xattr = true;
+			break;
+		case OPT_NO_XATTR:
+			cfg->xattr = false;
+			break;
+		case OPT_POOL: {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' || n > 1024)
+				return fail(err, errlen, "bad --thread-pool-size '%s' (0..1024)", optarg);
+			cfg->thread_pool_size = n;
+			break;
+		}
+		case OPT_ALLOW_MMAP:
+			cfg->allow_mmap = true;
+			break;
+		case OPT_SANDBOX:
+			if (strcmp(optarg, "none") != 0)
+				return fail(err, errlen, "--sandbox=%s is not supported (only none)", optarg);
+			break;
+		case 'f':
+			cfg->foreground = true;
+			break;
+		case 'd':
+			cfg->debug = true;
+			break;
+		case OPT_LOG_LEVEL:
+			v = log_level_parse(optarg);
+			if (v < 0)
+				return fail(err, errlen, "unknown --log-level '%s' (error, warn, info, debug)", optarg);
+			cfg->log_level = v;
+			break;
+		case OPT_UNPRIV:
+			cfg->unprivileged = true;
+			break;
+		case OPT_USERNS:
+			cfg->userns = true;
+			break;
+		case OPT_EVENTS:
+			cfg->events_path = optarg;
+			break;
+		case OPT_STATS:
+			cfg->stats_path = optarg;
+			break;
+		case 'h':
+			config_usage(argv[0]);
+			return CONFIG_HELP;
+		case 'o':
+			return fail(err, errlen, "-o options are not supported; use the long options (see --help)");
+		case ':':
+			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return fail(err, errlen, "missing MOUNTPOINT (see --help)");
+	if (optind + 1 < argc)
+		return fail(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
+	cfg->mountpoint = argv[optind];
+	if (!cfg->shared_dir)
+		return fail(err, errlen, "missing --shared-dir=DIR");
+	if (rdp_off)
+		cfg->readdirplus = false;
+	config_derive(cfg);
+	return 0;
+}
+
+static int check_dir(const char *what, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return fail(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail(err, errlen, "%s '%s' is not a directory", what, path);
+	return 0;
+}
+
+int config_check_paths(const struct config *cfg, char *err, size_t errlen)
+{
+	int ret = check_dir("shared dir", cfg->shared_dir, err, errlen);
+
+	if (ret == 0)
+		ret = check_dir("mountpoint", cfg->mountpoint, err, errlen);
+	return ret;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's configuration: virtiofsd's option names and meanings, plus
+ * testbed-only switches. Parsed once by config_parse(); read-only afterwards,
+ * so any thread may read it without a lock.
+ */
+#ifndef STALEFS_CONFIG_H
+#define STALEFS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+enum inode_mode {
+	INODE_MODE_NEVER,	/* O_PATH fd per inode */
+	INODE_MODE_PREFER,	/* file handles if the startup probe works */
+	INODE_MODE_MANDATORY,	/* file handles or refuse to start */
+};
+
+enum cache_policy {
+	CACHE_AUTO,
+	CACHE_ALWAYS,
+	CACHE_NEVER,
+	CACHE_METADATA,
+};
+
+struct config {
+	const char *shared_dir;
+	const char *mountpoint;
+	enum inode_mode inode_mode;
+	bool inode_mode_fallback;	/* given as the deprecated "fallback" */
+	enum cache_policy cache;
+	bool readdirplus;		/* false with --no-readdirplus or cache=never */
+	bool readonly;
+	bool xattr;
+	bool allow_mmap;
+	bool foreground;
+	bool debug;
+	bool unprivileged;		/* drop CAP_DAC_READ_SEARCH before the probe */
+	bool userns;			/* enter a user namespace after mounting */
+	unsigned int thread_pool_size;	/* 0: serial, one thread */
+	enum log_level log_level;
+	const char *events_path;	/* JSON lines, one per error reply */
+	const char *stats_path;		/* JSON, rewritten on SIGUSR1 and at exit */
+
+	/* Derived from cache, worked out in one place (config_derive). */
+	double entry_timeout;
+	double attr_timeout;
+	bool file_direct_io;
+	bool file_keep_cache;
+	bool dir_cache;			/* FOPEN_CACHE_DIR + KEEP_CACHE on dirs */
+};
+
+/* Parse result beyond 0 / -errno. */
+#define CONFIG_HELP 1
+
+/*
+ * Parse "mount" arguments (argv[0] is the command name). Returns 0,
+ * CONFIG_HELP when --help was printed, or -EINVAL with a one-line reason in
+ * err. Warnings (deprecated names) are logged. Does not touch the filesystem.
+ */
+int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/* Check that shared dir and mountpoint exist and are directories. 0 / -errno. */
+int config_check_paths(const struct config *cfg, char *err, size_t errlen);
+
+const char *inode_mode_name(enum inode_mode mode);
+const char *cache_policy_name(enum cache_policy cache);
+int inode_mode_parse(const char *name, bool *was_fallback);
+int cache_policy_parse(const char *name);
+
+void config_usage(const char *prog);
+
+#endif

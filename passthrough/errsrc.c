@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The per-thread error source; see errsrc.h. */
+#include "errsrc.h"
+
+__thread struct errsrc errsrc_current;

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The inode store; see inode.h for the rules it keeps. */
+#include "inode.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fhandle.h"
+
+static uint64_t ids_hash(const struct inode_ids *ids)
+{
+	return hash_u64(ids->ino ^ hash_u64(ids->dev ^ hash_u64(ids->mnt_id)));
+}
+
+static bool ids_eq(const struct inode_ids *a, const struct inode_ids *b)
+{
+	return a->ino == b->ino && a->dev == b->dev && a->mnt_id == b->mnt_id;
+}
+
+size_t inode_alloc_size(const struct inode *inode)
+{
+	return sizeof(*inode) + (inode->has_handle ? inode->fh.handle_bytes : 0);
+}
+
+struct inode *inode_new(const struct inode_ids *ids, uint32_t type, int fd,
+			const struct file_handle *fh)
+{
+	size_t extra = fh ? fh->handle_bytes : 0;
+	struct inode *inode = calloc(1, sizeof(*inode) + extra);
+
+	if (!inode) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	inode->ids = *ids;
+	inode->type = type;
+	inode->fd = fd;
+	if (fh) {
+		inode->has_handle = true;
+		memcpy(&inode->fh, fh, sizeof(*fh) + extra);
+	}
+	return inode;
+}
+
+static void inode_free(struct inode *inode)
+{
+	if (inode->fd >= 0)
+		close(inode->fd);
+	free(inode);
+}
+
+int store_init(struct inode_store *s)
+{
+	*s = (struct inode_store){ .next_nodeid = 2 };
+	return -pthread_mutex_init(&s->lock, NULL);
+}
+
+/* Take inode out of the maps. Caller holds s->lock; returns true if the
+ * maps' user reference was the last one and the entry must be freed. */
+static bool unlink_locked(struct inode_store *s, struct inode *inode)
+{
+	htab_remove(&s->by_nodeid, &inode->n_nodeid);
+	htab_remove(&s->by_ids, &inode->n_ids);
+	if (inode->has_handle) {
+		htab_remove(&s->by_handle, &inode->n_handle);
+		s->nhandles--;
+	}
+	if (inode->fd >= 0)
+		s->nfds--;
+	inode->linked = false;
+	inode->nlookup = 0;
+	return --inode->users == 0;
+}
+
+static int link_locked(struct inode_store *s, struct inode *inode)
+{
+	int ret = htab_insert(&s->by_nodeid, &inode->n_nodeid, hash_u64(inode->nodeid));
+
+	if (ret < 0)
+		return ret;
+	ret = htab_insert(&s->by_ids, &inode->n_ids, ids_hash(&inode->ids));
+	if (ret < 0)
+		goto out_nodeid;
+	if (inode->has_handle) {
+		ret = htab_insert(&s->by_handle, &inode->n_handle,
+				  fhandle_hash(inode->ids.mnt_id, &inode->fh));
+		if (ret < 0)
+			goto out_ids;
+		s->nhandles++;
+	}
+	if (inode->fd >= 0)
+		s->nfds++;
+	inode->linked = true;
+	inode->users = 1;
+	return 0;
+out_ids:
+	htab_remove(&s->by_ids, &inode->n_ids);
+out_nodeid:
+	htab_remove(&s->by_nodeid, &inode->n_nodeid);
+	return ret;
+}
+
+/* Free every entry whose last user the maps held, after dropping the lock. */
+static void clear_locked(struct inode_store *s, struct inode **freelist)
+{
+	for (size_t i = 0; i < s->by_nodeid.nbuckets; i++) {
+		while (s->by_nodeid.buckets[i]) {
+			struct inode *inode = container_of(s->by_nodeid.buckets[i],
+							   struct inode, n_nodeid);
+
+			if (unlink_locked(s, inode)) {
+				/* reuse the nodeid hnode as the free-list link */
+				inode->n_nodeid.next = (struct hnode *)*freelist;
+				*freelist = inode;
+			}
+		}
+	}
+}
+
+static void free_list(struct inode *list)
+{
+	while (list) {
+		struct inode *next = (struct inode *)list->n_nodeid.next;
+
+		inode_free(list);
+		list = next;
+	}
+}
+
+void store_clear(struct inode_store *s)
+{
+	struct inode *freelist = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	clear_locked(s, &freelist);
+	pthread_mutex_unlock(&s->lock);
+	free_list(freelist);
+}
+
+void store_destroy(struct inode_store *s)
+{
+	store_clear(s);
+	htab_free(&s->by_nodeid);
+	htab_free(&s->by_ids);
+	htab_free(&s->by_handle);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static struct inode *claim_locked(struct inode_store *s, const struct inode *cand)
+{
+	struct hnode *n;
+
+	if (cand->has_handle) {
+		uint64_t h = fhandle_hash(cand->ids.mnt_id, &cand->fh);
+
+		for (n = htab_bucket(&s->by_handle, h); n; n = n->next) {
+			struct inode *e = container_of(n, struct inode, n_handle);
+
+			if (n->hash == h && e->ids.mnt_id == cand->ids.mnt_id &&
+			    fhandle_eq(&e->fh, &cand->fh))
+				return e;
+		}
+	}
+	uint64_t h = ids_hash(&cand->ids);
+
+	for (n = htab_bucket(&s->by_ids, h); n; n = n->next) {
+		struct inode *e = container_of(n, struct inode, n_ids);
+
+		/* Only an fd pins the inode: a handle entry's ino may be reused. */
+		if (n->hash == h && ids_eq(&e->ids, &cand->ids) && e->fd >= 0)
+			return e;
+	}
+	return NULL;
+}
+
+int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out)
+{
+	struct inode *found;
+	int ret = 0;
+
+	pthread_mutex_lock(&s->lock);
+	found = claim_locked(s, cand);
+	if (found) {
+		/* Linked entries have nlookup > 0: nothing comes back from 0. */
+		found->nlookup++;
+		found->users++;
+		*out = found;
+		pthread_mutex_unlock(&s->lock);
+		inode_free(cand);
+		return 0;
+	}
+	cand->nodeid = s->next_nodeid;
+	ret = link_locked(s, cand);
+	if (ret == 0) {
+		s->next_nodeid++;
+		cand->nlookup = 1;
+		cand->users++;
+		*out = cand;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (ret < 0)
+		inode_free(cand);
+	return ret;
+}
+
+int store_set_root(struct inode_store *s, struct inode *cand)
+{
+	struct inode *old = NULL;
+	struct hnode *n;
+	bool free_old = false;
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	for (n = htab_bucket(&s->by_nodeid, hash_u64(ROOT_NODEID)); n; n = n->next) {
+		old = container_of(n, struct inode, n_nodeid);
+		if (old->nodeid == ROOT_NODEID)
+			break;
+		old = NULL;
+	}
+	if (old)
+		free_old = unlink_locked(s, old);
+	cand->nodeid = ROOT_NODEID;
+	ret = link_locked(s, cand);
+	if (ret == 0)
+		cand->nlookup = 2;
+	pthread_mutex_unlock(&s->lock);
+	if (free_old)
+		inode_free(old);
+	if (ret < 0)
+		inode_free(cand);
+	return ret;
+}
+
+static struct inode *find_locked(struct inode_store *s, uint64_t nodeid)
+{
+	uint64_t h = hash_u64(nodeid);
+
+	for (struct hnode *n = htab_bucket(&s->by_nodeid, h); n; n = n->next) {
+		struct inode *e = container_of(n, struct inode, n_nodeid);
+
+		if (e->nodeid == nodeid)
+			return e;
+	}
+	return NULL;
+}
+
+struct inode *store_get(struct inode_store *s, uint64_t nodeid)
+{
+	struct inode *inode;
+
+	pthread_mutex_lock(&s->lock);
+	inode = find_locked(s, nodeid);
+	if (inode)
+		inode->users++;
+	pthread_mutex_unlock(&s->lock);
+	return inode;
+}
+
+void store_put(struct inode_store *s, struct inode *inode)
+{
+	bool last;
+
+	if (!inode)
+		return;
+	pthread_mutex_lock(&s->lock);
+	last = --inode->users == 0;
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		inode_free(inode);
+}
+
+static bool unref_locked(struct inode_store *s, struct inode *inode, uint64_t n)
+{
+	if (!inode->linked)
+		return false;
+	inode->nlookup = inode->nlookup > n ? inode->nlookup - n : 0;
+	if (inode->nlookup == 0)
+		return unlink_locked(s, inode);
+	return false;
+}
+
+void store_forget(struct inode_store *s, uint64_t nodeid, uint64_t n)
+{
+	struct inode *inode;
+	bool last = false;
+
+	pthread_mutex_lock(&s->lock);
+	inode = find_locked(s, nodeid);
+	if (inode)
+		last = unref_locked(s, inode, n);
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		inode_free(inode);
+}
+
+void store_unref(struct inode_store *s, struct inode *inode, uint64_t n)
+{
+	bool last;
+
+	pthread_mutex_lock(&s->lock);
+	last = unref_locked(s, inode, n);
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		inode_free(inode);
+}
+
+void store_counts(struct inode_store *s, struct store_counts *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->entries = s->by_nodeid.count;
+	c->fds = s->nfds;
+	c->handles = s->nhandles;
+	c->next_nodeid = s->next_nodeid;
+	pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The FUSE operations. Each op does its work through 0 / -errno helpers and
+ * ends in exactly one reply_* call; reply_err() in ops.c is the one place
+ * that turns an error into a FUSE reply (and into a counter and an event).
+ */
+#ifndef STALEFS_OPS_H
+#define STALEFS_OPS_H
+
+#include <fuse_lowlevel.h>
+
+#include "creds.h"
+#include "daemon.h"
+#include "stats.h"
+
+extern const struct fuse_lowlevel_ops stalefs_ops;
+
+/* Start of every op: count it, clear the error source. */
+struct daemon *req_begin(fuse_req_t req, enum op op);
+
+/* Reply with -neg_errno (0 is a success reply for ops that answer with none). */
+void reply_err(fuse_req_t req, enum op op, uint64_t nodeid, const char *name, int neg_errno);
+/* Count a success for op. */
+void reply_done(struct daemon *d, enum op op);
+
+/* The entry for nodeid with a user reference, or -EBADF (virtiofsd: ebadf()). */
+int op_get_inode(struct daemon *d, uint64_t nodeid, struct inode **out);
+/* The caller's uid, gid and (up to max) supplementary groups. */
+void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max);
+/* -EROFS under --readonly, else 0. */
+int op_check_writable(struct daemon *d);
+
+/*
+ * LOOKUP name in parent: resolve, claim or make the entry (+1 nlookup) and
+ * fill e. *out gets a user reference. 0 or -errno.
+ */
+int op_do_lookup(struct daemon *d, struct inode *parent, const char *name,
+		 struct fuse_entry_param *e, struct inode **out);
+/* Send an entry reply; give the lookup reference back if it cannot be sent. */
+void reply_entry(fuse_req_t req, enum op op, struct inode *inode,
+		 const struct fuse_entry_param *e);
+
+/* The per-area op handlers wired into stalefs_ops. */
+void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets);
+void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		struct fuse_file_info *fi);
+void op_readlink(fuse_req_t req, fuse_ino_t ino);
+void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev);
+void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
+void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name);
+void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname);
+void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+	       const char *newname, unsigned int flags);
+void op_statfs(fuse_req_t req, fuse_ino_t ino);
+void op_access(fuse_req_t req, fuse_ino_t ino, int mask);
+
+void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+	       struct fuse_file_info *fi);
+void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
+void op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in_buf, off_t off,
+		  struct fuse_file_info *fi);
+void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
+void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t length,
+		  struct fuse_file_info *fi);
+void op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			struct fuse_file_info *fi_in, fuse_ino_t ino_out, off_t off_out,
+			struct fuse_file_info *fi_out, size_t len, int flags);
+void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, struct fuse_file_info *fi);
+void op_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op);
+
+void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
+void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi);
+void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
+
+void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
+		 size_t size, int flags);
+void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);
+void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+
+#endif

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Name and attribute operations: lookup, forget, getattr, setattr,
+ * readlink, mknod, mkdir, symlink, link, unlink, rmdir, rename, statfs,
+ * access. Creating calls run with the caller's credentials (creds.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "creds.h"
+#include "errsrc.h"
+#include "ops.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#define RENAME_EXCHANGE (1 << 1)
+#define RENAME_WHITEOUT (1 << 2)
+#endif
+
+void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct daemon *d = req_begin(req, OP_LOOKUP);
+	struct fuse_entry_param e;
+	struct inode *dir, *inode;
+	int ret;
+
+	ret = op_get_inode(d, parent, &dir);
+	if (ret < 0)
+		goto out_err;
+	ret = op_do_lookup(d, dir, name, &e, &inode);
+	store_put(&d->store, dir);
+	if (ret < 0)
+		goto out_err;
+	reply_entry(req, OP_LOOKUP, inode, &e);
+	return;
+out_err:
+	reply_err(req, OP_LOOKUP, parent, name, ret);
+}
+
+void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct daemon *d = req_begin(req, OP_FORGET);
+
+	store_forget(&d->store, ino, nlookup);
+	stats_count(&d->stats.forgets, nlookup);
+	reply_done(d, OP_FORGET);
+	fuse_reply_none(req);
+}
+
+void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+	struct daemon *d = req_begin(req, OP_BATCH_FORGET);
+
+	for (size_t i = 0; i < count; i++) {
+		store_forget(&d->store, forgets[i].ino, forgets[i].nlookup);
+		stats_count(&d->stats.forgets, forgets[i].nlookup);
+	}
+	reply_done(d, OP_BATCH_FORGET);
+	fuse_reply_none(req);
+}
+
+static void reply_attr_of(fuse_req_t req, enum op op, struct inode *inode)
+{
+	struct daemon *d = fuse_req_userdata(req);
+	struct stat st;
+	int ret = backing_getattr(&d->backing, inode, &st);
+
+	if (ret < 0) {
+		reply_err(req, op, inode->nodeid, NULL, ret);
+		return;
+	}
+	reply_done(d, op);
+	fuse_reply_attr(req, &st, d->cfg->attr_timeout);
+}
+
+void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct daemon *d = req_begin(req, OP_GETATTR);
+	struct inode *inode;
+	int ret = op_get_inode(d, ino, &inode);
+
+	if (ret < 0) {
+		reply_err(req, OP_GETATTR, ino, NULL, ret);
+		return;
+	}
+	reply_attr_of(req, OP_GETATTR, inode);
+	store_put(&d->store, inode);
+}
+
+static int do_setattr(struct daemon *d, struct inode *inode, const struct stat *attr,
+		      int to_set, struct fuse_file_info *fi)
+{
+	int ffd = fi ? (int)fi->fh : -1;
+	char name[16];
+	struct pfd pfd;
+	int ret;
+
+	ret = op_check_writable(d);
+	if (ret < 0)
+		return ret;
+	ret = backing_path_fd(&d->backing, inode, &pfd);
+	if (ret < 0)
+		return ret;
+	snprintf(name, sizeof(name), "%d", pfd.fd);
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		ret = ffd >= 0 ? fchmod(ffd, attr->st_mode)
+			       : fchmodat(d->backing.proc_self_fd, name, attr->st_mode, 0);
+		if (ret < 0) {
+			ret = host_err("chmod");
+			goto out;
+		}
+	}
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		uid_t uid = (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1;
+		gid_t gid = (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1;
+
+		if (fchownat(pfd.fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = host_err("fchownat");
+			goto out;
+		}
+	}
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		int tfd = ffd;
+
+		if (tfd < 0) {
+			tfd = backing_reopen(&d->backing, inode, O_WRONLY);
+			if (tfd < 0) {
+				ret = tfd;
+				goto out;
+			}
+		}
+		ret = ftruncate(tfd, attr->st_size) < 0 ? host_err("ftruncate") : 0;
+		if (tfd != ffd)
+			close(tfd);
+		if (ret < 0)
+			goto out;
+	}
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) {
+		struct timespec tv[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT } };
+
+		if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+			tv[0].tv_nsec = UTIME_NOW;
+		else if (to_set & FUSE_SET_ATTR_ATIME)
+			tv[0] = attr->st_atim;
+		if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+			tv[1].tv_nsec = UTIME_NOW;
+		else if (to_set & FUSE_SET_ATTR_MTIME)
+			tv[1] = attr->st_mtim;
+		ret = ffd >= 0 ? futimens(ffd, tv)
+			       : utimensat(d->backing.proc_self_fd, name, tv, 0);
+		if (ret < 0) {
+			ret = host_err("utimensat");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	pfd_release(&pfd);
+	return ret;
+}
+
+void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		struct fuse_file_info *fi)
+{
+	struct daemon *d = req_begin(req, OP_SETATTR);
+	struct inode *inode;
+	int ret = op_get_inode(d, ino, &inode);
+
+	if (ret < 0) {
+		reply_err(req, OP_SETATTR, ino, NULL, ret);
+		return;
+	}
+	ret = do_setattr(d, inode, attr, to_set, fi);
+	if (ret < 0)
+		reply_err(req, OP_SETATTR, ino, NULL, ret);
+	else
+		reply_attr_of(req, OP_SETATTR, inode);
+	store_put(&d->store, inode);
+}
+
+void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct daemon *d = req_begin(req, OP_READLINK);
+	char buf[PATH_MAX + 1];
+	struct inode *inode;
+	struct pfd pfd;
+	ssize_t n;
+	int ret = op_get_inode(d, ino, &inode);
+
+	if (ret < 0)
+		goto out_err;
+	ret = backing_path_fd(&d->backing, inode, &pfd);
+	store_put(&d->store, inode);
+	if (ret < 0)
+		goto out_err;
+	n = readlinkat(pfd.fd, "", buf, sizeof(buf) - 1);
+	ret = n < 0 ? host_err("readlinkat") : 0;
+	pfd_release(&pfd);
+	if (ret < 0)
+		goto out_err;
+	buf[n] = '\0';
+	reply_done(d, OP_READLINK);
+	fuse_reply_readlink(req, buf);
+	return;
+out_err:
+	reply_err(req, OP_READLINK, ino, NULL, ret);
+}
+
+enum make_kind { MAKE_NODE, MAKE_DIR, MAKE_SYMLINK };
+
+struct make_args {
+	enum make_kind kind;
+	mode_t mode;
+	dev_t rdev;
+	const char *target;
+};
+
+/* Create name in parent as the caller, then look it up. */
+static void do_make(fuse_req_t req, enum op op, fuse_ino_t parent, const char *name,
+		    const struct make_args *a)
+{
+	struct daemon *d = fuse_req_userdata(req);
+	struct fuse_entry_param e;
+	struct creds_saved saved;
+	struct inode *dir, *inode;
+	gid_t groups[64];
+	struct creds c;
+	struct pfd pfd;
+	int ret;
+
+	ret = op_check_writable(d);
+	if (ret < 0)
+		goto out_err;
+	ret = op_get_inode(d, parent, &dir);
+	if (ret < 0)
+		goto out_err;
+	ret = backing_path_fd(&d->backing, dir, &pfd);
+	if (ret < 0)
+		goto out_put;
+	op_req_creds(req, &c, groups, 64);
+	ret = creds_enter(&c, &saved);
+	if (ret < 0)
+		goto out_release;
+	switch (a->kind) {
+	case MAKE_NODE:
+		ret = mknodat(pfd.fd, name, a->mode, a->rdev) < 0 ? host_err("mknodat") : 0;
+		break;
+	case MAKE_DIR:
+		ret = mkdirat(pfd.fd, name, a->mode) < 0 ? host_err("mkdirat") : 0;
+		break;
+	case MAKE_SYMLINK:
+		ret = symlinkat(a->target, pfd.fd, name) < 0 ? host_err("symlinkat") : 0;
+		break;
+	}
+	creds_leave(&saved);
+	pfd_release(&pfd);
+	if (ret < 0)
+		goto out_put;
+	ret = op_do_lookup(d, dir, name, &e, &inode);
+	store_put(&d->store, dir);
+	if (ret < 0)
+		goto out_err;
+	reply_entry(req, op, inode, &e);
+	return;
+out_release:
+	pfd_release(&pfd);
+out_put:
+	store_put(&d->store, dir);
+out_err:
+	reply_err(req, op, parent, name, ret);
+}
+
+void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	struct make_args a = { .kind = MAKE_NODE, .mode = mode, .rdev = rdev };
+
+	req_begin(req, OP_MKNOD);
+	do_make(req, OP_MKNOD, parent, name, &a);
+}
+
+void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	struct make_args a = { .kind = MAKE_DIR, .mode = mode };
+
+	req_begin(req, OP_MKDIR);
+	do_make(req, OP_MKDIR, parent, name, &a);
+}
+
+void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	struct make_args a = { .kind = MAKE_SYMLINK, .target = link };
+
+	req_begin(req, OP_SYMLINK);
+	do_make(req, OP_SYMLINK, parent, name, &a);
+}
+
+void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	struct daemon *d = req_begin(req, OP_LINK);
+	struct inode *inode = NULL, *dir = NULL, *found;
+	struct pfd src = { .fd = -1 }, dst = { .fd = -1 };
+	struct fuse_entry_param e;
+	char name[16];
+	int ret;
+
+	ret = op_check_writable(d);
+	if (ret < 0)
+		goto out_err;
+	ret = op_get_inode(d, ino, &inode);
+	if (ret < 0)
+		goto out_err;
+	ret = op_get_inode(d, newparent, &dir);
+	if (ret < 0)
+		goto out_put;
+	ret = backing_path_fd(&d->backing, inode, &src);
+	if (ret < 0)
+		goto out_put;
+	ret = backing_path_fd(&d->backing, dir, &dst);
+	if (ret < 0)
+		goto out_put;
+	/* linkat(fd, "", AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; /proc does not. */
+	snprintf(name, sizeof(name), "%d", src.fd);
+	if (linkat(d->backing.proc_self_fd, name, dst.fd, newname, AT_SYMLINK_FOLLOW) < 0) {
+		ret = host_err("linkat");
+		goto out_put;
+	}
+	ret = op_do_lookup(d, dir, newname, &e, &found);
+	if (ret < 0)
+		goto out_put;
+	pfd_release(&src);
+	pfd_release(&dst);
+	store_put(&d->store, dir);
+	store_put(&d->store, inode);
+	reply_entry(req, OP_LINK, found, &e);
+	return;
+out_put:
+	pfd_release(&src);
+	pfd_release(&dst);
+	store_put(&d->store, dir);
+	store_put(&d->store, inode);
+out_err:
+	reply_err(req, OP_LINK, newparent, newname, ret);
+}
+
+static void do_remove(fuse_req_t req, enum op op, fuse_ino_t parent, const char *name, int flags)
+{
+	struct daemon *d = fuse_req_userdata(req);
+	struct inode *dir;
+	struct pfd pfd;
+	int ret;
+
+	ret = op_check_writable(d);
+	if (ret < 0)
+		goto out;
+	ret = op_get_inode(d, parent, &dir);
+	if (ret < 0)
+		goto out;
+	ret = backing_path_fd(&d->backing, dir, &pfd);
+	store_put(&d->store, dir);
+	if (ret < 0)
+		goto out;
+	ret = unlinkat(pfd.fd, name, flags) < 0 ? host_err("unlinkat") : 0;
+	pfd_release(&pfd);
+out:
+	reply_err(req, op, parent, name, ret);
+}
+
+void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	req_begin(req, OP_UNLINK);
+	do_remove(req, OP_UNLINK, parent, name, 0);
+}
+
+void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	req_begin(req, OP_RMDIR);
+	do_remove(req, OP_RMDIR, parent, name, AT_REMOVEDIR);
+}
+
+void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+	       const char *newname, unsigned int flags)
+{
+	struct daemon *d = req_begin(req, OP_RENAME);
+	struct pfd from = { .fd = -1 }, to = { .fd = -1 };
+	struct inode *a = NULL, *b = NULL;
+	int ret;
+
+	ret = op_check_writable(d);
+	if (ret < 0)
+		goto out;
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) {
+		ret = daemon_err("rename-flags", -EINVAL);
+		goto out;
+	}
+	ret = op_get_inode(d, parent, &a);
+	if (ret < 0)
+		goto out;
+	ret = op_get_inode(d, newparent, &b);
+	if (ret < 0)
+		goto out;
+	ret = backing_path_fd(&d->backing, a, &from);
+	if (ret < 0)
+		goto out;
+	ret = backing_path_fd(&d->backing, b, &to);
+	if (ret < 0)
+		goto out;
+	ret = renameat2(from.fd, name, to.fd, newname, flags) < 0 ? host_err("renameat2") : 0;
+out:
+	pfd_release(&from);
+	pfd_release(&to);
+	store_put(&d->store, a);
+	store_put(&d->store, b);
+	reply_err(req, OP_RENAME, parent, name, ret);
+}
+
+void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct daemon *d = req_begin(req, OP_STATFS);
+	struct inode *inode;
+	struct statvfs sv;
+	struct pfd pfd;
+	int ret = op_get_inode(d, ino, &inode);
+
+	if (ret < 0)
+		goto out_err;
+	ret = backing_path_fd(&d->backing, inode, &pfd);
+	store_put(&d->store, inode);
+	if (ret < 0)
+		goto out_err;
+	ret = fstatvfs(pfd.fd, &sv) < 0 ? host_err("fstatvfs") : 0;
+	pfd_release(&pfd);
+	if (ret < 0)
+		goto out_err;
+	reply_done(d, OP_STATFS);
+	fuse_reply_statfs(req, &sv);
+	return;
+out_err:
+	reply_err(req, OP_STATFS, ino, NULL, ret);
+}
+
+void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+	struct daemon *d = req_begin(req, OP_ACCESS);
+	struct inode *inode;
+	struct pfd pfd;
+	char name[16];
+	int ret = op_get_inode(d, ino, &inode);
+
+	if (ret < 0)
+		goto out;
+	ret = backing_path_fd(&d->backing, inode, &pfd);
+	store_put(&d->store, inode);
+	if (ret < 0)
+		goto out;
+	snprintf(name, sizeof(name), "%d", pfd.fd);
+	ret = faccessat(d->backing.proc_self_fd, name, mask, 0) < 0 ? host_err("faccessat") : 0;
+	pfd_release(&pfd);
+out:
+	reply_err(req, OP_ACCESS, ino, NULL, ret);
+}

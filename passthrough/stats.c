@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Counters and the error-event log; see stats.h. */
+#include "stats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errsrc.h"
+
+#define OP_STR(name) #name,
+static const char *const op_names[OP_COUNT] = { OP_LIST(OP_STR) };
+#undef OP_STR
+
+const char *op_name(enum op op)
+{
+	return op < OP_COUNT ? op_names[op] : "UNKNOWN";
+}
+
+const char *errno_name(int err, char *buf, size_t len)
+{
+	const char *n = strerrorname_np(err);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "E%d", err);
+	return buf;
+}
+
+int stats_init(struct stats *st, const char *events_path)
+{
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_init(&st->events_lock, NULL);
+	if (events_path) {
+		st->events = fopen(events_path, "ae");
+		if (!st->events)
+			return -errno;
+		setvbuf(st->events, NULL, _IOLBF, 0);
+	}
+	return 0;
+}
+
+void stats_destroy(struct stats *st)
+{
+	if (st->events)
+		fclose(st->events);
+	st->events = NULL;
+	pthread_mutex_destroy(&st->events_lock);
+}
+
+void json_put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void stats_error_event(struct stats *st, const struct error_event *ev)
+{
+	struct timespec ts;
+	char eb[16];
+
+	if (ev->err > 0 && ev->err < ERRNO_SLOTS)
+		stats_count(&st->errors[ev->err], 1);
+	else
+		stats_count(&st->errors[0], 1);
+	if (!st->events)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&st->events_lock);
+	fprintf(st->events, "{\"t_ns\":%llu,\"op\":\"%s\",\"nodeid\":%llu,\"name\":",
+		(unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec, op_name(ev->op),
+		(unsigned long long)ev->nodeid);
+	if (ev->name)
+		json_put_string(st->events, ev->name);
+	else
+		fputs("null", st->events);
+	fprintf(st->events, ",\"errno\":%d,\"err\":\"%s\",\"source\":\"%s\",\"detail\":",
+		ev->err, errno_name(ev->err, eb, sizeof(eb)),
+		ev->source ? ev->source : ERRSRC_HOST);
+	json_put_string(st->events, ev->detail ? ev->detail : "unknown");
+	fprintf(st->events, ",\"pid\":%u}\n", ev->pid);
+	pthread_mutex_unlock(&st->events_lock);
+}
+
+static uint64_t load(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+void stats_write_json(struct stats *st, struct inode_store *store,
+		      const struct stats_mode *mode, FILE *f)
+{
+	struct store_counts c;
+	const char *sep = "";
+	char eb[16];
+
+	store_counts(store, &c);
+	fputs("{\"inode_mode\":{\"requested\":", f);
+	json_put_string(f, mode->requested);
+	fputs(",\"effective\":", f);
+	json_put_string(f, mode->effective);
+	fputs(",\"reason\":", f);
+	json_put_string(f, mode->reason);
+	fputs("},\"cache\":", f);
+	json_put_string(f, mode->cache);
+	fprintf(f, ",\"readdirplus\":%s", mode->readdirplus ? "true" : "false");
+	fprintf(f, ",\"store\":{\"entries\":%llu,\"fds\":%llu,\"handles\":%llu,\"next_nodeid\":%llu}",
+		(unsigned long long)c.entries, (unsigned long long)c.fds,
+		(unsigned long long)c.handles, (unsigned long long)c.next_nodeid);
+	fprintf(f, ",\"forgotten\":%llu,\"requests\":{", (unsigned long long)load(&st->forgets));
+	for (int i = 0; i < OP_COUNT; i++) {
+		if (!load(&st->requests[i]))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", sep, op_names[i], (unsigned long long)load(&st->requests[i]));
+		sep = ",";
+	}
+	fputs("},\"ok\":{", f);
+	sep = "";
+	for (int i = 0; i < OP_COUNT; i++) {
+		if (!load(&st->ok[i]))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", sep, op_names[i], (unsigned long long)load(&st->ok[i]));
+		sep = ",";
+	}
+	fputs("},\"errors\":{", f);
+	sep = "";
+	for (int i = 1; i < ERRNO_SLOTS; i++) {
+		if (!load(&st->errors[i]))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", sep, errno_name(i, eb, sizeof(eb)),
+			(unsigned long long)load(&st->errors[i]));
+		sep = ",";
+	}
+	if (load(&st->errors[0]))
+		fprintf(f, "%s\"other\":%llu", sep, (unsigned long long)load(&st->errors[0]));
+	fputs("}}\n", f);
+}
+
+int stats_write_file(struct stats *st, struct inode_store *store,
+		     const struct stats_mode *mode, const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	stats_write_json(st, store, mode, f);
+	if (fflush(f) != 0)
+		ret = -errno;
+	if (fclose(f) != 0 && ret == 0)
+		ret = -errno;
+	if (ret == 0 && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret < 0)
+		unlink(tmp);
+	return ret;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Live counters (requests per op, replies per errno) and the JSON-lines
+ * event log with one line per error reply. Counters are updated with relaxed
+ * atomics from any thread; the event log has its own lock.
+ */
+#ifndef STALEFS_STATS_H
+#define STALEFS_STATS_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "inode.h"
+
+#define OP_LIST(X) \
+	X(INIT) X(DESTROY) X(LOOKUP) X(FORGET) X(BATCH_FORGET) X(GETATTR) \
+	X(SETATTR) X(READLINK) X(MKNOD) X(MKDIR) X(UNLINK) X(RMDIR) \
+	X(SYMLINK) X(RENAME) X(LINK) X(OPEN) X(CREATE) X(READ) X(WRITE) \
+	X(FLUSH) X(RELEASE) X(FSYNC) X(OPENDIR) X(READDIR) X(READDIRPLUS) \
+	X(RELEASEDIR) X(FSYNCDIR) X(STATFS) X(ACCESS) X(SETXATTR) \
+	X(GETXATTR) X(LISTXATTR) X(REMOVEXATTR) X(FALLOCATE) \
+	X(COPY_FILE_RANGE) X(LSEEK) X(FLOCK)
+
+#define OP_ENUM(name) OP_##name,
+enum op { OP_LIST(OP_ENUM) OP_COUNT };
+#undef OP_ENUM
+
+#define ERRNO_SLOTS 256		/* errno values counted one by one; larger ones go to slot 0 of "other" */
+
+struct stats {
+	uint64_t requests[OP_COUNT];	/* atomic */
+	uint64_t ok[OP_COUNT];		/* atomic; replies without error */
+	uint64_t errors[ERRNO_SLOTS];	/* atomic; error replies by errno */
+	uint64_t forgets;		/* atomic; nlookup given back by (BATCH_)FORGET */
+	pthread_mutex_t events_lock;
+	FILE *events;			/* events_lock; NULL when not logging */
+};
+
+const char *op_name(enum op op);
+
+/* events_path may be NULL. 0 or -errno. */
+int stats_init(struct stats *st, const char *events_path);
+void stats_destroy(struct stats *st);
+
+static inline void stats_count(uint64_t *counter, uint64_t n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+struct error_event {
+	enum op op;
+	uint64_t nodeid;
+	const char *name;	/* may be NULL */
+	int err;		/* positive errno */
+	const char *source;	/* ERRSRC_HOST, ERRSRC_DAEMON, or NULL */
+	const char *detail;
+	uint32_t pid;		/* the calling process */
+};
+
+void stats_error_event(struct stats *st, const struct error_event *ev);
+
+/* What took effect, for the stats document. */
+struct stats_mode {
+	const char *requested;
+	const char *effective;
+	const char *reason;
+	const char *cache;
+	int readdirplus;
+};
+
+/* Write the counters as one JSON document to f. */
+void stats_write_json(struct stats *st, struct inode_store *store,
+		      const struct stats_mode *mode, FILE *f);
+/* Same, atomically replacing path (write to path.tmp, rename). 0 or -errno. */
+int stats_write_file(struct stats *st, struct inode_store *store,
+		     const struct stats_mode *mode, const char *path);
+
+/* JSON string escaping into f. */
+void json_put_string(FILE *f, const char *s);
+/* "ESTALE" for 116; "E<n>" when unknown. */
+const char *errno_name(int err, char *buf, size_t len);
+
+#endif
