@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `stalefs mount` options: virtiofsd's names and defaults, the cache table
+ * of research §4, and a one-line reason for every bad input.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "config.h"
+#include "unit.h"
+
+static struct config cfg;
+static char err[512];
+
+#define PARSE(...) ({ \
+	char *argv_[] = { "mount", __VA_ARGS__, NULL }; \
+	config_parse(&cfg, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, err, sizeof(err)); \
+})
+
+START_TEST(defaults_match_virtiofsd_1_13)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "/mnt"), 0);
+	ck_assert_str_eq(cfg.shared_dir, "/srv");
+	ck_assert_str_eq(cfg.mountpoint, "/mnt");
+	ck_assert_int_eq(cfg.inode_mode, INODE_MODE_NEVER);
+	ck_assert_int_eq(cfg.cache, CACHE_AUTO);
+	ck_assert_uint_eq(cfg.thread_pool_size, 0);
+	ck_assert(cfg.readdirplus);
+	ck_assert(!cfg.xattr);
+	ck_assert(!cfg.readonly);
+	ck_assert(!cfg.foreground);
+}
+END_TEST
+
+START_TEST(fallback_is_prefer_and_remembered)
+{
+	ck_assert_int_eq(PARSE("--shared-dir", "/srv", "--inode-file-handles=fallback", "/mnt"), 0);
+	ck_assert_int_eq(cfg.inode_mode, INODE_MODE_PREFER);
+	ck_assert(cfg.inode_mode_fallback);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--inode-file-handles=prefer", "/m"), 0);
+	ck_assert(!cfg.inode_mode_fallback);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--inode-file-handles=mandatory", "/m"), 0);
+	ck_assert_int_eq(cfg.inode_mode, INODE_MODE_MANDATORY);
+}
+END_TEST
+
+START_TEST(cache_never_is_strict_and_turns_off_readdirplus)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=never", "/m"), 0);
+	ck_assert(cfg.entry_timeout == 0.0 && cfg.attr_timeout == 0.0);
+	ck_assert(!cfg.readdirplus);
+	ck_assert(cfg.file_direct_io);
+	ck_assert(!cfg.file_keep_cache);
+	ck_assert(!cfg.dir_cache);
+}
+END_TEST
+
+START_TEST(cache_metadata_auto_always_follow_the_table)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=metadata", "/m"), 0);
+	ck_assert(cfg.entry_timeout == 86400.0 && cfg.readdirplus && cfg.file_direct_io &&
+		  cfg.dir_cache && !cfg.file_keep_cache);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=auto", "/m"), 0);
+	ck_assert(cfg.entry_timeout == 1.0 && cfg.attr_timeout == 1.0 && cfg.readdirplus &&
+		  !cfg.file_direct_io && !cfg.dir_cache && !cfg.file_keep_cache);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=always", "/m"), 0);
+	ck_assert(cfg.entry_timeout == 86400.0 && cfg.readdirplus && !cfg.file_direct_io &&
+		  cfg.dir_cache && cfg.file_keep_cache);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=always", "--no-readdirplus", "/m"), 0);
+	ck_assert(!cfg.readdirplus);
+}
+END_TEST
+
+START_TEST(switches_are_parsed)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--readonly", "--xattr", "--allow-mmap",
+			       "--thread-pool-size=4", "--unprivileged", "--userns",
+			       "--events=/e", "--stats=/st", "--log-level=warn",
+			       "--sandbox=none", "-f", "/m"), 0);
+	ck_assert(cfg.readonly && cfg.xattr && cfg.allow_mmap && cfg.unprivileged &&
+		  cfg.userns && cfg.foreground);
+	ck_assert_uint_eq(cfg.thread_pool_size, 4);
+	ck_assert_str_eq(cfg.events_path, "/e");
+	ck_assert_str_eq(cfg.stats_path, "/st");
+	ck_assert_int_eq(cfg.log_level, LOG_LVL_WARN);
+}
+END_TEST
+
+START_TEST(debug_implies_foreground)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "-d", "/m"), 0);
+	ck_assert(cfg.foreground && cfg.debug);
+	ck_assert_int_eq(cfg.log_level, LOG_LVL_DEBUG);
+}
+END_TEST
+
+START_TEST(bad_input_has_a_reason)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--inode-file-handles=sometimes", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "sometimes"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache=lots", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "lots"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--thread-pool-size=-1", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--thread-pool-size=x", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--sandbox=chroot", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--bogus", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--bogus"));
+	ck_assert_int_eq(PARSE("/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--shared-dir"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "MOUNTPOINT"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "/m", "/extra"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache"), -EINVAL);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
+START_TEST(paths_must_be_directories)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/nonexistent-stalefs", "/tmp"), 0);
+	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	ck_assert_int_eq(PARSE("--shared-dir=/tmp", "/proc/self/status"), 0);
+	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a directory"));
+	ck_assert_int_eq(PARSE("--shared-dir=/tmp", "/tmp"), 0);
+	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), 0);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, defaults_match_virtiofsd_1_13);
+	tcase_add_test(tc, fallback_is_prefer_and_remembered);
+	tcase_add_test(tc, cache_never_is_strict_and_turns_off_readdirplus);
+	tcase_add_test(tc, cache_metadata_auto_always_follow_the_table);
+	tcase_add_test(tc, switches_are_parsed);
+	tcase_add_test(tc, debug_implies_foreground);
+	tcase_add_test(tc, bad_input_has_a_reason);
+	tcase_add_test(tc, paths_must_be_directories);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(config_suite());
+}
