@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Bad input gets one clear line on stderr, exit code 2, and no mount.
+. "$(dirname "$0")/lib.sh"
+setup
+touch "$T/file"
+check() {
+	local what=$1 rc=0
+	shift
+	"$STALEFS" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	expect_eq "$what: exit code" "$rc" 2
+	expect_eq "$what: stderr lines" "$(wc -l <"$T/err")" 1
+	is_mounted "$MNT" && fail "$what: something was mounted"
+	note "$what: $(cat "$T/err")"
+}
+check "missing shared dir" mount --shared-dir="$T/nope" "$MNT"
+check "shared dir is a file" mount --shared-dir="$T/file" "$MNT"
+check "mountpoint not a directory" mount --shared-dir="$BACKING" "$T/file"
+check "missing mountpoint" mount --shared-dir="$BACKING" "$T/nope"
+check "unknown mode" mount --shared-dir="$BACKING" --inode-file-handles=always "$MNT"
+check "unknown cache" mount --shared-dir="$BACKING" --cache=sometimes "$MNT"
+check "unknown option" mount --shared-dir="$BACKING" --frobnicate "$MNT"
+check "no --shared-dir" mount "$MNT"
+check "unknown command" frobnicate
+exit 0
