@@ -12,9 +12,10 @@ for i in $(seq 1 50); do echo "$i" >"$BACKING/d/f$i"; done
 start_daemon --cache="$policy"
 ls -l "$MNT/d" >/dev/null
 for _ in 1 2 3; do stat "$MNT/d/f1" >/dev/null; done
-rdp=$(stat_field 'd["requests"].get("READDIRPLUS", 0)')
-rd=$(stat_field 'd["requests"].get("READDIR", 0)')
-lookups=$(stat_field 'd["requests"].get("LOOKUP", 0)')
+snapshot
+rdp=$(field 'd["requests"].get("READDIRPLUS", 0)')
+rd=$(field 'd["requests"].get("READDIR", 0)')
+lookups=$(field 'd["requests"].get("LOOKUP", 0)')
 note "policy=$policy READDIR=$rd READDIRPLUS=$rdp LOOKUP=$lookups"
 case $policy in
 never)

@@ -97,10 +97,12 @@ stats() {
 	fail "no stats after SIGUSR1"
 }
 
-# stat_field 'python expression on d' : evaluate against a fresh stats doc.
-stat_field() {
-	stats | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
-}
+# snapshot: take one stats document; field EXPR: evaluate a python
+# expression on it (d is the document), so several fields come from one
+# consistent moment. stat_field EXPR: both at once.
+snapshot() { stats >"$T/snap.json"; }
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/snap.json"; }
+stat_field() { snapshot && field "$1"; }
 
 drop_caches() { sync; echo 2 >/proc/sys/vm/drop_caches; }
 

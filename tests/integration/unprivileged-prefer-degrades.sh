@@ -12,14 +12,15 @@ require_python
 echo x >"$BACKING/f"
 start_daemon --inode-file-handles="$mode" --"$priv"
 cat "$MNT/f" >/dev/null || fail "read through the mount"
-expect_eq "effective mode" "$(stat_field 'd["inode_mode"]["effective"]')" never
-expect_eq "requested mode" "$(stat_field 'd["inode_mode"]["requested"]')" "$mode"
-stat_field 'd["inode_mode"]["reason"]' | grep -q "Operation not permitted" ||
+snapshot
+expect_eq "effective mode" "$(field 'd["inode_mode"]["effective"]')" never
+expect_eq "requested mode" "$(field 'd["inode_mode"]["requested"]')" "$mode"
+field 'd["inode_mode"]["reason"]' | grep -q "Operation not permitted" ||
 	fail "reason does not name EPERM"
 n=$(grep -c "disabling file handles altogether" "$T/daemon.log")
 expect_eq "log lines about disabling handles" "$n" 1
 if [ "$mode" = fallback ]; then
 	grep -q "fallback is deprecated" "$T/daemon.log" || fail "no deprecation warning"
 fi
-expect_eq "handles held" "$(stat_field 'd["store"]["handles"]')" 0
+expect_eq "handles held" "$(field 'd["store"]["handles"]')" 0
 stop_daemon
