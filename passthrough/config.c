@@ -84,6 +84,8 @@ void config_usage(const char *prog)
 	       "testbed options:\n"
 	       "  --unprivileged               drop CAP_DAC_READ_SEARCH before the handle probe\n"
 	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
+	       "  --busy-poll=USEC             serial loop: poll /dev/fuse this long before sleeping\n"
+	       "                               (timing only; default: 0)\n"
 	       "  --events=FILE                JSON lines, one per error reply\n"
 	       "  --stats=FILE                 JSON counters, written on SIGUSR1 and at exit\n"
 	       "  -h, --help                   this text\n"
@@ -103,6 +105,20 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+/* A decimal in 0..max, no sign, nothing after it. 0 / -EINVAL. */
+static int parse_uint(const char *s, unsigned long max, unsigned int *out)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || end == s || s[0] == '-' || s[0] == '+' || n > max)
+		return -EINVAL;
+	*out = n;
+	return 0;
 }
 
 static void config_derive(struct config *cfg)
@@ -136,7 +152,7 @@ static void config_derive(struct config *cfg)
 enum {
 	OPT_SHARED_DIR = 256, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
 	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL,
-	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX,
+	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
 };
 
 static const struct option long_opts[] = {
@@ -155,6 +171,7 @@ static const struct option long_opts[] = {
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
 	{ "userns", no_argument, NULL, OPT_USERNS },
+	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -204,17 +221,14 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		case OPT_NO_XATTR:
 			cfg->xattr = false;
 			break;
-		case OPT_POOL: {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-' || n > 1024)
+		case OPT_POOL:
+			if (parse_uint(optarg, 1024, &cfg->thread_pool_size) < 0)
 				return fail(err, errlen, "bad --thread-pool-size '%s' (0..1024)", optarg);
-			cfg->thread_pool_size = n;
 			break;
-		}
+		case OPT_BUSY_POLL:
+			if (parse_uint(optarg, 1000000, &cfg->busy_poll_us) < 0)
+				return fail(err, errlen, "bad --busy-poll '%s' (0..1000000 microseconds)", optarg);
+			break;
 		case OPT_ALLOW_MMAP:
 			cfg->allow_mmap = true;
 			break;

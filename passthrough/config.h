@@ -40,6 +40,7 @@ struct config {
 	bool unprivileged;		/* drop CAP_DAC_READ_SEARCH before the probe */
 	bool userns;			/* enter a user namespace after mounting */
 	unsigned int thread_pool_size;	/* 0: serial, one thread */
+	unsigned int busy_poll_us;	/* serial loop: spin this long before sleeping */
 	enum log_level log_level;
 	const char *events_path;	/* JSON lines, one per error reply */
 	const char *stats_path;		/* JSON, rewritten on SIGUSR1 and at exit */

@@ -8,7 +8,8 @@
 #
 # Env: STALEFS, BENCHWALK, BENCH_STORE (set by meson); BENCH_OBJECTS (100),
 # BENCH_LINKS (1000 names per object), BENCH_DIR_ENTRIES (10000),
-# BENCH_READ_MIB (1024), BENCH_MODES, BENCH_CACHES.
+# BENCH_READ_MIB (1024), BENCH_MODES, BENCH_CACHES, BENCH_BUSY_POLL ("0 50":
+# the serial loop's --busy-poll values; 0 is virtiofsd's plain blocking read).
 set -u
 . "$(dirname "$0")/../integration/lib.sh"
 BENCHWALK=${BENCHWALK:?} BENCH_STORE=${BENCH_STORE:?}
@@ -16,6 +17,7 @@ objects=${BENCH_OBJECTS:-100} links=${BENCH_LINKS:-1000}
 entries=${BENCH_DIR_ENTRIES:-10000} read_mib=${BENCH_READ_MIB:-1024}
 modes=${BENCH_MODES:-never prefer mandatory}
 caches=${BENCH_CACHES:-auto always never metadata}
+busy_polls=${BENCH_BUSY_POLL:-0 50}
 setup
 
 echo "# building the tree: $objects objects x $links names, $entries-entry dir, $read_mib MiB file" >&2
@@ -25,8 +27,8 @@ for o in $(seq -w 1 "$objects"); do
 	d=$BACKING/links/d$o
 	mkdir "$d"
 	head -c 100 /dev/urandom >"$d/obj"
-	(cd "$d" && for i in $(seq 2 "$links"); do ln obj "l$i"; done)
-	for i in $(seq 2 "$links"); do echo "links/d$o/l$i"; done >>"$T/list"
+	"$BENCHWALK" links "$d" "$links" || fail "making links"
+	seq 2 "$links" | sed "s|^|links/d$o/l|" >>"$T/list"
 	echo "links/d$o/obj" >>"$T/list"
 done
 (cd "$BACKING/big" && seq 1 "$entries" | xargs touch)
@@ -55,10 +57,11 @@ printf 'backing dir: stat %d paths cold %.3fs, ls -l %d entries cold %.3fs, stat
 	"$(awk -v m="$read_mib" -v s="$b_read" 'BEGIN { print m / s }')"
 echo
 echo "ratios: mount time / backing time (targets: stat cold <= 2.5, ls -l cold <= 1.6, stat warm with cache=always <= 1.2, read cold <= 1.2)"
-printf '%-10s %-9s %10s %10s %10s %10s\n' mode cache stat-cold ls-l-cold stat-warm read-cold
+printf '%-10s %-9s %-5s %10s %10s %10s %10s\n' mode cache poll stat-cold ls-l-cold stat-warm read-cold
+for bp in $busy_polls; do
 for cache in $caches; do
 	for mode in $modes; do
-		start_daemon --inode-file-handles="$mode" --cache="$cache"
+		start_daemon --inode-file-handles="$mode" --cache="$cache" --busy-poll="$bp"
 		if ! read -r m_stat m_lsl m_warm m_read < <(measure "$MNT"); then
 			stop_daemon
 			fail "measurement through the mount failed (mode $mode, cache $cache)"
@@ -68,9 +71,10 @@ for cache in $caches; do
 		r3=$(ratio "$m_warm" "$b_warm") r4=$(ratio "$m_read" "$b_read")
 		w="-"
 		[ "$cache" = always ] && w=$(mark "$r3" 1.2)
-		printf '%-10s %-9s %6s %-3s %6s %-3s %6s %-4s %6s %-3s\n' "$mode" "$cache" \
+		printf '%-10s %-9s %-5s %6s %-3s %6s %-3s %6s %-4s %6s %-3s\n' "$mode" "$cache" "$bp" \
 			"$r1" "$(mark "$r1" 2.5)" "$r2" "$(mark "$r2" 1.6)" "$r3" "$w" "$r4" "$(mark "$r4" 1.2)"
 	done
+done
 done
 echo
 "$BENCH_STORE" 100000

@@ -6,6 +6,7 @@
  *   benchwalk stat ROOT LIST      stat ROOT/<line> for every line of LIST
  *   benchwalk lsl DIR             readdir DIR and lstat every entry (ls -l)
  *   benchwalk read FILE           read FILE sequentially in 1 MiB chunks
+ *   benchwalk links DIR N         (setup) hardlink DIR/obj as DIR/l2 .. DIR/lN
  *
  * Exit codes: 0 ok, 1 a call failed (named on stderr), 2 usage.
  */
@@ -105,6 +106,26 @@ static int walk_read(const char *file)
 	return 0;
 }
 
+static int make_links(const char *dir, long n)
+{
+	char name[32];
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "benchwalk: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	for (long i = 2; i <= n; i++) {
+		snprintf(name, sizeof(name), "l%ld", i);
+		if (linkat(fd, "obj", fd, name, 0) < 0) {
+			fprintf(stderr, "benchwalk: link %s/%s: %s\n", dir, name, strerror(errno));
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "stat") == 0)
@@ -113,6 +134,8 @@ int main(int argc, char **argv)
 		return walk_lsl(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "read") == 0)
 		return walk_read(argv[2]);
-	fprintf(stderr, "usage: benchwalk stat ROOT LIST | lsl DIR | read FILE\n");
+	if (argc == 4 && strcmp(argv[1], "links") == 0)
+		return make_links(argv[2], atol(argv[3]));
+	fprintf(stderr, "usage: benchwalk stat ROOT LIST | lsl DIR | read FILE | links DIR N\n");
 	return 2;
 }

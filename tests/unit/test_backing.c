@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "backing.h"
 #include "errsrc.h"
@@ -87,7 +88,8 @@ START_TEST(lookup_passes_host_errno_and_names_the_syscall)
 
 	ck_assert_int_eq(backing_lookup(&b, dirfd_, "missing", &cand, &st), -ENOENT);
 	ck_assert_str_eq(errsrc_current.kind, ERRSRC_HOST);
-	ck_assert_str_eq(errsrc_current.detail, "openat2");
+	/* openat2, or openat where it is missing (e.g. under valgrind 3.19) */
+	ck_assert_str_eq(errsrc_current.detail, b.no_openat2 ? "openat" : "openat2");
 }
 END_TEST
 
@@ -145,16 +147,36 @@ START_TEST(probe_as_root_keeps_handles)
 }
 END_TEST
 
+/* Runs in a child so that the dropped capability never leaks into other
+ * tests, also under CK_FORK=no (valgrind). Returns 0 or the failed step. */
+static int probe_without_cap(void)
+{
+	/* /proc/self/fd was opened by the parent: this process needs its own. */
+	backing_destroy(&b);
+	if (backing_init(&b, dir) != 0)
+		return 5;
+	if (privs_drop_dac_read_search() != 0 || privs_has_dac_read_search())
+		return 1;
+	if (backing_probe(&b, INODE_MODE_PREFER) != 0 || b.mode != INODE_MODE_NEVER)
+		return 2;
+	if (!strstr(b.mode_reason, "open_by_handle_at") || !strstr(b.mode_reason, strerror(EPERM)))
+		return 3;
+	if (backing_probe(&b, INODE_MODE_MANDATORY) != -EPERM)
+		return 4;
+	return 0;
+}
+
 START_TEST(probe_without_cap_degrades_prefer_and_refuses_mandatory)
 {
-	/* Check forks each test, so the capability is dropped in this child only. */
-	ck_assert_int_eq(privs_drop_dac_read_search(), 0);
-	ck_assert_int_eq(privs_has_dac_read_search(), 0);
-	ck_assert_int_eq(backing_probe(&b, INODE_MODE_PREFER), 0);
-	ck_assert_int_eq(b.mode, INODE_MODE_NEVER);
-	ck_assert_ptr_nonnull(strstr(b.mode_reason, "open_by_handle_at"));
-	ck_assert_ptr_nonnull(strstr(b.mode_reason, strerror(EPERM)));
-	ck_assert_int_eq(backing_probe(&b, INODE_MODE_MANDATORY), -EPERM);
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(probe_without_cap());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_msg(WEXITSTATUS(status) == 0, "step %d failed", WEXITSTATUS(status));
 }
 END_TEST
 
