@@ -12,7 +12,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${1:-build}
 case $builddir in /*) ;; *) builddir=$top/$builddir ;; esac
 export STALEFS=$builddir/passthrough/stalefs TPROBE=$builddir/tests/integration/tprobe
-[ -x "$STALEFS" ] && [ -x "$TPROBE" ] || { echo "estale-demo: build first (missing $STALEFS)" >&2; exit 2; }
+if [ ! -x "$STALEFS" ] || [ ! -x "$TPROBE" ]; then
+	echo "estale-demo: build first (missing $STALEFS)" >&2
+	exit 2
+fi
 . "$top/tests/integration/lib.sh"
 setup
 require_python
@@ -20,7 +23,7 @@ require_python
 cell() {
 	local mode=$1 priv=$2 opt=() res effective estale source
 	case $priv in unprivileged) opt=(--unprivileged) ;; userns) opt=(--userns) ;; esac
-	rm -rf "$BACKING"/* "$T/events.jsonl"
+	rm -rf "${BACKING:?}"/* "$T/events.jsonl"
 	mkdir -p "$BACKING/objects/ab"
 	head -c 2048 /dev/urandom >"$BACKING/objects/ab/obj.file"
 	for i in $(seq 1 970); do ln "$BACKING/objects/ab/obj.file" "$BACKING/objects/ab/l$i"; done

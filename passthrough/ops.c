@@ -64,6 +64,29 @@ int op_get_inode(struct daemon *d, uint64_t nodeid, struct inode **out)
 	return 0;
 }
 
+int op_open_path(struct daemon *d, uint64_t nodeid, struct op_fd *of)
+{
+	int ret;
+
+	of->pfd = (struct pfd){ .fd = -1 };
+	ret = op_get_inode(d, nodeid, &of->inode);
+	if (ret < 0)
+		return ret;
+	ret = backing_path_fd(&d->backing, of->inode, &of->pfd);
+	if (ret < 0) {
+		store_put(&d->store, of->inode);
+		of->inode = NULL;
+	}
+	return ret;
+}
+
+void op_close_path(struct daemon *d, struct op_fd *of)
+{
+	pfd_release(&of->pfd);
+	store_put(&d->store, of->inode);
+	of->inode = NULL;
+}
+
 void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);

@@ -25,6 +25,20 @@ void reply_done(struct daemon *d, enum op op);
 
 /* The entry for nodeid with a user reference, or -EBADF (virtiofsd: ebadf()). */
 int op_get_inode(struct daemon *d, uint64_t nodeid, struct inode **out);
+/*
+ * An entry and an O_PATH-like fd for it, held together: the fd may be the
+ * entry's own, so the entry's user reference must outlive its use.
+ */
+struct op_fd {
+	struct inode *inode;
+	struct pfd pfd;
+};
+
+/* Get nodeid (-EBADF if unknown) and its path fd. 0 or -errno. */
+int op_open_path(struct daemon *d, uint64_t nodeid, struct op_fd *of);
+/* Release the fd, then the entry. Safe on a zeroed or failed op_fd. */
+void op_close_path(struct daemon *d, struct op_fd *of);
+
 /* The caller's uid, gid and (up to max) supplementary groups. */
 void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max);
 /* -EROFS under --readonly, else 0. */

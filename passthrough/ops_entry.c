@@ -188,20 +188,15 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct daemon *d = req_begin(req, OP_READLINK);
 	char buf[PATH_MAX + 1];
-	struct inode *inode;
-	struct pfd pfd;
+	struct op_fd of;
 	ssize_t n;
-	int ret = op_get_inode(d, ino, &inode);
+	int ret = op_open_path(d, ino, &of);
 
 	if (ret < 0)
 		goto out_err;
-	ret = backing_path_fd(&d->backing, inode, &pfd);
-	store_put(&d->store, inode);
-	if (ret < 0)
-		goto out_err;
-	n = readlinkat(pfd.fd, "", buf, sizeof(buf) - 1);
+	n = readlinkat(of.pfd.fd, "", buf, sizeof(buf) - 1);
 	ret = n < 0 ? host_err("readlinkat") : 0;
-	pfd_release(&pfd);
+	op_close_path(d, &of);
 	if (ret < 0)
 		goto out_err;
 	buf[n] = '\0';
@@ -226,54 +221,43 @@ static void do_make(fuse_req_t req, enum op op, fuse_ino_t parent, const char *n
 		    const struct make_args *a)
 {
 	struct daemon *d = fuse_req_userdata(req);
+	struct op_fd dir = { .inode = NULL };
 	struct fuse_entry_param e;
 	struct creds_saved saved;
-	struct inode *dir, *inode;
+	struct inode *inode;
 	gid_t groups[64];
 	struct creds c;
-	struct pfd pfd;
 	int ret;
 
 	ret = op_check_writable(d);
+	if (ret == 0)
+		ret = op_open_path(d, parent, &dir);
 	if (ret < 0)
-		goto out_err;
-	ret = op_get_inode(d, parent, &dir);
-	if (ret < 0)
-		goto out_err;
-	ret = backing_path_fd(&d->backing, dir, &pfd);
-	if (ret < 0)
-		goto out_put;
+		goto out;
 	op_req_creds(req, &c, groups, 64);
 	ret = creds_enter(&c, &saved);
 	if (ret < 0)
-		goto out_release;
+		goto out;
 	switch (a->kind) {
 	case MAKE_NODE:
-		ret = mknodat(pfd.fd, name, a->mode, a->rdev) < 0 ? host_err("mknodat") : 0;
+		ret = mknodat(dir.pfd.fd, name, a->mode, a->rdev) < 0 ? host_err("mknodat") : 0;
 		break;
 	case MAKE_DIR:
-		ret = mkdirat(pfd.fd, name, a->mode) < 0 ? host_err("mkdirat") : 0;
+		ret = mkdirat(dir.pfd.fd, name, a->mode) < 0 ? host_err("mkdirat") : 0;
 		break;
 	case MAKE_SYMLINK:
-		ret = symlinkat(a->target, pfd.fd, name) < 0 ? host_err("symlinkat") : 0;
+		ret = symlinkat(a->target, dir.pfd.fd, name) < 0 ? host_err("symlinkat") : 0;
 		break;
 	}
 	creds_leave(&saved);
-	pfd_release(&pfd);
+	if (ret == 0)
+		ret = op_do_lookup(d, dir.inode, name, &e, &inode);
+out:
+	op_close_path(d, &dir);
 	if (ret < 0)
-		goto out_put;
-	ret = op_do_lookup(d, dir, name, &e, &inode);
-	store_put(&d->store, dir);
-	if (ret < 0)
-		goto out_err;
-	reply_entry(req, op, inode, &e);
-	return;
-out_release:
-	pfd_release(&pfd);
-out_put:
-	store_put(&d->store, dir);
-out_err:
-	reply_err(req, op, parent, name, ret);
+		reply_err(req, op, parent, name, ret);
+	else
+		reply_entry(req, op, inode, &e);
 }
 
 void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
@@ -303,71 +287,46 @@ void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
 	struct daemon *d = req_begin(req, OP_LINK);
-	struct inode *inode = NULL, *dir = NULL, *found;
-	struct pfd src = { .fd = -1 }, dst = { .fd = -1 };
+	struct op_fd src = { .inode = NULL }, dst = { .inode = NULL };
 	struct fuse_entry_param e;
+	struct inode *found;
 	char name[16];
 	int ret;
 
 	ret = op_check_writable(d);
+	if (ret == 0)
+		ret = op_open_path(d, ino, &src);
+	if (ret == 0)
+		ret = op_open_path(d, newparent, &dst);
 	if (ret < 0)
-		goto out_err;
-	ret = op_get_inode(d, ino, &inode);
-	if (ret < 0)
-		goto out_err;
-	ret = op_get_inode(d, newparent, &dir);
-	if (ret < 0)
-		goto out_put;
-	ret = backing_path_fd(&d->backing, inode, &src);
-	if (ret < 0)
-		goto out_put;
-	ret = backing_path_fd(&d->backing, dir, &dst);
-	if (ret < 0)
-		goto out_put;
+		goto out;
 	/* linkat(fd, "", AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; /proc does not. */
-	snprintf(name, sizeof(name), "%d", src.fd);
-	if (linkat(d->backing.proc_self_fd, name, dst.fd, newname, AT_SYMLINK_FOLLOW) < 0) {
+	snprintf(name, sizeof(name), "%d", src.pfd.fd);
+	if (linkat(d->backing.proc_self_fd, name, dst.pfd.fd, newname, AT_SYMLINK_FOLLOW) < 0)
 		ret = host_err("linkat");
-		goto out_put;
-	}
-	ret = op_do_lookup(d, dir, newname, &e, &found);
+	else
+		ret = op_do_lookup(d, dst.inode, newname, &e, &found);
+out:
+	op_close_path(d, &src);
+	op_close_path(d, &dst);
 	if (ret < 0)
-		goto out_put;
-	pfd_release(&src);
-	pfd_release(&dst);
-	store_put(&d->store, dir);
-	store_put(&d->store, inode);
-	reply_entry(req, OP_LINK, found, &e);
-	return;
-out_put:
-	pfd_release(&src);
-	pfd_release(&dst);
-	store_put(&d->store, dir);
-	store_put(&d->store, inode);
-out_err:
-	reply_err(req, OP_LINK, newparent, newname, ret);
+		reply_err(req, OP_LINK, newparent, newname, ret);
+	else
+		reply_entry(req, OP_LINK, found, &e);
 }
 
 static void do_remove(fuse_req_t req, enum op op, fuse_ino_t parent, const char *name, int flags)
 {
 	struct daemon *d = fuse_req_userdata(req);
-	struct inode *dir;
-	struct pfd pfd;
+	struct op_fd dir = { .inode = NULL };
 	int ret;
 
 	ret = op_check_writable(d);
-	if (ret < 0)
-		goto out;
-	ret = op_get_inode(d, parent, &dir);
-	if (ret < 0)
-		goto out;
-	ret = backing_path_fd(&d->backing, dir, &pfd);
-	store_put(&d->store, dir);
-	if (ret < 0)
-		goto out;
-	ret = unlinkat(pfd.fd, name, flags) < 0 ? host_err("unlinkat") : 0;
-	pfd_release(&pfd);
-out:
+	if (ret == 0)
+		ret = op_open_path(d, parent, &dir);
+	if (ret == 0)
+		ret = unlinkat(dir.pfd.fd, name, flags) < 0 ? host_err("unlinkat") : 0;
+	op_close_path(d, &dir);
 	reply_err(req, op, parent, name, ret);
 }
 
@@ -387,80 +346,54 @@ void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t n
 	       const char *newname, unsigned int flags)
 {
 	struct daemon *d = req_begin(req, OP_RENAME);
-	struct pfd from = { .fd = -1 }, to = { .fd = -1 };
-	struct inode *a = NULL, *b = NULL;
+	struct op_fd from = { .inode = NULL }, to = { .inode = NULL };
 	int ret;
 
 	ret = op_check_writable(d);
-	if (ret < 0)
-		goto out;
-	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) {
+	if (ret == 0 && (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)))
 		ret = daemon_err("rename-flags", -EINVAL);
-		goto out;
-	}
-	ret = op_get_inode(d, parent, &a);
-	if (ret < 0)
-		goto out;
-	ret = op_get_inode(d, newparent, &b);
-	if (ret < 0)
-		goto out;
-	ret = backing_path_fd(&d->backing, a, &from);
-	if (ret < 0)
-		goto out;
-	ret = backing_path_fd(&d->backing, b, &to);
-	if (ret < 0)
-		goto out;
-	ret = renameat2(from.fd, name, to.fd, newname, flags) < 0 ? host_err("renameat2") : 0;
-out:
-	pfd_release(&from);
-	pfd_release(&to);
-	store_put(&d->store, a);
-	store_put(&d->store, b);
+	if (ret == 0)
+		ret = op_open_path(d, parent, &from);
+	if (ret == 0)
+		ret = op_open_path(d, newparent, &to);
+	if (ret == 0)
+		ret = renameat2(from.pfd.fd, name, to.pfd.fd, newname, flags) < 0
+			      ? host_err("renameat2") : 0;
+	op_close_path(d, &from);
+	op_close_path(d, &to);
 	reply_err(req, OP_RENAME, parent, name, ret);
 }
 
 void op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct daemon *d = req_begin(req, OP_STATFS);
-	struct inode *inode;
 	struct statvfs sv;
-	struct pfd pfd;
-	int ret = op_get_inode(d, ino, &inode);
+	struct op_fd of;
+	int ret = op_open_path(d, ino, &of);
 
-	if (ret < 0)
-		goto out_err;
-	ret = backing_path_fd(&d->backing, inode, &pfd);
-	store_put(&d->store, inode);
-	if (ret < 0)
-		goto out_err;
-	ret = fstatvfs(pfd.fd, &sv) < 0 ? host_err("fstatvfs") : 0;
-	pfd_release(&pfd);
-	if (ret < 0)
-		goto out_err;
+	if (ret == 0) {
+		ret = fstatvfs(of.pfd.fd, &sv) < 0 ? host_err("fstatvfs") : 0;
+		op_close_path(d, &of);
+	}
+	if (ret < 0) {
+		reply_err(req, OP_STATFS, ino, NULL, ret);
+		return;
+	}
 	reply_done(d, OP_STATFS);
 	fuse_reply_statfs(req, &sv);
-	return;
-out_err:
-	reply_err(req, OP_STATFS, ino, NULL, ret);
 }
 
 void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
 	struct daemon *d = req_begin(req, OP_ACCESS);
-	struct inode *inode;
-	struct pfd pfd;
+	struct op_fd of;
 	char name[16];
-	int ret = op_get_inode(d, ino, &inode);
+	int ret = op_open_path(d, ino, &of);
 
-	if (ret < 0)
-		goto out;
-	ret = backing_path_fd(&d->backing, inode, &pfd);
-	store_put(&d->store, inode);
-	if (ret < 0)
-		goto out;
-	snprintf(name, sizeof(name), "%d", pfd.fd);
-	ret = faccessat(d->backing.proc_self_fd, name, mask, 0) < 0 ? host_err("faccessat") : 0;
-	pfd_release(&pfd);
-out:
+	if (ret == 0) {
+		snprintf(name, sizeof(name), "%d", of.pfd.fd);
+		ret = faccessat(d->backing.proc_self_fd, name, mask, 0) < 0 ? host_err("faccessat") : 0;
+		op_close_path(d, &of);
+	}
 	reply_err(req, OP_ACCESS, ino, NULL, ret);
 }

@@ -59,38 +59,35 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	       struct fuse_file_info *fi)
 {
 	struct daemon *d = req_begin(req, OP_CREATE);
+	struct op_fd dir = { .inode = NULL };
 	struct fuse_entry_param e;
 	struct creds_saved saved;
-	struct inode *dir, *inode;
+	struct inode *inode;
 	gid_t groups[64];
 	struct creds c;
-	struct pfd pfd;
 	int ret, fd = -1;
 
 	ret = op_check_writable(d);
+	if (ret == 0)
+		ret = op_open_path(d, parent, &dir);
 	if (ret < 0)
-		goto out_err;
-	ret = op_get_inode(d, parent, &dir);
-	if (ret < 0)
-		goto out_err;
-	ret = backing_path_fd(&d->backing, dir, &pfd);
-	if (ret < 0)
-		goto out_put;
+		goto out;
 	op_req_creds(req, &c, groups, 64);
 	ret = creds_enter(&c, &saved);
-	if (ret == 0) {
-		fd = openat(pfd.fd, name, (fi->flags | O_CREAT | O_CLOEXEC) & ~O_NOFOLLOW, mode);
-		ret = fd < 0 ? host_err("openat(O_CREAT)") : 0;
-		creds_leave(&saved);
-	}
-	pfd_release(&pfd);
 	if (ret < 0)
-		goto out_put;
-	ret = op_do_lookup(d, dir, name, &e, &inode);
-	store_put(&d->store, dir);
+		goto out;
+	fd = openat(dir.pfd.fd, name, (fi->flags | O_CREAT | O_CLOEXEC) & ~O_NOFOLLOW, mode);
+	ret = fd < 0 ? host_err("openat(O_CREAT)") : 0;
+	creds_leave(&saved);
+	if (ret == 0)
+		ret = op_do_lookup(d, dir.inode, name, &e, &inode);
+out:
+	op_close_path(d, &dir);
 	if (ret < 0) {
-		close(fd);
-		goto out_err;
+		if (fd >= 0)
+			close(fd);
+		reply_err(req, OP_CREATE, parent, name, ret);
+		return;
 	}
 	fi->fh = fd;
 	set_open_flags(d, fi);
@@ -100,11 +97,6 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		store_unref(&d->store, inode, 1);
 	}
 	store_put(&d->store, inode);
-	return;
-out_put:
-	store_put(&d->store, dir);
-out_err:
-	reply_err(req, OP_CREATE, parent, name, ret);
 }
 
 /*

@@ -12,21 +12,16 @@
 #include "errsrc.h"
 #include "ops.h"
 
-/* Path of the entry's O_PATH fd into path; pfd must be released. */
-static int xattr_path(struct daemon *d, fuse_ino_t ino, struct pfd *pfd, char *path, size_t len)
+/* Path of the entry's O_PATH fd into path; of must be closed after use. */
+static int xattr_path(struct daemon *d, fuse_ino_t ino, struct op_fd *of, char *path, size_t len)
 {
-	struct inode *inode;
 	int ret;
 
 	if (!d->cfg->xattr)
 		return daemon_err("xattr-disabled", -ENOSYS);
-	ret = op_get_inode(d, ino, &inode);
-	if (ret < 0)
-		return ret;
-	ret = backing_path_fd(&d->backing, inode, pfd);
-	store_put(&d->store, inode);
+	ret = op_open_path(d, ino, of);
 	if (ret == 0)
-		proc_fd_path(path, len, pfd->fd);
+		proc_fd_path(path, len, of->pfd.fd);
 	return ret;
 }
 
@@ -34,15 +29,15 @@ void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *v
 		 size_t size, int flags)
 {
 	struct daemon *d = req_begin(req, OP_SETXATTR);
-	struct pfd pfd;
+	struct op_fd of;
 	char path[64];
 	int ret = op_check_writable(d);
 
 	if (ret == 0)
-		ret = xattr_path(d, ino, &pfd, path, sizeof(path));
+		ret = xattr_path(d, ino, &of, path, sizeof(path));
 	if (ret == 0) {
 		ret = setxattr(path, name, value, size, flags) < 0 ? host_err("setxattr") : 0;
-		pfd_release(&pfd);
+		op_close_path(d, &of);
 	}
 	reply_err(req, OP_SETXATTR, ino, name, ret);
 }
@@ -68,8 +63,8 @@ void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct daemon *d = req_begin(req, OP_GETXATTR);
 	char *buf = NULL, path[64];
-	struct pfd pfd;
-	ssize_t n = xattr_path(d, ino, &pfd, path, sizeof(path));
+	struct op_fd of;
+	ssize_t n = xattr_path(d, ino, &of, path, sizeof(path));
 
 	if (n == 0) {
 		buf = size ? malloc(size) : NULL;
@@ -77,7 +72,7 @@ void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 			n = daemon_err("malloc", -ENOMEM);
 		else if ((n = getxattr(path, name, buf, size)) < 0)
 			n = host_err("getxattr");
-		pfd_release(&pfd);
+		op_close_path(d, &of);
 	}
 	reply_sized(req, OP_GETXATTR, ino, name, size, n, buf);
 	free(buf);
@@ -87,8 +82,8 @@ void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
 	struct daemon *d = req_begin(req, OP_LISTXATTR);
 	char *buf = NULL, path[64];
-	struct pfd pfd;
-	ssize_t n = xattr_path(d, ino, &pfd, path, sizeof(path));
+	struct op_fd of;
+	ssize_t n = xattr_path(d, ino, &of, path, sizeof(path));
 
 	if (n == 0) {
 		buf = size ? malloc(size) : NULL;
@@ -96,7 +91,7 @@ void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 			n = daemon_err("malloc", -ENOMEM);
 		else if ((n = listxattr(path, buf, size)) < 0)
 			n = host_err("listxattr");
-		pfd_release(&pfd);
+		op_close_path(d, &of);
 	}
 	reply_sized(req, OP_LISTXATTR, ino, NULL, size, n, buf);
 	free(buf);
@@ -105,15 +100,15 @@ void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	struct daemon *d = req_begin(req, OP_REMOVEXATTR);
-	struct pfd pfd;
+	struct op_fd of;
 	char path[64];
 	int ret = op_check_writable(d);
 
 	if (ret == 0)
-		ret = xattr_path(d, ino, &pfd, path, sizeof(path));
+		ret = xattr_path(d, ino, &of, path, sizeof(path));
 	if (ret == 0) {
 		ret = removexattr(path, name) < 0 ? host_err("removexattr") : 0;
-		pfd_release(&pfd);
+		op_close_path(d, &of);
 	}
 	reply_err(req, OP_REMOVEXATTR, ino, name, ret);
 }

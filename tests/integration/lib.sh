@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # Shared shell for the integration tests: requirements (exit 77 with a
 # reason), a per-test temp dir, starting and stopping one daemon, reading its
 # stats, and a cleanup trap that always unmounts and kills what it started.
@@ -61,10 +62,12 @@ setup() {
 }
 
 # start_daemon [stalefs mount options...]: runs in the foreground (as a
-# child of this shell) and returns once the mount is there.
+# child of this shell) and returns once the mount is there. $STALEFS_WRAPPER
+# (e.g. "taskset -c 0") is put in front of the command when set.
 start_daemon() {
 	rm -f "$T/stats.json"
-	"$STALEFS" mount --shared-dir="$BACKING" --stats="$T/stats.json" \
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${STALEFS_WRAPPER:-} "$STALEFS" mount --shared-dir="$BACKING" --stats="$T/stats.json" \
 		--events="$T/events.jsonl" -f "$@" "$MNT" >>"$T/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	for _ in $(seq 1 100); do
