@@ -10,15 +10,6 @@
 
 #include "errsrc.h"
 
-#define OP_STR(name) #name,
-static const char *const op_names[OP_COUNT] = { OP_LIST(OP_STR) };
-#undef OP_STR
-
-const char *op_name(enum op op)
-{
-	return op < OP_COUNT ? op_names[op] : "UNKNOWN";
-}
-
 const char *errno_name(int err, char *buf, size_t len)
 {
 	const char *n = strerrorname_np(err);
@@ -121,7 +112,7 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	for (int i = 0; i < OP_COUNT; i++) {
 		if (!load(&st->requests[i]))
 			continue;
-		fprintf(f, "%s\"%s\":%llu", sep, op_names[i], (unsigned long long)load(&st->requests[i]));
+		fprintf(f, "%s\"%s\":%llu", sep, op_name(i), (unsigned long long)load(&st->requests[i]));
 		sep = ",";
 	}
 	fputs("},\"ok\":{", f);
@@ -129,7 +120,7 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	for (int i = 0; i < OP_COUNT; i++) {
 		if (!load(&st->ok[i]))
 			continue;
-		fprintf(f, "%s\"%s\":%llu", sep, op_names[i], (unsigned long long)load(&st->ok[i]));
+		fprintf(f, "%s\"%s\":%llu", sep, op_name(i), (unsigned long long)load(&st->ok[i]));
 		sep = ",";
 	}
 	fputs("},\"errors\":{", f);

@@ -12,19 +12,7 @@
 #include <stdio.h>
 
 #include "inode.h"
-
-#define OP_LIST(X) \
-	X(INIT) X(DESTROY) X(LOOKUP) X(FORGET) X(BATCH_FORGET) X(GETATTR) \
-	X(SETATTR) X(READLINK) X(MKNOD) X(MKDIR) X(UNLINK) X(RMDIR) \
-	X(SYMLINK) X(RENAME) X(LINK) X(OPEN) X(CREATE) X(READ) X(WRITE) \
-	X(FLUSH) X(RELEASE) X(FSYNC) X(OPENDIR) X(READDIR) X(READDIRPLUS) \
-	X(RELEASEDIR) X(FSYNCDIR) X(STATFS) X(ACCESS) X(SETXATTR) \
-	X(GETXATTR) X(LISTXATTR) X(REMOVEXATTR) X(FALLOCATE) \
-	X(COPY_FILE_RANGE) X(LSEEK) X(FLOCK)
-
-#define OP_ENUM(name) OP_##name,
-enum op { OP_LIST(OP_ENUM) OP_COUNT };
-#undef OP_ENUM
+#include "op.h"
 
 #define ERRNO_SLOTS 256		/* errno values counted one by one; larger ones go to slot 0 of "other" */
 
@@ -36,8 +24,6 @@ struct stats {
 	pthread_mutex_t events_lock;
 	FILE *events;			/* events_lock; NULL when not logging */
 };
-
-const char *op_name(enum op op);
 
 /* events_path may be NULL. 0 or -errno. */
 int stats_init(struct stats *st, const char *events_path);

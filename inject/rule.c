@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The rule parser (see rule.h). Each key is parsed by one function and
+ * allowed per kind by a table, so a bad rule is rejected with the key that
+ * is wrong and why.
+ */
+#include "rule.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[FAULT_KIND_COUNT] = {
+	[FAULT_EVICT] = "evict",
+	[FAULT_KERNEL_EVICT] = "kernel-evict",
+	[FAULT_GEN_BUMP] = "gen-bump",
+	[FAULT_NODEID_REUSE] = "nodeid-reuse",
+	[FAULT_RENODE] = "renode",
+	[FAULT_SILLY_RENAME] = "silly-rename",
+	[FAULT_SILLY_CLEANUP] = "silly-cleanup",
+	[FAULT_ERRNO] = "errno",
+	[FAULT_DELAY] = "delay",
+	[FAULT_HANDLE_DECODE] = "handle-decode",
+	[FAULT_HOST_ESTALE] = "host-estale",
+	[FAULT_REBIND] = "rebind",
+	[FAULT_RESTART] = "restart",
+};
+
+static const char *const action_names[] = {
+	[KEVICT_INVAL_ENTRY] = "inval-entry",
+	[KEVICT_INVAL_INODE] = "inval-inode",
+	[KEVICT_DELETE] = "delete",
+	[KEVICT_PRUNE] = "prune",
+	[KEVICT_EPOCH] = "epoch",
+	[KEVICT_DROP_CACHES] = "drop-caches",
+};
+
+const char *fault_kind_name(enum fault_kind kind)
+{
+	return (unsigned int)kind < FAULT_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+const char *kevict_action_name(enum kevict_action action)
+{
+	return action_names[action];
+}
+
+int errno_parse(const char *name)
+{
+	char *end;
+	long n = strtol(name, &end, 10);
+
+	if (*name && !*end)
+		return n > 0 && n < 4096 ? (int)n : -1;
+	for (int i = 1; i < 200; i++) {
+		const char *e = strerrorname_np(i);
+
+		if (e && strcmp(e, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_u64(const char *v, uint64_t *out, bool positive)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!*v || *v == '-' || *v == '+')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (errno || *end || (positive && n == 0))
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+/* Keys: the parser of each, and the kinds that take it (bit per kind). */
+#define K(kind) (1u << (kind))
+#define ALL_KINDS ((1u << FAULT_KIND_COUNT) - 1)
+
+typedef int (*key_fn)(struct rule *r, const char *v, char *err, size_t errlen);
+
+static int key_op(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	char buf[RULE_TEXT_MAX], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		int op = op_parse(tok);
+
+		if (op < 0)
+			return fail(err, errlen, "op: unknown FUSE op '%s' (e.g. LOOKUP, GETATTR, OPEN, READ)", tok);
+		r->ops |= 1ULL << op;
+	}
+	if (!r->ops)
+		return fail(err, errlen, "op: empty");
+	return 0;
+}
+
+static int key_path(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	if (strlen(v) + 2 > sizeof(r->path))
+		return fail(err, errlen, "path: longer than %zu bytes", sizeof(r->path) - 2);
+	snprintf(r->path, sizeof(r->path), "%s%s", v[0] == '/' ? "" : "/", v);
+	return 0;
+}
+
+#define U64_KEY(field, positive, what) \
+	static int key_##field(struct rule *r, const char *v, char *err, size_t errlen) \
+	{ \
+		if (parse_u64(v, &r->field, positive) < 0) \
+			return fail(err, errlen, #field ": '%s' is not %s", v, what); \
+		return 0; \
+	}
+U64_KEY(nodeid, true, "a nodeid (1 or more)")
+U64_KEY(after, false, "a count (0 or more)")
+U64_KEY(every, true, "a count (1 or more)")
+U64_KEY(count, true, "a count (1 or more)")
+U64_KEY(seed, false, "a number")
+#undef U64_KEY
+
+static int key_prob(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	char *end;
+	double p = strtod(v, &end);
+
+	if (!*v || *end || !(p >= 0.0 && p <= 1.0))
+		return fail(err, errlen, "prob: '%s' is not a probability (0 to 1)", v);
+	r->prob = p;
+	return 0;
+}
+
+static int key_sticky(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (parse_u64(v, &n, false) < 0 || n > 1000000)
+		return fail(err, errlen, "sticky: '%s' is not a count (0 to 1000000)", v);
+	r->sticky = n;
+	return 0;
+}
+
+static int key_errno(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	int e = errno_parse(v);
+
+	if (e < 0)
+		return fail(err, errlen, "errno: unknown errno '%s' (a name like ESTALE or a number)", v);
+	if (r->kind == FAULT_HANDLE_DECODE && e != ESTALE && e != EPERM)
+		return fail(err, errlen, "errno: handle-decode fails with ESTALE or EPERM, not %s", v);
+	r->err = e;
+	return 0;
+}
+
+static int key_delay(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (parse_u64(v, &n, false) < 0 || n > 600000)
+		return fail(err, errlen, "delay: '%s' is not a time in ms (0 to 600000)", v);
+	r->delay_ms = n;
+	return 0;
+}
+
+static int key_as(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "estale") == 0)
+		r->err = ESTALE;
+	else if (strcmp(v, "ebadf") == 0)
+		r->err = EBADF;
+	else
+		return fail(err, errlen, "as: '%s' is not estale or ebadf", v);
+	return 0;
+}
+
+static int key_action(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
+		if (strcmp(v, action_names[i]) == 0) {
+			r->action = i;
+			return 0;
+		}
+	}
+	return fail(err, errlen, "action: '%s' is not one of inval-entry, inval-inode, delete, prune, epoch, drop-caches", v);
+}
+
+static int key_syscall(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	char buf[64], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	r->syscalls = 0;
+	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		if (strcmp(tok, "openat2") == 0)
+			r->syscalls |= HOST_OPENAT2;
+		else if (strcmp(tok, "statx") == 0)
+			r->syscalls |= HOST_STATX;
+		else if (strcmp(tok, "reopen") == 0)
+			r->syscalls |= HOST_REOPEN;
+		else if (strcmp(tok, "any") == 0)
+			r->syscalls |= HOST_ALL;
+		else
+			return fail(err, errlen, "syscall: '%s' is not openat2, statx, reopen or any", tok);
+	}
+	return r->syscalls ? 0 : fail(err, errlen, "syscall: empty");
+}
+
+static int key_gen(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+		r->gen = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
+		r->gen = false;
+	else
+		return fail(err, errlen, "gen: '%s' is not yes or no", v);
+	return 0;
+}
+
+static int key_to(struct rule *r, const char *v, char *err, size_t errlen)
+{
+	if (v[0] != '/' || strlen(v) >= sizeof(r->to))
+		return fail(err, errlen, "to: '%s' is not an absolute directory path", v);
+	snprintf(r->to, sizeof(r->to), "%s", v);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	key_fn parse;
+	unsigned int kinds;
+} keys[] = {
+	{ "op", key_op, ALL_KINDS },
+	{ "path", key_path, ALL_KINDS },
+	{ "nodeid", key_nodeid, ALL_KINDS },
+	{ "after", key_after, ALL_KINDS },
+	{ "every", key_every, ALL_KINDS },
+	{ "count", key_count, ALL_KINDS },
+	{ "prob", key_prob, ALL_KINDS },
+	{ "seed", key_seed, ALL_KINDS },
+	{ "sticky", key_sticky, ALL_KINDS },
+	{ "errno", key_errno, K(FAULT_ERRNO) | K(FAULT_HANDLE_DECODE) },
+	{ "delay", key_delay, K(FAULT_DELAY) },
+	{ "as", key_as, K(FAULT_EVICT) | K(FAULT_RENODE) | K(FAULT_SILLY_CLEANUP) },
+	{ "action", key_action, K(FAULT_KERNEL_EVICT) },
+	{ "syscall", key_syscall, K(FAULT_HOST_ESTALE) },
+	{ "gen", key_gen, K(FAULT_NODEID_REUSE) },
+	{ "to", key_to, K(FAULT_REBIND) },
+};
+
+static void rule_defaults(struct rule *r, enum fault_kind kind)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->prob = 1.0;
+	switch (kind) {
+	case FAULT_EVICT:
+		r->err = EBADF;		/* what virtiofsd answers for an unknown nodeid */
+		break;
+	case FAULT_RENODE:
+	case FAULT_SILLY_CLEANUP:
+	case FAULT_HANDLE_DECODE:
+	case FAULT_HOST_ESTALE:
+		r->err = ESTALE;
+		break;
+	default:
+		break;
+	}
+	if (kind == FAULT_HOST_ESTALE)
+		r->syscalls = HOST_ALL;
+	if (kind == FAULT_KERNEL_EVICT)
+		r->action = KEVICT_INVAL_INODE;
+	if (kind == FAULT_DELAY)
+		r->delay_ms = 100;
+}
+
+static int kind_parse(const char *name, size_t len)
+{
+	for (int i = 0; i < FAULT_KIND_COUNT; i++)
+		if (strlen(kind_names[i]) == len && strncmp(name, kind_names[i], len) == 0)
+			return i;
+	return -1;
+}
+
+int rule_parse(const char *text, struct rule *r, char *err, size_t errlen)
+{
+	char buf[RULE_TEXT_MAX], *save, *kv;
+	size_t klen = strcspn(text, ":");
+	bool have_errno = false;
+	int kind, ret;
+
+	err[0] = '\0';
+	if (strlen(text) >= sizeof(buf))
+		return fail(err, errlen, "rule longer than %zu bytes", sizeof(buf) - 1);
+	kind = kind_parse(text, klen);
+	if (kind < 0)
+		return fail(err, errlen, "unknown fault kind '%.*s' (evict, kernel-evict, gen-bump, "
+			    "nodeid-reuse, renode, silly-rename, silly-cleanup, errno, delay, "
+			    "handle-decode, host-estale, rebind, restart)", (int)klen, text);
+	rule_defaults(r, kind);
+	snprintf(r->text, sizeof(r->text), "%s", text);
+	snprintf(buf, sizeof(buf), "%s", text[klen] ? text + klen + 1 : "");
+	if (text[klen] && !buf[0])
+		return fail(err, errlen, "nothing after ':'");
+	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		size_t i;
+
+		if (!eq || eq == kv)
+			return fail(err, errlen, "'%s' is not key=value", kv);
+		*eq = '\0';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(kv, keys[i].name) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			return fail(err, errlen, "%s: unknown key", kv);
+		if (!(keys[i].kinds & K(kind)))
+			return fail(err, errlen, "%s: not a key of %s", kv, kind_names[kind]);
+		ret = keys[i].parse(r, eq + 1, err, errlen);
+		if (ret < 0)
+			return ret;
+		have_errno |= strcmp(kv, "errno") == 0;
+	}
+	if (kind == FAULT_ERRNO && !have_errno)
+		return fail(err, errlen, "errno: missing (errno:errno=ESTALE,...)");
+	if (kind == FAULT_REBIND && !r->to[0])
+		return fail(err, errlen, "to: missing (rebind:to=/some/dir)");
+	if (r->prob < 1.0 && !strstr(text, "seed="))
+		r->seed = 1;	/* deterministic even without a seed */
+	return 0;
+}
+
+bool rule_wants_path(const struct rule *r)
+{
+	return r->path[0] != '\0';
+}
+
+bool rule_selects(const struct rule *r, enum op op, uint64_t nodeid, const char *path)
+{
+	if (r->ops && !(r->ops & (1ULL << op)))
+		return false;
+	if (r->nodeid && r->nodeid != nodeid)
+		return false;
+	if (r->path[0] && (!path || fnmatch(r->path, path, 0) != 0))
+		return false;
+	return true;
+}
