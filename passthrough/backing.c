@@ -21,6 +21,7 @@
 #endif
 
 #include "errsrc.h"
+#include "fault.h"
 #include "log.h"
 
 #ifndef RESOLVE_NO_MAGICLINKS
@@ -169,7 +170,7 @@ static bool name_is_component(const char *name)
 	       strcmp(name, "..") != 0;
 }
 
-int backing_resolve(struct backing *b, int dirfd, const char *name)
+int backing_resolve(struct backing *b, uint64_t parent, int dirfd, const char *name)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
@@ -179,6 +180,9 @@ int backing_resolve(struct backing *b, int dirfd, const char *name)
 
 	if (!name_is_component(name))
 		return daemon_err("invalid-name", -EINVAL);
+	fd = fault_check(b->inj, FAULT_HOST_ESTALE, parent, name, HOST_OPENAT2);
+	if (fd < 0)
+		return fd;
 	if (!__atomic_load_n(&b->no_openat2, __ATOMIC_RELAXED)) {
 		fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 		if (fd >= 0)
@@ -195,8 +199,20 @@ int backing_resolve(struct backing *b, int dirfd, const char *name)
 	return fd;
 }
 
+int backing_create(struct backing *b, int dirfd, const char *name, int flags, mode_t mode)
+{
+	int fd;
+
+	(void)b;
+	if (!name_is_component(name))
+		return daemon_err("invalid-name", -EINVAL);
+	fd = openat(dirfd, name, (flags & ~O_NOFOLLOW) | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd < 0 ? host_err("openat(O_CREAT)") : fd;
+}
+
 /* Turn a resolved O_PATH fd into a candidate entry; consumes fd. */
-static int make_candidate(struct backing *b, int fd, struct inode **cand, struct stat *st)
+static int make_candidate(struct backing *b, uint64_t parent, const char *name, int fd,
+			  struct inode **cand, struct stat *st)
 {
 	const struct file_handle *fh = NULL;
 	struct inode_ids ids;
@@ -205,7 +221,9 @@ static int make_candidate(struct backing *b, int fd, struct inode **cand, struct
 	struct statx stx;
 	int ret;
 
-	ret = backing_statx(fd, &stx);
+	ret = fault_check(b->inj, FAULT_HOST_ESTALE, parent, name, HOST_STATX);
+	if (ret == 0)
+		ret = backing_statx(fd, &stx);
 	if (ret < 0)
 		goto out_close;
 	statx_to_stat(&stx, st);
@@ -233,20 +251,20 @@ static int make_candidate(struct backing *b, int fd, struct inode **cand, struct
 		fd = -1;
 	}
 	*cand = inode_new(&ids, stx.stx_mode & S_IFMT, fd, fh);
-	return *cand ? 0 : -ENOMEM;
+	return *cand ? 0 : daemon_err("oom", -ENOMEM);
 out_close:
 	close(fd);
 	return ret;
 }
 
-int backing_lookup(struct backing *b, int dirfd, const char *name,
+int backing_lookup(struct backing *b, uint64_t parent, int dirfd, const char *name,
 		   struct inode **cand, struct stat *st)
 {
-	int fd = backing_resolve(b, dirfd, name);
+	int fd = backing_resolve(b, parent, dirfd, name);
 
 	if (fd < 0)
 		return fd;
-	return make_candidate(b, fd, cand, st);
+	return make_candidate(b, parent, name, fd, cand, st);
 }
 
 int backing_root(struct backing *b, struct inode **cand)
@@ -256,7 +274,7 @@ int backing_root(struct backing *b, struct inode **cand)
 
 	if (fd < 0)
 		return host_err("dup(shared dir)");
-	return make_candidate(b, fd, cand, &st);
+	return make_candidate(b, 0, NULL, fd, cand, &st);
 }
 
 int backing_path_fd(struct backing *b, const struct inode *inode, struct pfd *pfd)
@@ -267,6 +285,9 @@ int backing_path_fd(struct backing *b, const struct inode *inode, struct pfd *pf
 		*pfd = (struct pfd){ .fd = inode->fd, .owned = false };
 		return 0;
 	}
+	fd = fault_check(b->inj, FAULT_HANDLE_DECODE, inode->nodeid, NULL, 0);
+	if (fd < 0)
+		return fd;
 	fd = fhandle_open(&b->mounts, inode->ids.mnt_id, &inode->fh, O_PATH);
 	if (fd < 0)
 		return fd;
@@ -292,6 +313,10 @@ int backing_reopen(struct backing *b, const struct inode *inode, int flags)
 		return daemon_err("unsafe-inode-type", -EBADF);
 	flags &= ~(O_NOFOLLOW | O_CREAT | O_EXCL | O_NOCTTY);
 	flags |= O_CLOEXEC;
+	fd = inode->fd < 0 ? fault_check(b->inj, FAULT_HANDLE_DECODE, inode->nodeid, NULL, 0)
+			   : fault_check(b->inj, FAULT_HOST_ESTALE, inode->nodeid, NULL, HOST_REOPEN);
+	if (fd < 0)
+		return fd;
 	if (inode->fd < 0)
 		return fhandle_open(&b->mounts, inode->ids.mnt_id, &inode->fh, flags);
 	snprintf(name, sizeof(name), "%d", inode->fd);
@@ -309,7 +334,9 @@ int backing_getattr(struct backing *b, const struct inode *inode, struct stat *s
 
 	if (ret < 0)
 		return ret;
-	ret = backing_statx(pfd.fd, &stx);
+	ret = fault_check(b->inj, FAULT_HOST_ESTALE, inode->nodeid, NULL, HOST_STATX);
+	if (ret == 0)
+		ret = backing_statx(pfd.fd, &stx);
 	if (ret == 0)
 		statx_to_stat(&stx, st);
 	pfd_release(&pfd);

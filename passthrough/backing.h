@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fhandle.h"
 #include "inode.h"
+#include "inject.h"
 
 struct backing {
 	int root_fd;			/* immutable; O_PATH fd of the shared dir */
@@ -24,6 +25,7 @@ struct backing {
 	struct mountfds mounts;
 	int no_openat2;			/* atomic; set once openat2 answered ENOSYS */
 	int fallback_logged;		/* atomic; per-inode O_PATH fallback logged */
+	struct inject *inj;		/* immutable; fault hooks, NULL for none */
 };
 
 /* Open the shared dir and /proc/self/fd. 0 or -errno. */
@@ -39,11 +41,16 @@ void backing_destroy(struct backing *b);
 int backing_probe(struct backing *b, enum inode_mode requested);
 
 /*
+ * parent is the directory's nodeid (0 if none), for fault rules only.
  * Open name in dirfd with O_PATH|O_NOFOLLOW without leaving dirfd:
  * openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), or where openat2 is
  * missing, openat of a name checked to be one component. fd or -errno.
  */
-int backing_resolve(struct backing *b, int dirfd, const char *name);
+int backing_resolve(struct backing *b, uint64_t parent, int dirfd, const char *name);
+
+/* Create name in dirfd (O_CREAT|O_NOFOLLOW, a checked single component, so a
+ * symlink planted by the host is never followed). fd or -errno. */
+int backing_create(struct backing *b, int dirfd, const char *name, int flags, mode_t mode);
 
 /* statx of an fd (AT_EMPTY_PATH, no follow). 0 or -errno. */
 int backing_statx(int fd, struct statx *stx);
@@ -55,7 +62,7 @@ void statx_to_stat(const struct statx *stx, struct stat *st);
  * make handles: EOPNOTSUPP / EOVERFLOW). *st gets the attributes.
  * 0 or -errno.
  */
-int backing_lookup(struct backing *b, int dirfd, const char *name,
+int backing_lookup(struct backing *b, uint64_t parent, int dirfd, const char *name,
 		   struct inode **cand, struct stat *st);
 /* The same for the shared dir itself. */
 int backing_root(struct backing *b, struct inode **cand);

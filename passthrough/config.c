@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include "build_config.h"
+#include "rule.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const mode_names[] = {
 	[INODE_MODE_NEVER] = "never",
@@ -86,7 +90,10 @@ void config_usage(const char *prog)
 	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
 	       "  --busy-poll=USEC             serial loop: poll /dev/fuse this long before sleeping\n"
 	       "                               (timing only; default: 0)\n"
-	       "  --events=FILE                JSON lines, one per error reply\n"
+	       "  --events=FILE                JSON lines: every error reply and every fired fault\n"
+	       "  --inject=RULE                a fault rule KIND[:key=value,...] (repeatable)\n"
+	       "  --profile=NAME|FILE          the rules of a profile (repeatable)\n"
+	       "  --control=SOCKET             control socket for `stalefs ctl`\n"
 	       "  --stats=FILE                 JSON counters, written on SIGUSR1 and at exit\n"
 	       "  -h, --help                   this text\n"
 	       "\n"
@@ -153,6 +160,7 @@ enum {
 	OPT_SHARED_DIR = 256, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
 	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL,
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
+	OPT_INJECT, OPT_PROFILE, OPT_CONTROL,
 };
 
 static const struct option long_opts[] = {
@@ -172,6 +180,9 @@ static const struct option long_opts[] = {
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
 	{ "userns", no_argument, NULL, OPT_USERNS },
 	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+	{ "inject", required_argument, NULL, OPT_INJECT },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
@@ -257,6 +268,29 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		case OPT_EVENTS:
 			cfg->events_path = optarg;
 			break;
+		case OPT_INJECT: {
+			char why[256];
+			struct rule r;
+
+			if (cfg->nrules == CONFIG_MAX_RULES)
+				return fail(err, errlen, "more than %d --inject rules", CONFIG_MAX_RULES);
+			if (rule_parse(optarg, &r, why, sizeof(why)) < 0)
+				return fail(err, errlen, "--inject '%s': %s", optarg, why);
+			cfg->rules[cfg->nrules++] = optarg;
+			break;
+		}
+		case OPT_PROFILE:
+			if (cfg->nprofiles == CONFIG_MAX_RULES)
+				return fail(err, errlen, "more than %d --profile options", CONFIG_MAX_RULES);
+			if (config_find_profile(optarg, cfg->profile_buf[cfg->nprofiles],
+						sizeof(cfg->profile_buf[0])) < 0)
+				return fail(err, errlen, "--profile '%s': no such profile (a file, or a name in inject/profiles)", optarg);
+			cfg->profiles[cfg->nprofiles] = cfg->profile_buf[cfg->nprofiles];
+			cfg->nprofiles++;
+			break;
+		case OPT_CONTROL:
+			cfg->control_path = optarg;
+			break;
 		case OPT_STATS:
 			cfg->stats_path = optarg;
 			break;
@@ -293,6 +327,25 @@ static int check_dir(const char *what, const char *path, char *err, size_t errle
 	if (!S_ISDIR(st.st_mode))
 		return fail(err, errlen, "%s '%s' is not a directory", what, path);
 	return 0;
+}
+
+int config_find_profile(const char *name, char *buf, size_t len)
+{
+	const char *dirs[] = { getenv("STALEFS_PROFILES"), STALEFS_SRC_PROFILES,
+			       STALEFS_INSTALLED_PROFILES };
+
+	if (strchr(name, '/') || access(name, R_OK) == 0) {
+		snprintf(buf, len, "%s", name);
+		return access(buf, R_OK) == 0 ? 0 : -ENOENT;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(buf, len, "%s/%s.rules", dirs[i], name);
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
 }
 
 int config_check_paths(const struct config *cfg, char *err, size_t errlen)

@@ -25,6 +25,8 @@ enum cache_policy {
 	CACHE_METADATA,
 };
 
+#define CONFIG_MAX_RULES 64
+
 struct config {
 	const char *shared_dir;
 	const char *mountpoint;
@@ -44,6 +46,12 @@ struct config {
 	enum log_level log_level;
 	const char *events_path;	/* JSON lines, one per error reply */
 	const char *stats_path;		/* JSON, rewritten on SIGUSR1 and at exit */
+	const char *control_path;	/* unix socket for `stalefs ctl` */
+	const char *rules[CONFIG_MAX_RULES];	/* --inject, checked by rule_parse */
+	unsigned int nrules;
+	const char *profiles[CONFIG_MAX_RULES];	/* --profile, resolved to paths */
+	char profile_buf[CONFIG_MAX_RULES][512];
+	unsigned int nprofiles;
 
 	/* Derived from cache, worked out in one place (config_derive). */
 	double entry_timeout;
@@ -62,6 +70,12 @@ struct config {
  * err. Warnings (deprecated names) are logged. Does not touch the filesystem.
  */
 int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/*
+ * A profile name or path -> a readable file: NAME.rules in $STALEFS_PROFILES,
+ * the source tree's inject/profiles, or the installed profiles dir. 0 / -ENOENT.
+ */
+int config_find_profile(const char *name, char *buf, size_t len);
 
 /* Check that shared dir and mountpoint exist and are directories. 0 / -errno. */
 int config_check_paths(const struct config *cfg, char *err, size_t errlen);

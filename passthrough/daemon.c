@@ -28,6 +28,7 @@
 #include "log.h"
 #include "ops.h"
 #include "privs.h"
+#include "errsrc.h"
 
 void daemon_stats_mode(const struct daemon *d, struct stats_mode *m)
 {
@@ -52,23 +53,6 @@ static void write_stats(struct daemon *d)
 	ret = stats_write_file(&d->stats, &d->store, &m, d->cfg->stats_path);
 	if (ret < 0)
 		log_warn("writing stats to %s: %s", d->cfg->stats_path, strerror(-ret));
-}
-
-/* SIGUSR1: write the stats file; SIGUSR2 (from daemon_run): stop. */
-static void *stats_thread(void *arg)
-{
-	struct daemon *d = arg;
-	sigset_t set;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0 || sig == SIGUSR2)
-			return NULL;
-		write_stats(d);
-	}
 }
 
 /*
@@ -97,6 +81,27 @@ static int background(void)
 	return p[1];
 }
 
+/*
+ * Once serving in the background: nothing of the caller's may stay open, or
+ * `out=$(stalefs mount ...)` would wait for us. stderr stays if it is a file.
+ */
+static void detach_stdio(void)
+{
+	struct stat st;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return;
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	if (fstat(STDERR_FILENO, &st) < 0 || !S_ISREG(st.st_mode))
+		dup2(null, STDERR_FILENO);
+	close(null);
+	if (chdir("/") < 0) {
+		/* not fatal: the mount and the shared dir are held by fds */
+	}
+}
+
 static void report(int *status_fd, unsigned char code)
 {
 	if (*status_fd < 0)
@@ -119,6 +124,76 @@ static void log_mode(const struct daemon *d)
 		 cache_policy_name(cfg->cache), cfg->readdirplus ? "on" : "off",
 		 cfg->thread_pool_size, cfg->unprivileged ? ", unprivileged" : "",
 		 cfg->userns ? ", user namespace" : "");
+}
+
+/* inject_target.path_of: "/rel/path" of nodeid (+ "/name"), from the host. */
+static int path_of(void *arg, uint64_t nodeid, const char *name, char *buf, size_t len)
+{
+	struct daemon *d = arg;
+	char link[32], host[4096];
+	struct inode *inode = store_get(&d->store, nodeid);
+	size_t rootlen = strlen(d->root_path);
+	ssize_t n;
+	int fd;
+
+	if (!inode)
+		return -ENOENT;
+	/* Not backing_path_fd: its fault hooks must not run from inside the engine. */
+	fd = inode->fd >= 0 ? inode->fd
+			    : fhandle_open(&d->backing.mounts, inode->ids.mnt_id, &inode->fh, O_PATH);
+	if (fd < 0) {
+		store_put(&d->store, inode);
+		return fd;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, host, sizeof(host) - 1);
+	if (fd != inode->fd)
+		close(fd);
+	store_put(&d->store, inode);
+	if (n < 0)
+		return -errno;
+	host[n] = '\0';
+	if (strncmp(host, d->root_path, rootlen) != 0 || (host[rootlen] && host[rootlen] != '/'))
+		return -EXDEV;	/* not under the shared dir (e.g. deleted) */
+	snprintf(buf, len, "%s%s%s", host + rootlen, name ? "/" : "", name ? name : "");
+	if (!buf[0])
+		snprintf(buf, len, "/");
+	return 0;
+}
+
+static void log_fault(void *arg, const struct inject_event *ev)
+{
+	struct daemon *d = arg;
+
+	stats_fault_event(&d->stats, ev);
+	log_debug("fault #%llu rule %u %s: %s nodeid %llu: %s", (unsigned long long)ev->seq,
+		  ev->rule_id, fault_kind_name(ev->kind), op_name(ev->op),
+		  (unsigned long long)ev->nodeid, ev->answer);
+}
+
+/* The engine with --inject rules and --profile files. 0 or -errno. */
+static int daemon_inject_init(struct daemon *d)
+{
+	const struct inject_target t = { .arg = d, .path_of = path_of, .log = log_fault };
+	char err[512];
+	int ret = inject_init(&d->inj, &t);
+
+	for (unsigned int i = 0; ret == 0 && i < d->cfg->nprofiles; i++) {
+		ret = inject_add_file(&d->inj, d->cfg->profiles[i], err, sizeof(err));
+		if (ret < 0)
+			log_err("--profile: %s", err);
+		else
+			ret = 0;
+	}
+	for (unsigned int i = 0; ret == 0 && i < d->cfg->nrules; i++) {
+		ret = inject_add(&d->inj, d->cfg->rules[i], err, sizeof(err));
+		if (ret < 0)
+			log_err("--inject: %s", err);
+		else
+			ret = 0;
+	}
+	d->backing.inj = &d->inj;
+	return ret;
 }
 
 static int probe(struct daemon *d)
@@ -159,13 +234,20 @@ static int probe_in_child_userns(struct daemon *d)
 		close(p[0]);
 		log_set_level(LOG_LVL_ERROR);	/* the daemon logs the outcome once */
 		ret = privs_enter_userns();
-		if (ret == 0)
-			ret = backing_init(&b, d->cfg->shared_dir);
+		if (ret < 0) {
+			snprintf(b.mode_reason, sizeof(b.mode_reason), "%s", strerror(-ret));
+			if (write(p[1], b.mode_reason, strlen(b.mode_reason)) < 0) {
+				/* the parent reads what it can */
+			}
+			_exit(ECHILD);
+		}
+		ret = backing_init(&b, d->cfg->shared_dir);
 		if (ret == 0) {
 			ret = backing_probe(&b, d->cfg->inode_mode);
 			if (write(p[1], b.mode_reason, strlen(b.mode_reason)) < 0)
 				ret = -errno;
 		}
+		/* ECHILD: the namespace itself could not be entered. */
 		_exit(ret < 0 ? -ret : 0);
 	}
 	close(p[1]);
@@ -187,68 +269,98 @@ static uint64_t mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+struct loop {
+	struct daemon *d;
+	int wake[2];		/* written once at shutdown: every worker wakes */
+	pthread_t main_tid;
+	int error;		/* atomic; a worker saw the session fail */
+};
+
 /*
- * The serial loop (virtiofsd's default: one thread). With --busy-poll=US the
- * thread keeps reading /dev/fuse without sleeping for US microseconds after
- * each request, so a client issuing requests back to back does not pay a
- * cross-CPU wake-up per request. It changes timing only, never semantics.
+ * A worker: read a request, let the fault gate see it, hand it to libfuse.
+ * --thread-pool-size=0 runs one worker (serial, virtiofsd's default); N runs
+ * N. The fd is non-blocking and workers sleep in poll() together with the
+ * wake pipe, so shutdown reaches all of them. --busy-poll=US keeps a worker
+ * reading for US microseconds before it sleeps.
  */
-static int serial_loop(struct daemon *d)
+static void *worker(void *arg)
 {
+	struct loop *lp = arg;
+	struct daemon *d = lp->d;
 	struct fuse_buf fbuf = { .mem = NULL };
-	unsigned int spin = d->cfg->busy_poll_us;
-	int fd = fuse_session_fd(d->se), res = 0;
+	int fd = fuse_session_fd(d->se), res;
 	uint64_t idle_since = 0;
 
-	if (spin && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-		spin = 0;
 	while (!fuse_session_exited(d->se)) {
 		res = fuse_session_receive_buf(d->se, &fbuf);
 		if (res == -EINTR)
 			continue;
 		if (res == -EAGAIN) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+					       { .fd = lp->wake[0], .events = POLLIN } };
 
 			if (!idle_since)
 				idle_since = mono_us();
-			if (mono_us() - idle_since < spin)
+			if (mono_us() - idle_since < d->cfg->busy_poll_us)
 				continue;
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
 				break;
 			continue;
 		}
+		if (res < 0)
+			__atomic_store_n(&lp->error, 1, __ATOMIC_RELAXED);
 		if (res <= 0)
-			break;
+			break;	/* 0: unmounted (ENODEV) or exited */
 		idle_since = 0;
-		fuse_session_process_buf(d->se, &fbuf);
+		if (!op_fault_gate(d, &fbuf))
+			fuse_session_process_buf(d->se, &fbuf);
 	}
 	free(fbuf.mem);
-	fuse_session_reset(d->se);
-	return res < 0 && res != -EAGAIN ? res : 0;
+	fuse_session_exit(d->se);
+	pthread_kill(lp->main_tid, SIGUSR2);	/* the main thread wakes and stops all */
+	return NULL;
 }
 
-static int session_loop(struct daemon *d)
+/*
+ * Serve until SIGTERM/SIGINT/SIGHUP or unmount. The main thread only waits
+ * for signals (SIGUSR1 writes the stats); workers block every signal.
+ * Returns 0 for a clean stop, -EIO if a worker saw the session fail.
+ */
+static int serve(struct daemon *d, const sigset_t *waitset)
 {
-	unsigned int n = d->cfg->thread_pool_size;
+	unsigned int n = d->cfg->thread_pool_size ? d->cfg->thread_pool_size : 1;
+	struct loop lp = { .d = d, .main_tid = pthread_self() };
+	pthread_t *tids = calloc(n, sizeof(*tids));
+	unsigned int started = 0;
+	int fd = fuse_session_fd(d->se), sig;
 
-	if (n == 0)
-		return serial_loop(d);
-#if FUSE_USE_VERSION >= 312
-	struct fuse_loop_config *lc = fuse_loop_cfg_create();
-	int ret;
-
-	if (!lc)
-		return -ENOMEM;
-	fuse_loop_cfg_set_max_threads(lc, n);
-	fuse_loop_cfg_set_idle_threads(lc, n);
-	ret = fuse_session_loop_mt(d->se, lc);
-	fuse_loop_cfg_destroy(lc);
-	return ret;
-#else
-	struct fuse_loop_config lc = { .clone_fd = 0, .max_idle_threads = n };
-
-	return fuse_session_loop_mt(d->se, &lc);
-#endif
+	if (!tids || pipe2(lp.wake, O_CLOEXEC) < 0) {
+		free(tids);
+		return -errno;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	for (; started < n; started++)
+		if (pthread_create(&tids[started], NULL, worker, &lp) != 0)
+			break;
+	while (started && !fuse_session_exited(d->se)) {
+		if (sigwait(waitset, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1)
+			write_stats(d);
+		else if (sig != SIGUSR2)
+			fuse_session_exit(d->se);
+	}
+	fuse_session_exit(d->se);
+	if (write(lp.wake[1], "x", 1) < 0) {
+		/* the pipe is ours and empty: cannot fail */
+	}
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	close(lp.wake[0]);
+	close(lp.wake[1]);
+	free(tids);
+	fuse_session_reset(d->se);
+	return started == 0 ? -EAGAIN : lp.error ? -EIO : 0;
 }
 
 int daemon_run(const struct config *cfg)
@@ -259,17 +371,19 @@ int daemon_run(const struct config *cfg)
 			      cfg->debug ? "-d" : NULL, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(cfg->debug ? 4 : 3, fuse_argv);
 	int status_fd = -1, code = EXIT_RUNTIME, ret;
-	pthread_t stats_tid;
-	bool stats_started = false;
-
+	bool in_userns = false;
 	sigset_t set;
 
-	/* SIGUSR1/2 are for the stats thread; blocked from the start (an early
-	 * SIGUSR1 must not kill us) and in every thread created later. */
+	/* Every thread blocks these; the main thread takes them with sigwait in
+	 * serve(). Blocked from the start, so an early SIGUSR1 cannot kill us. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	log_set_level(cfg->log_level);
 	if (cfg->inode_mode_fallback)
 		log_warn("--inode-file-handles=fallback is deprecated, use prefer");
@@ -293,9 +407,14 @@ int daemon_run(const struct config *cfg)
 		code = EXIT_USAGE;
 		goto out_report;
 	}
+	if (!realpath(cfg->shared_dir, d.root_path))
+		snprintf(d.root_path, sizeof(d.root_path), "%s", cfg->shared_dir);
+	d.ctl_fd = -1;
 	ret = store_init(&d.store);
 	if (ret == 0)
 		ret = stats_init(&d.stats, cfg->events_path);
+	if (ret == 0)
+		ret = daemon_inject_init(&d);
 	if (ret < 0) {
 		log_err("setting up: %s%s%s", strerror(-ret), cfg->events_path ? ": events file " : "",
 			cfg->events_path ? cfg->events_path : "");
@@ -311,6 +430,11 @@ int daemon_run(const struct config *cfg)
 	}
 	if (cfg->userns) {
 		ret = probe_in_child_userns(&d);
+		if (ret == -ECHILD) {
+			log_err("--userns: cannot enter a user namespace here: %s", d.backing.mode_reason);
+			code = EXIT_USAGE;
+			goto out_stats;
+		}
 		if (ret < 0 && cfg->inode_mode == INODE_MODE_MANDATORY) {
 			log_err("--inode-file-handles=mandatory: file handles do not work here: %s",
 				d.backing.mode_reason);
@@ -326,11 +450,9 @@ int daemon_run(const struct config *cfg)
 		log_err("cannot create the FUSE session");
 		goto out_stats;
 	}
-	if (fuse_set_signal_handlers(d.se) != 0)
-		goto out_session;
 	if (fuse_session_mount(d.se, cfg->mountpoint) != 0) {
 		log_err("cannot mount on '%s'", cfg->mountpoint);
-		goto out_signals;
+		goto out_session;
 	}
 	if (cfg->userns) {
 		ret = privs_enter_userns();
@@ -338,35 +460,35 @@ int daemon_run(const struct config *cfg)
 			log_err("--userns: %s", strerror(-ret));
 			goto out_unmount;
 		}
+		in_userns = true;
 		if (probe(&d) < 0) {
 			code = EXIT_USAGE;
 			goto out_unmount;
 		}
 	}
-
-	if (pthread_create(&stats_tid, NULL, stats_thread, &d) == 0)
-		stats_started = true;
+	if (faults_start(&d) < 0 ||
+	    (cfg->control_path && ctl_start(&d, cfg->control_path) < 0)) {
+		code = cfg->control_path ? EXIT_USAGE : EXIT_RUNTIME;
+		goto out_faults;
+	}
 
 	report(&status_fd, 0);
-	if (!cfg->foreground && chdir("/") < 0) {
-		/* not fatal: the mount and the shared dir are held by fds */
-	}
-	ret = session_loop(&d);
+	if (!cfg->foreground)
+		detach_stdio();
+	ret = serve(&d, &set);
 	code = ret == 0 ? 0 : EXIT_RUNTIME;
-	if (stats_started) {
-		pthread_kill(stats_tid, SIGUSR2);
-		pthread_join(stats_tid, NULL);
-	}
 	write_stats(&d);
+out_faults:
+	ctl_stop(&d, cfg->control_path);
+	faults_stop(&d);
 out_unmount:
 	/* In a user namespace umount2 fails; closing the fd lets fusermount3 do it. */
-	if (!cfg->userns)
+	if (!in_userns)
 		fuse_session_unmount(d.se);
-out_signals:
-	fuse_remove_signal_handlers(d.se);
 out_session:
 	fuse_session_destroy(d.se);
 out_stats:
+	inject_destroy(&d.inj);
 	stats_destroy(&d.stats);
 	store_destroy(&d.store);
 out_backing:

@@ -3,3 +3,5 @@
 #include "errsrc.h"
 
 __thread struct errsrc errsrc_current;
+__thread int errsrc_op;
+__thread char errsrc_detail_buf[96];

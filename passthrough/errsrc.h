@@ -15,6 +15,7 @@
 /* Source kinds, in the event log's "source" field. */
 #define ERRSRC_HOST "host"	/* a host syscall failed; detail names it */
 #define ERRSRC_DAEMON "daemon"	/* the daemon's own rule; detail names it */
+#define ERRSRC_INJECT "inject"	/* a fault rule fired; detail names the rule */
 
 struct errsrc {
 	const char *kind;
@@ -22,6 +23,10 @@ struct errsrc {
 };
 
 extern __thread struct errsrc errsrc_current;
+/* The op the thread is serving (an enum op), for fault hooks below ops/. */
+extern __thread int errsrc_op;
+/* Room for an injected error's detail ("rule 3 errno"). */
+extern __thread char errsrc_detail_buf[96];
 
 static inline void errsrc_reset(void)
 {

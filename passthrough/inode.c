@@ -60,16 +60,47 @@ int store_init(struct inode_store *s)
 
 /* Take inode out of the maps. Caller holds s->lock; returns true if the
  * maps' user reference was the last one and the entry must be freed. */
+/* Out of by_ids / by_handle: no lookup can claim it any more. */
+static void unclaimable_locked(struct inode_store *s, struct inode *inode)
+{
+	if (!inode->claimable)
+		return;
+	htab_remove(&s->by_ids, &inode->n_ids);
+	if (inode->has_handle)
+		htab_remove(&s->by_handle, &inode->n_handle);
+	inode->claimable = false;
+}
+
+static void set_stale_locked(struct inode_store *s, struct inode *inode, int err, uint32_t rule)
+{
+	unclaimable_locked(s, inode);
+	if (!inode->stale_err)
+		__atomic_store_n(&s->nstale, s->nstale + 1, __ATOMIC_RELAXED);
+	inode->stale_err = (uint8_t)err;
+	inode->stale_rule = rule;
+}
+
 static bool unlink_locked(struct inode_store *s, struct inode *inode)
 {
+	unclaimable_locked(s, inode);
 	htab_remove(&s->by_nodeid, &inode->n_nodeid);
-	htab_remove(&s->by_ids, &inode->n_ids);
-	if (inode->has_handle) {
-		htab_remove(&s->by_handle, &inode->n_handle);
+	if (inode->has_handle)
 		s->nhandles--;
-	}
 	if (inode->fd >= 0)
 		s->nfds--;
+	if (inode->stale_err)
+		__atomic_store_n(&s->nstale, s->nstale - 1, __ATOMIC_RELAXED);
+	if (inode->nodeid != ROOT_NODEID) {
+		unsigned int n = sizeof(s->freed) / sizeof(s->freed[0]);
+
+		if (s->nfreed == n) {
+			memmove(s->freed, s->freed + 1, (n - 1) * sizeof(s->freed[0]));
+			memmove(s->freed_gen, s->freed_gen + 1, (n - 1) * sizeof(s->freed_gen[0]));
+			s->nfreed--;
+		}
+		s->freed[s->nfreed] = inode->nodeid;
+		s->freed_gen[s->nfreed++] = inode->generation;
+	}
 	inode->linked = false;
 	inode->nlookup = 0;
 	return --inode->users == 0;
@@ -94,6 +125,7 @@ static int link_locked(struct inode_store *s, struct inode *inode)
 	if (inode->fd >= 0)
 		s->nfds++;
 	inode->linked = true;
+	inode->claimable = true;
 	inode->users = 1;
 	return 0;
 out_ids:
@@ -102,6 +134,9 @@ out_nodeid:
 	htab_remove(&s->by_nodeid, &inode->n_nodeid);
 	return ret;
 }
+
+static void clear_locked(struct inode_store *s, struct inode **freelist);
+static void free_list(struct inode *list);
 
 /* Free every entry whose last user the maps held, after dropping the lock. */
 static void clear_locked(struct inode_store *s, struct inode **freelist)
@@ -149,6 +184,8 @@ void store_destroy(struct inode_store *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
+static struct inode *find_locked(struct inode_store *s, uint64_t nodeid);
+
 static struct inode *claim_locked(struct inode_store *s, const struct inode *cand)
 {
 	struct hnode *n;
@@ -178,11 +215,26 @@ static struct inode *claim_locked(struct inode_store *s, const struct inode *can
 
 int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out)
 {
+	return store_lookup_twisted(s, cand, TWIST_NONE, 0, 0, out, NULL);
+}
+
+int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_twist twist,
+			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old)
+{
 	struct inode *found;
 	int ret = 0;
 
+	if (old)
+		*old = 0;
 	pthread_mutex_lock(&s->lock);
 	found = claim_locked(s, cand);
+	if (found && twist == TWIST_RENODE) {
+		/* The name moves to a new nodeid; the old one answers stale_err. */
+		set_stale_locked(s, found, stale_err, rule);
+		if (old)
+			*old = found->nodeid;
+		found = NULL;
+	}
 	if (found) {
 		/* Linked entries have nlookup > 0: nothing comes back from 0. */
 		found->nlookup++;
@@ -192,10 +244,18 @@ int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out)
 		inode_free(cand);
 		return 0;
 	}
-	cand->nodeid = s->next_nodeid;
+	if ((twist == TWIST_REUSE || twist == TWIST_REUSE_GEN) && s->nfreed &&
+	    !find_locked(s, s->freed[s->nfreed - 1])) {
+		s->nfreed--;
+		cand->nodeid = s->freed[s->nfreed];
+		cand->generation = s->freed_gen[s->nfreed] + (twist == TWIST_REUSE_GEN);
+		if (old)
+			*old = cand->nodeid;
+	} else {
+		cand->nodeid = s->next_nodeid++;
+	}
 	ret = link_locked(s, cand);
 	if (ret == 0) {
-		s->next_nodeid++;
 		cand->nlookup = 1;
 		cand->users++;
 		*out = cand;
@@ -204,6 +264,116 @@ int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out)
 	if (ret < 0)
 		inode_free(cand);
 	return ret;
+}
+
+uint64_t store_bump_generation(struct inode_store *s, struct inode *inode)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&s->lock);
+	gen = ++inode->generation;
+	pthread_mutex_unlock(&s->lock);
+	return gen;
+}
+
+uint64_t store_generation(struct inode_store *s, struct inode *inode)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&s->lock);
+	gen = inode->generation;
+	pthread_mutex_unlock(&s->lock);
+	return gen;
+}
+
+int store_evict(struct inode_store *s, uint64_t nodeid, int err, uint32_t rule)
+{
+	struct inode *inode;
+	bool last = false;
+
+	pthread_mutex_lock(&s->lock);
+	inode = find_locked(s, nodeid);
+	if (inode && err == EBADF)
+		last = unlink_locked(s, inode);
+	else if (inode)
+		set_stale_locked(s, inode, err, rule);
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		inode_free(inode);
+	return inode ? 0 : -ENOENT;
+}
+
+int store_set_stale_ids(struct inode_store *s, const struct inode_ids *ids, int err, uint32_t rule)
+{
+	uint64_t h = ids_hash(ids);
+	struct hnode *n, *next;
+	int count = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (n = htab_bucket(&s->by_ids, h); n; n = next) {
+		struct inode *e = container_of(n, struct inode, n_ids);
+
+		next = n->next;
+		if (n->hash == h && ids_eq(&e->ids, ids)) {
+			set_stale_locked(s, e, err, rule);
+			count++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return count;
+}
+
+uint64_t store_peek_ids(struct inode_store *s, const struct inode_ids *ids)
+{
+	uint64_t h = ids_hash(ids), nodeid = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (struct hnode *n = htab_bucket(&s->by_ids, h); n && !nodeid; n = n->next)
+		if (n->hash == h && ids_eq(&container_of(n, struct inode, n_ids)->ids, ids))
+			nodeid = container_of(n, struct inode, n_ids)->nodeid;
+	pthread_mutex_unlock(&s->lock);
+	return nodeid;
+}
+
+bool store_holds(struct inode_store *s, const struct inode_ids *ids)
+{
+	return store_peek_ids(s, ids) != 0;
+}
+
+void inode_discard(struct inode *cand)
+{
+	inode_free(cand);
+}
+
+void store_restart(struct inode_store *s)
+{
+	struct inode *freelist = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	clear_locked(s, &freelist);
+	s->next_nodeid = 2;
+	s->nfreed = 0;
+	pthread_mutex_unlock(&s->lock);
+	free_list(freelist);
+}
+
+void store_dump(struct inode_store *s, FILE *f)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->by_nodeid.nbuckets; i++) {
+		for (struct hnode *n = s->by_nodeid.buckets[i]; n; n = n->next) {
+			const struct inode *e = container_of(n, struct inode, n_nodeid);
+
+			fprintf(f, "{\"nodeid\":%llu,\"nlookup\":%llu,\"generation\":%llu,"
+				"\"ino\":%llu,\"dev\":%llu,\"mnt_id\":%llu,\"type\":%u,"
+				"\"holds\":\"%s\",\"stale_errno\":%u}\n",
+				(unsigned long long)e->nodeid, (unsigned long long)e->nlookup,
+				(unsigned long long)e->generation, (unsigned long long)e->ids.ino,
+				(unsigned long long)e->ids.dev, (unsigned long long)e->ids.mnt_id,
+				e->type >> 12, e->has_handle ? "handle" : "fd", e->stale_err);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 int store_set_root(struct inode_store *s, struct inode *cand)
@@ -311,6 +481,7 @@ void store_counts(struct inode_store *s, struct store_counts *c)
 {
 	pthread_mutex_lock(&s->lock);
 	c->entries = s->by_nodeid.count;
+	c->stale = s->nstale;
 	c->fds = s->nfds;
 	c->handles = s->nhandles;
 	c->next_nodeid = s->next_nodeid;

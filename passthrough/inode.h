@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "htab.h"
 
@@ -37,7 +38,7 @@ struct inode {
 	struct hnode n_ids;		/* store->lock; in by_ids while linked */
 	struct hnode n_handle;		/* store->lock; in by_handle while linked, if has_handle */
 	uint64_t nodeid;		/* immutable once linked */
-	uint64_t generation;		/* immutable; 0, as in virtiofsd 1.13 */
+	uint64_t generation;		/* store->lock; 0 as in virtiofsd 1.13 unless injected */
 	struct inode_ids ids;		/* immutable */
 	uint64_t nlookup;		/* store->lock; the kernel's count: untrusted */
 	uint32_t users;			/* store->lock; code in flight, +1 while linked */
@@ -45,6 +46,9 @@ struct inode {
 	int fd;				/* immutable; O_PATH fd, or -1 for a handle entry */
 	bool linked;			/* store->lock; in the maps */
 	bool has_handle;		/* immutable */
+	bool claimable;			/* store->lock; in by_ids (and by_handle) */
+	uint8_t stale_err;		/* store->lock; injected: every request answers it */
+	uint32_t stale_rule;		/* store->lock; the rule that made it stale */
 	struct file_handle fh;		/* immutable; valid if has_handle; bytes follow */
 };
 
@@ -56,9 +60,14 @@ struct inode_store {
 	uint64_t next_nodeid;		/* lock; from 2, never reset, never reused */
 	uint64_t nfds;			/* lock; linked entries holding an fd */
 	uint64_t nhandles;		/* lock; linked entries holding a handle */
+	uint64_t nstale;		/* lock; linked entries with stale_err (atomic read) */
+	uint64_t freed[16];		/* lock; recently freed (nodeid, generation) pairs, */
+	uint64_t freed_gen[16];		/*   newest last, for the nodeid-reuse fault */
+	unsigned int nfreed;		/* lock */
 };
 
 struct store_counts {
+	uint64_t stale;
 	uint64_t entries;
 	uint64_t fds;
 	uint64_t handles;
@@ -85,6 +94,39 @@ struct inode *inode_new(const struct inode_ids *ids, uint32_t type, int fd,
  */
 int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out);
 
+/*
+ * Fault injection (inject/): the same lookup with a twist, and changes to
+ * live entries that virtiofsd 1.13 never makes.
+ */
+enum store_twist {
+	TWIST_NONE,
+	TWIST_REUSE,		/* a new entry takes the newest freed nodeid */
+	TWIST_REUSE_GEN,	/* ... with that nodeid's generation + 1 */
+	TWIST_RENODE,		/* an existing entry is replaced by a new nodeid;
+				 * the old one stays, stale (see store_set_stale) */
+};
+/* *old gets the replaced or reused nodeid (0 if none). */
+int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_twist twist,
+			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old);
+/* Bump the entry's generation; returns the new one. */
+uint64_t store_bump_generation(struct inode_store *s, struct inode *inode);
+uint64_t store_generation(struct inode_store *s, struct inode *inode);
+/*
+ * Evict nodeid: with EBADF the entry leaves the store (virtiofsd's answer for
+ * an unknown nodeid); with another errno it stays only to answer that errno
+ * and to take the kernel's FORGETs. 0 or -ENOENT.
+ */
+int store_evict(struct inode_store *s, uint64_t nodeid, int err, uint32_t rule);
+/* Make every entry with these ids answer err (0: none found). Returns the count. */
+int store_set_stale_ids(struct inode_store *s, const struct inode_ids *ids, int err, uint32_t rule);
+/* Is an entry with these ids (fd or handle) in the store? Its nodeid or 0. */
+bool store_holds(struct inode_store *s, const struct inode_ids *ids);
+uint64_t store_peek_ids(struct inode_store *s, const struct inode_ids *ids);
+/* Free a candidate that was never given to the store. */
+void inode_discard(struct inode *cand);
+/* A server restart: every entry dropped, nodeids start over at 2. */
+void store_restart(struct inode_store *s);
+
 /* Link cand as the root: nodeid 1, nlookup 2. Replaces any old root. */
 int store_set_root(struct inode_store *s, struct inode *cand);
 
@@ -98,6 +140,9 @@ void store_forget(struct inode_store *s, uint64_t nodeid, uint64_t n);
 void store_unref(struct inode_store *s, struct inode *inode, uint64_t n);
 
 void store_counts(struct inode_store *s, struct store_counts *c);
+
+/* One JSON line per entry (nodeid, nlookup, ino, type, fd/handle, generation). */
+void store_dump(struct inode_store *s, FILE *f);
 
 /* Bytes the store spends per entry (entry + its handle bytes). */
 size_t inode_alloc_size(const struct inode *inode);

@@ -20,6 +20,18 @@ struct daemon *req_begin(fuse_req_t req, enum op op);
 
 /* Reply with -neg_errno (0 is a success reply for ops that answer with none). */
 void reply_err(fuse_req_t req, enum op op, uint64_t nodeid, const char *name, int neg_errno);
+/* The counter and event-log part of an error reply (reply_err and the fault
+ * gate's raw replies share it). */
+void reply_err_event(struct daemon *d, enum op op, uint64_t nodeid, const char *name, int err,
+		     uint32_t pid);
+
+/*
+ * The fault gate (ops_fault.c): sees every raw request before libfuse
+ * dispatches it, carries out request-level faults, and answers injected
+ * errnos itself. true if it replied (the request must not be processed).
+ */
+bool op_fault_gate(struct daemon *d, const struct fuse_buf *buf);
+
 /* Count a success for op. */
 void reply_done(struct daemon *d, enum op op);
 
@@ -88,7 +100,6 @@ void op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			struct fuse_file_info *fi_in, fuse_ino_t ino_out, off_t off_out,
 			struct fuse_file_info *fi_out, size_t len, int flags);
 void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, struct fuse_file_info *fi);
-void op_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op);
 
 void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <fcntl.h>
 
 #include "creds.h"
 #include "errsrc.h"
@@ -315,6 +316,66 @@ out:
 		reply_entry(req, OP_LINK, found, &e);
 }
 
+/*
+ * The silly-rename fault: unlink of a name whose inode the daemon still
+ * holds becomes a rename to .nfsXXXX, as an NFS client does for files it
+ * has open. 1 if renamed, 0 if not applicable, or -errno.
+ */
+static int silly_rename(struct daemon *d, struct op_fd *dir, const char *name)
+{
+	struct inject_point pt = { .op = OP_UNLINK, .nodeid = dir->inode->nodeid, .name = name };
+	struct inject_fire fire;
+	struct inode *cand;
+	struct silly *sl;
+	struct stat st;
+	char msg[64];
+	int ret;
+
+	if (backing_lookup(&d->backing, pt.nodeid, dir->pfd.fd, name, &cand, &st) < 0) {
+		errsrc_reset();
+		return 0;	/* the real unlinkat reports it */
+	}
+	if (!store_holds(&d->store, &cand->ids) ||
+	    !inject_match(&d->inj, FAULT_SILLY_RENAME, &pt, &fire)) {
+		inode_discard(cand);
+		return 0;
+	}
+	pthread_mutex_lock(&d->silly_lock);
+	if (d->nsilly == d->silly_cap) {
+		size_t cap = d->silly_cap ? d->silly_cap * 2 : 16;
+		struct silly *p = realloc(d->silly, cap * sizeof(*p));
+
+		if (!p) {
+			pthread_mutex_unlock(&d->silly_lock);
+			inode_discard(cand);
+			return daemon_err("oom", -ENOMEM);
+		}
+		d->silly = p;
+		d->silly_cap = cap;
+	}
+	sl = &d->silly[d->nsilly];
+	sl->ids = cand->ids;
+	snprintf(sl->name, sizeof(sl->name), ".nfs%016llx%08x", (unsigned long long)cand->ids.ino,
+		 d->silly_seq++);
+	inode_discard(cand);
+	sl->dirfd = fcntl(dir->pfd.fd, F_DUPFD_CLOEXEC, 0);
+	if (sl->dirfd < 0) {
+		ret = host_err("dup");
+	} else if (renameat(dir->pfd.fd, name, dir->pfd.fd, sl->name) < 0) {
+		ret = host_err("renameat(silly)");
+		close(sl->dirfd);
+	} else {
+		d->nsilly++;
+		ret = 1;
+	}
+	if (ret == 1)
+		snprintf(msg, sizeof(msg), "renamed to %s", sl->name);
+	pthread_mutex_unlock(&d->silly_lock);
+	if (ret == 1)
+		inject_report(&d->inj, &fire, &pt, msg);
+	return ret;
+}
+
 static void do_remove(fuse_req_t req, enum op op, fuse_ino_t parent, const char *name, int flags)
 {
 	struct daemon *d = fuse_req_userdata(req);
@@ -324,8 +385,16 @@ static void do_remove(fuse_req_t req, enum op op, fuse_ino_t parent, const char 
 	ret = op_check_writable(d);
 	if (ret == 0)
 		ret = op_open_path(d, parent, &dir);
+	if (ret == 0 && op == OP_UNLINK && inject_active(&d->inj, FAULT_SILLY_RENAME)) {
+		ret = silly_rename(d, &dir, name);
+		if (ret == 1)
+			goto out;	/* the client sees a plain unlink */
+	}
 	if (ret == 0)
 		ret = unlinkat(dir.pfd.fd, name, flags) < 0 ? host_err("unlinkat") : 0;
+out:
+	if (ret > 0)
+		ret = 0;
 	op_close_path(d, &dir);
 	reply_err(req, op, parent, name, ret);
 }

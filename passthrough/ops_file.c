@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * File operations: open, create, read, write_buf, flush, release, fsync,
- * fallocate, copy_file_range, lseek, flock. fi->fh holds the daemon's fd,
+ * fallocate, copy_file_range, lseek. Locks (flock, POSIX) stay in the kernel, as
+ * with virtiofsd's defaults. fi->fh holds the daemon's fd,
  * reopened from the entry (backing_reopen) with the flags the kernel gave.
  * Open flags follow the cache policy as in virtiofsd (research §4).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <sys/file.h>
 
 #include "creds.h"
 #include "errsrc.h"
@@ -76,8 +76,8 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	ret = creds_enter(&c, &saved);
 	if (ret < 0)
 		goto out;
-	fd = openat(dir.pfd.fd, name, (fi->flags | O_CREAT | O_CLOEXEC) & ~O_NOFOLLOW, mode);
-	ret = fd < 0 ? host_err("openat(O_CREAT)") : 0;
+	fd = backing_create(&d->backing, dir.pfd.fd, name, fi->flags, mode);
+	ret = fd < 0 ? fd : 0;
 	creds_leave(&saved);
 	if (ret == 0)
 		ret = op_do_lookup(d, dir.inode, name, &e, &inode);
@@ -222,10 +222,4 @@ void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence, struct fuse
 	}
 	reply_done(d, OP_LSEEK);
 	fuse_reply_lseek(req, res);
-}
-
-void op_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
-{
-	req_begin(req, OP_FLOCK);
-	reply_err(req, OP_FLOCK, ino, NULL, flock(fi->fh, op) < 0 ? host_err("flock") : 0);
 }

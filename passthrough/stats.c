@@ -68,7 +68,7 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	pthread_mutex_lock(&st->events_lock);
-	fprintf(st->events, "{\"t_ns\":%llu,\"op\":\"%s\",\"nodeid\":%llu,\"name\":",
+	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"error\",\"op\":\"%s\",\"nodeid\":%llu,\"name\":",
 		(unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec, op_name(ev->op),
 		(unsigned long long)ev->nodeid);
 	if (ev->name)
@@ -80,6 +80,32 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 		ev->source ? ev->source : ERRSRC_HOST);
 	json_put_string(st->events, ev->detail ? ev->detail : "unknown");
 	fprintf(st->events, ",\"pid\":%u}\n", ev->pid);
+	pthread_mutex_unlock(&st->events_lock);
+}
+
+void stats_fault_event(struct stats *st, const struct inject_event *ev)
+{
+	struct timespec ts;
+
+	stats_count(&st->faults, 1);
+	if (!st->events)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&st->events_lock);
+	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"fault\",\"seq\":%llu,\"rule\":%u,"
+		"\"kind\":\"%s\",\"rule_text\":",
+		(unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+		(unsigned long long)ev->seq, ev->rule_id, fault_kind_name(ev->kind));
+	json_put_string(st->events, ev->rule_text);
+	fprintf(st->events, ",\"op\":\"%s\",\"nodeid\":%llu,\"name\":", op_name(ev->op),
+		(unsigned long long)ev->nodeid);
+	if (ev->name)
+		json_put_string(st->events, ev->name);
+	else
+		fputs("null", st->events);
+	fputs(",\"answer\":", st->events);
+	json_put_string(st->events, ev->answer ? ev->answer : "");
+	fputs("}\n", st->events);
 	pthread_mutex_unlock(&st->events_lock);
 }
 
@@ -105,10 +131,13 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	fputs("},\"cache\":", f);
 	json_put_string(f, mode->cache);
 	fprintf(f, ",\"readdirplus\":%s", mode->readdirplus ? "true" : "false");
-	fprintf(f, ",\"store\":{\"entries\":%llu,\"fds\":%llu,\"handles\":%llu,\"next_nodeid\":%llu}",
+	fprintf(f, ",\"store\":{\"entries\":%llu,\"fds\":%llu,\"handles\":%llu,\"stale\":%llu,"
+		"\"next_nodeid\":%llu}",
 		(unsigned long long)c.entries, (unsigned long long)c.fds,
-		(unsigned long long)c.handles, (unsigned long long)c.next_nodeid);
-	fprintf(f, ",\"forgotten\":%llu,\"requests\":{", (unsigned long long)load(&st->forgets));
+		(unsigned long long)c.handles, (unsigned long long)c.stale,
+		(unsigned long long)c.next_nodeid);
+	fprintf(f, ",\"forgotten\":%llu,\"faults\":%llu,\"requests\":{",
+		(unsigned long long)load(&st->forgets), (unsigned long long)load(&st->faults));
 	for (int i = 0; i < OP_COUNT; i++) {
 		if (!load(&st->requests[i]))
 			continue;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "inode.h"
+#include "inject.h"
 #include "op.h"
 
 #define ERRNO_SLOTS 256		/* errno values counted one by one; larger ones go to slot 0 of "other" */
@@ -21,6 +22,7 @@ struct stats {
 	uint64_t ok[OP_COUNT];		/* atomic; replies without error */
 	uint64_t errors[ERRNO_SLOTS];	/* atomic; error replies by errno */
 	uint64_t forgets;		/* atomic; nlookup given back by (BATCH_)FORGET */
+	uint64_t faults;		/* atomic; faults fired */
 	pthread_mutex_t events_lock;
 	FILE *events;			/* events_lock; NULL when not logging */
 };
@@ -45,6 +47,8 @@ struct error_event {
 };
 
 void stats_error_event(struct stats *st, const struct error_event *ev);
+/* A fired fault, as a "type":"fault" line. */
+void stats_fault_event(struct stats *st, const struct inject_event *ev);
 
 /* What took effect, for the stats document. */
 struct stats_mode {

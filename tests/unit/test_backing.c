@@ -55,12 +55,12 @@ static void check_resolve_stays_inside(void)
 	ck_assert_int_eq(symlinkat("/etc", dirfd_, "out"), 0);
 	ck_assert_int_eq(symlinkat("../../..", dirfd_, "up"), 0);
 
-	ck_assert_int_eq(backing_resolve(&b, dirfd_, ".."), -EINVAL);
-	ck_assert_int_eq(backing_resolve(&b, dirfd_, "."), -EINVAL);
-	ck_assert_int_eq(backing_resolve(&b, dirfd_, "out/passwd"), -EINVAL);
-	ck_assert_int_eq(backing_resolve(&b, dirfd_, ""), -EINVAL);
+	ck_assert_int_eq(backing_resolve(&b, 0, dirfd_, ".."), -EINVAL);
+	ck_assert_int_eq(backing_resolve(&b, 0, dirfd_, "."), -EINVAL);
+	ck_assert_int_eq(backing_resolve(&b, 0, dirfd_, "out/passwd"), -EINVAL);
+	ck_assert_int_eq(backing_resolve(&b, 0, dirfd_, ""), -EINVAL);
 	for (int i = 0; i < 2; i++) {
-		fd = backing_resolve(&b, dirfd_, i ? "up" : "out");
+		fd = backing_resolve(&b, 0, dirfd_, i ? "up" : "out");
 		ck_assert_int_ge(fd, 0);
 		ck_assert_int_eq(fstatat(fd, "", &st, AT_EMPTY_PATH), 0);
 		ck_assert_msg(S_ISLNK(st.st_mode), "a symlink must not be followed");
@@ -86,7 +86,7 @@ START_TEST(lookup_passes_host_errno_and_names_the_syscall)
 	struct inode *cand;
 	struct stat st;
 
-	ck_assert_int_eq(backing_lookup(&b, dirfd_, "missing", &cand, &st), -ENOENT);
+	ck_assert_int_eq(backing_lookup(&b, 0, dirfd_, "missing", &cand, &st), -ENOENT);
 	ck_assert_str_eq(errsrc_current.kind, ERRSRC_HOST);
 	/* openat2, or openat where it is missing (e.g. under valgrind 3.19) */
 	ck_assert_str_eq(errsrc_current.detail, b.no_openat2 ? "openat" : "openat2");
@@ -112,7 +112,7 @@ START_TEST(hardlinks_share_one_entry_and_host_st_ino)
 		struct inode *cand, *e;
 
 		snprintf(name, sizeof(name), "link%d", i);
-		ck_assert_int_eq(backing_lookup(&b, dirfd_, name, &cand, &st), 0);
+		ck_assert_int_eq(backing_lookup(&b, 0, dirfd_, name, &cand, &st), 0);
 		ck_assert_uint_eq(st.st_ino, host.st_ino);
 		ck_assert_uint_eq(st.st_nlink, 971);
 		ck_assert_int_eq(cand->has_handle, mode != INODE_MODE_NEVER);
@@ -208,7 +208,7 @@ START_TEST(fs_without_handles_falls_back_to_opath_per_inode)
 	ret = fhandle_make(proc, &hb, &id);
 	ck_assert_msg(ret == -EOPNOTSUPP, "this test needs a procfs without file handles (got %d)", ret);
 	ck_assert_int_eq(backing_probe(&b, INODE_MODE_PREFER), 0);
-	ck_assert_int_eq(backing_lookup(&b, proc, "self", &cand, &st), 0);
+	ck_assert_int_eq(backing_lookup(&b, 0, proc, "self", &cand, &st), 0);
 	ck_assert(!cand->has_handle);
 	ck_assert_int_ge(cand->fd, 0);
 	close(proc);
@@ -228,7 +228,7 @@ START_TEST(opath_reopen_reads_after_unlink)
 
 	ck_assert_int_eq(backing_probe(&b, INODE_MODE_NEVER), 0);
 	unit_write_file(dirfd_, "victim", "still here");
-	ck_assert_int_eq(backing_lookup(&b, dirfd_, "victim", &cand, &st), 0);
+	ck_assert_int_eq(backing_lookup(&b, 0, dirfd_, "victim", &cand, &st), 0);
 	ck_assert_int_eq(unlinkat(dirfd_, "victim", 0), 0);
 	fd = backing_reopen(&b, cand, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
@@ -259,7 +259,7 @@ START_TEST(handle_goes_stale_once_the_inode_is_freed)
 
 	ck_assert_int_eq(backing_probe(&b, INODE_MODE_MANDATORY), 0);
 	unit_write_file(dirfd_, "gone", "x");
-	ck_assert_int_eq(backing_lookup(&b, dirfd_, "gone", &cand, &st), 0);
+	ck_assert_int_eq(backing_lookup(&b, 0, dirfd_, "gone", &cand, &st), 0);
 	ck_assert(cand->has_handle);
 	ck_assert_int_eq(backing_getattr(&b, cand, &st), 0);
 	ck_assert_int_eq(unlinkat(dirfd_, "gone", 0), 0);

@@ -46,7 +46,8 @@ START_TEST(counters_document_is_stable)
 		"{\"inode_mode\":{\"requested\":\"fallback\",\"effective\":\"never\","
 		"\"reason\":\"open_by_handle_at(shared dir): \\\"EPERM\\\"\"},\"cache\":\"never\","
 		"\"readdirplus\":false,\"store\":{\"entries\":0,\"fds\":0,\"handles\":0,"
-		"\"next_nodeid\":2},\"forgotten\":5,\"requests\":{\"LOOKUP\":3},"
+		"\"stale\":0,\"next_nodeid\":2},\"forgotten\":5,\"faults\":0,"
+		"\"requests\":{\"LOOKUP\":3},"
 		"\"ok\":{\"LOOKUP\":2},\"errors\":{\"ESTALE\":1}}\n");
 	fclose(f);
 	stats_destroy(&st);
@@ -78,11 +79,11 @@ START_TEST(error_event_names_op_errno_and_source)
 	fclose(f);
 	unlink(path);
 	/* Everything after the timestamp is fixed. */
-	char *rest = strstr(line, ",\"op\"");
+	char *rest = strstr(line, ",\"type\"");
 
 	ck_assert_ptr_nonnull(rest);
 	ck_assert_str_eq(rest,
-		",\"op\":\"GETATTR\",\"nodeid\":77,\"name\":\"a\\\"b\\u000a\",\"errno\":116,"
+		",\"type\":\"error\",\"op\":\"GETATTR\",\"nodeid\":77,\"name\":\"a\\\"b\\u000a\",\"errno\":116,"
 		"\"err\":\"ESTALE\",\"source\":\"host\",\"detail\":\"open_by_handle_at\",\"pid\":42}\n");
 }
 END_TEST

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The control socket (`--control SOCKET`), served by one thread: a client
+ * sends one command line and reads lines back, the last being "ok [...]" or
+ * "error: ...". The socket is made 0600 and a peer whose uid is neither
+ * ours nor root is refused. A bad command gets an error reply; the daemon
+ * keeps serving.
+ *
+ *   add RULE | list | clear | fire KIND[:key=value,...] | stats | store | reload
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* `fire` of a kind that acts on the whole daemon, now. */
+static void fire_now(struct daemon *d, const struct rule *r, FILE *out)
+{
+	struct inject_fire f = { .rule_id = 0, .kind = r->kind, .err = r->err,
+				 .action = r->action };
+	struct inject_point pt = { .op = OP_INIT, .nodeid = r->nodeid };
+	char msg[512] = "";
+	int ret = 0;
+
+	snprintf(f.rule_text, sizeof(f.rule_text), "ctl fire %.*s", (int)sizeof(f.rule_text) - 10,
+		 r->text);
+	switch (r->kind) {
+	case FAULT_RESTART:
+		ret = daemon_restart(d);
+		snprintf(msg, sizeof(msg), "restarted: store dropped, nodeids from 2");
+		break;
+	case FAULT_REBIND:
+		ret = daemon_rebind(d, r->to, msg, sizeof(msg));
+		break;
+	case FAULT_SILLY_CLEANUP:
+		daemon_silly_cleanup(d, &f, msg, sizeof(msg));
+		break;
+	case FAULT_EVICT:
+		ret = store_evict(&d->store, r->nodeid, r->err, 0);
+		snprintf(msg, sizeof(msg), ret ? "nodeid %llu is not in the store" : "evicted nodeid %llu",
+			 (unsigned long long)r->nodeid);
+		break;
+	case FAULT_KERNEL_EVICT:
+		ret = daemon_kernel_evict(d, &f, &pt);
+		snprintf(msg, sizeof(msg), "queued %s", kevict_action_name(r->action));
+		if (ret == 0) {
+			fprintf(out, "ok %s\n", msg);
+			return;	/* the notifier reports it once sent */
+		}
+		break;
+	default:
+		break;
+	}
+	if (ret == 0)
+		inject_report(&d->inj, &f, &pt, msg);
+	fprintf(out, ret ? "error: %s\n" : "ok %s\n", msg);
+}
+
+static void cmd_fire(struct daemon *d, const char *arg, FILE *out)
+{
+	char err[256], text[RULE_TEXT_MAX + 16];
+	struct rule r;
+	int id;
+
+	if (rule_parse(arg, &r, err, sizeof(err)) < 0) {
+		fprintf(out, "error: %s\n", err);
+		return;
+	}
+	switch (r.kind) {
+	case FAULT_EVICT:
+	case FAULT_KERNEL_EVICT:
+		if (!r.nodeid && (r.kind == FAULT_EVICT || (r.action != KEVICT_DROP_CACHES &&
+							     r.action != KEVICT_EPOCH))) {
+			fprintf(out, "error: nodeid: fire %s needs nodeid=N (or use a rule)\n",
+				fault_kind_name(r.kind));
+			return;
+		}
+		if (r.kind == FAULT_KERNEL_EVICT &&
+		    (r.action == KEVICT_INVAL_ENTRY || r.action == KEVICT_DELETE)) {
+			fprintf(out, "error: action: %s needs a name; add it as a rule with op=LOOKUP\n",
+				kevict_action_name(r.action));
+			return;
+		}
+		/* fall through */
+	case FAULT_RESTART:
+	case FAULT_REBIND:
+	case FAULT_SILLY_CLEANUP:
+		fire_now(d, &r, out);
+		return;
+	default:
+		/* Per-request kinds fire once, on the next request they select. */
+		snprintf(text, sizeof(text), "%s%s%s", arg, strchr(arg, ':') ? "," : ":",
+			 r.count ? "" : "count=1");
+		if (r.count)
+			text[strlen(text) - 1] = '\0';
+		id = inject_add(&d->inj, text, err, sizeof(err));
+		if (id < 0)
+			fprintf(out, "error: %s\n", err);
+		else
+			fprintf(out, "ok rule %d (fires on the next matching request)\n", id);
+	}
+}
+
+static void handle(struct daemon *d, char *line, FILE *out)
+{
+	char *arg = line + strcspn(line, " ");
+	struct stats_mode m;
+	char err[512];
+	int id;
+
+	if (*arg)
+		*arg++ = '\0';
+	arg += strspn(arg, " ");
+	if (strcmp(line, "add") == 0) {
+		id = inject_add(&d->inj, arg, err, sizeof(err));
+		if (id < 0)
+			fprintf(out, "error: %s\n", err);
+		else
+			fprintf(out, "ok rule %d\n", id);
+	} else if (strcmp(line, "list") == 0) {
+		inject_list(&d->inj, out);
+		fprintf(out, "ok\n");
+	} else if (strcmp(line, "clear") == 0) {
+		inject_clear(&d->inj);
+		fprintf(out, "ok\n");
+	} else if (strcmp(line, "fire") == 0) {
+		cmd_fire(d, arg, out);
+	} else if (strcmp(line, "stats") == 0) {
+		daemon_stats_mode(d, &m);
+		stats_write_json(&d->stats, &d->store, &m, out);
+		fprintf(out, "ok\n");
+	} else if (strcmp(line, "store") == 0) {
+		store_dump(&d->store, out);
+		fprintf(out, "ok\n");
+	} else if (strcmp(line, "reload") == 0) {
+		fprintf(out, daemon_reload(d, err, sizeof(err)) ? "error: %s\n" : "ok %s\n", err);
+	} else {
+		fprintf(out, "error: unknown command '%s' (add, list, clear, fire, stats, store, reload)\n",
+			line);
+	}
+}
+
+static void serve_client(struct daemon *d, int c)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char line[1024];
+	size_t n = 0;
+	ssize_t r;
+	FILE *out;
+
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	out = fdopen(c, "w");
+	if (!out) {
+		close(c);
+		return;
+	}
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != geteuid() && cred.uid != 0)) {
+		fprintf(out, "error: permission denied\n");
+		goto out;
+	}
+	while (n < sizeof(line) - 1 && (r = read(c, line + n, sizeof(line) - 1 - n)) > 0) {
+		n += r;
+		if (memchr(line, '\n', n))
+			break;
+	}
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!line[0])
+		fprintf(out, "error: empty command\n");
+	else
+		handle(d, line, out);
+out:
+	fclose(out);
+}
+
+static void *ctl_thread(void *arg)
+{
+	struct daemon *d = arg;
+	int c;
+
+	for (;;) {
+		c = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return NULL;	/* shut down by ctl_stop */
+		}
+		serve_client(d, c);
+	}
+}
+
+int ctl_start(struct daemon *d, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t old;
+	int fd, ret;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_err("--control '%s': path too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);	/* left over from a killed daemon */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	old = umask(077);	/* the socket is born 0600 */
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret < 0 || listen(fd, 8) < 0) {
+		ret = -errno;
+		log_err("--control '%s': %s", path, strerror(errno));
+		close(fd);
+		return ret;
+	}
+	d->ctl_fd = fd;
+	if (pthread_create(&d->ctl_tid, NULL, ctl_thread, d) != 0) {
+		close(fd);
+		unlink(path);
+		d->ctl_fd = -1;
+		return -EAGAIN;
+	}
+	d->ctl_started = true;
+	return 0;
+}
+
+void ctl_stop(struct daemon *d, const char *path)
+{
+	if (!d->ctl_started)
+		return;
+	shutdown(d->ctl_fd, SHUT_RDWR);
+	pthread_join(d->ctl_tid, NULL);
+	close(d->ctl_fd);
+	d->ctl_fd = -1;
+	d->ctl_started = false;
+	unlink(path);
+}
