@@ -120,7 +120,7 @@ int backing_probe(struct backing *b, enum inode_mode requested)
 	union fhandle_buf hb;
 	uint64_t mnt_id, h_mnt_id;
 	struct statx stx;
-	int ret, fd;
+	int ret, fd, mfd;
 
 	b->requested = requested;
 	b->mode = requested;
@@ -128,33 +128,42 @@ int backing_probe(struct backing *b, enum inode_mode requested)
 		snprintf(b->mode_reason, sizeof(b->mode_reason), "requested");
 		return 0;
 	}
+	/* As virtiofsd's check_working_file_handles: only "no handle" and a
+	 * failing open_by_handle_at disable handles; other errors are fatal. */
 	ret = backing_statx(b->root_fd, &stx);
 	if (ret < 0) {
 		snprintf(b->mode_reason, sizeof(b->mode_reason), "statx(shared dir): %s",
 			 strerror(-ret));
-		goto out_fail;
+		goto out_fatal;
 	}
 	ret = fhandle_make(b->root_fd, &hb, &h_mnt_id);
 	if (ret < 0) {
 		snprintf(b->mode_reason, sizeof(b->mode_reason),
 			 "name_to_handle_at(shared dir): %s", strerror(-ret));
-		goto out_fail;
+		if (ret == -EOPNOTSUPP || ret == -EOVERFLOW)
+			goto out_fallback;
+		goto out_fatal;
 	}
 	mnt_id = statx_mnt_id(&stx) ? statx_mnt_id(&stx) : h_mnt_id;
-	fd = fhandle_open(&b->mounts, mnt_id, &hb.fh, O_PATH);
-	if (fd < 0) {
-		ret = fd;
-		snprintf(b->mode_reason, sizeof(b->mode_reason),
-			 "%s(shared dir): %s",
-			 errsrc_current.detail ? errsrc_current.detail : "open_by_handle_at",
+	mfd = mountfds_get(&b->mounts, mnt_id);
+	if (mfd < 0) {
+		ret = mfd;
+		snprintf(b->mode_reason, sizeof(b->mode_reason), "opening the mount root: %s",
 			 strerror(-ret));
-		goto out_fail;
+		goto out_fatal;
+	}
+	fd = open_by_handle_at(mfd, &hb.fh, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(b->mode_reason, sizeof(b->mode_reason),
+			 "open_by_handle_at(shared dir): %s", strerror(-ret));
+		goto out_fallback;
 	}
 	close(fd);
 	snprintf(b->mode_reason, sizeof(b->mode_reason), "root handle opens");
 	errsrc_reset();
 	return 0;
-out_fail:
+out_fallback:
 	errsrc_reset();
 	if (requested == INODE_MODE_MANDATORY)
 		return ret;
@@ -162,6 +171,9 @@ out_fail:
 		 b->mode_reason);
 	b->mode = INODE_MODE_NEVER;
 	return 0;
+out_fatal:
+	errsrc_reset();
+	return ret;
 }
 
 static bool name_is_component(const char *name)

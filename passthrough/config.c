@@ -203,7 +203,18 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 	err[0] = '\0';
 	optind = 0;	/* full reset: config_parse may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:fdho:", long_opts, NULL)) != -1) {
+	int li;
+
+	while ((c = getopt_long(argc, argv, "+:fdho:", long_opts, (li = -1, &li))) != -1) {
+		/* getopt_long takes unique prefixes (--read); we want exact names. */
+		if (li >= 0 && c != '?' && c != ':') {
+			const char *given = argv[optind - 1 - (optarg && optarg == argv[optind - 1])] + 2;
+			size_t glen = strcspn(given, "=");
+
+			if (glen != strlen(long_opts[li].name))
+				return fail(err, errlen, "unknown option '--%.*s' (did you mean --%s?)",
+					    (int)glen, given, long_opts[li].name);
+		}
 		switch (c) {
 		case OPT_SHARED_DIR:
 			cfg->shared_dir = optarg;
@@ -350,9 +361,22 @@ int config_find_profile(const char *name, char *buf, size_t len)
 
 int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 {
+	char shared[PATH_MAX], mnt[PATH_MAX];
+	size_t n;
 	int ret = check_dir("shared dir", cfg->shared_dir, err, errlen);
 
 	if (ret == 0)
 		ret = check_dir("mountpoint", cfg->mountpoint, err, errlen);
-	return ret;
+	if (ret < 0)
+		return ret;
+	/* A mountpoint inside the shared dir would make the daemon look itself
+	 * up: a lookup there sends a request to ourselves and hangs. */
+	if (realpath(cfg->shared_dir, shared) && realpath(cfg->mountpoint, mnt)) {
+		n = strlen(shared);
+		if (strcmp(shared, "/") == 0 || (strncmp(mnt, shared, n) == 0 &&
+						 (mnt[n] == '\0' || mnt[n] == '/')))
+			return fail(err, errlen, "mountpoint '%s' is inside the shared dir '%s'",
+				    cfg->mountpoint, cfg->shared_dir);
+	}
+	return 0;
 }

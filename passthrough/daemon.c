@@ -201,8 +201,12 @@ static int probe(struct daemon *d)
 	int ret = backing_probe(&d->backing, d->cfg->inode_mode);
 
 	if (ret < 0) {
-		log_err("--inode-file-handles=mandatory: file handles do not work here: %s",
-			d->backing.mode_reason);
+		if (d->cfg->inode_mode == INODE_MODE_MANDATORY)
+			log_err("--inode-file-handles=mandatory: file handles do not work here: %s",
+				d->backing.mode_reason);
+		else
+			log_err("--inode-file-handles=%s: the handle probe failed: %s",
+				inode_mode_name(d->cfg->inode_mode), d->backing.mode_reason);
 		return ret;
 	}
 	log_mode(d);
@@ -435,9 +439,9 @@ int daemon_run(const struct config *cfg)
 			code = EXIT_USAGE;
 			goto out_stats;
 		}
-		if (ret < 0 && cfg->inode_mode == INODE_MODE_MANDATORY) {
-			log_err("--inode-file-handles=mandatory: file handles do not work here: %s",
-				d.backing.mode_reason);
+		if (ret < 0) {
+			log_err("--inode-file-handles=%s: file handles do not work here: %s",
+				inode_mode_name(cfg->inode_mode), d.backing.mode_reason);
 			code = EXIT_USAGE;
 			goto out_stats;
 		}

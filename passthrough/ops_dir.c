@@ -69,10 +69,18 @@ static bool is_dot_or_dotdot(const char *name)
 	return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
 }
 
+/* Entries of one READDIRPLUS reply: their lookups are given back if the
+ * reply cannot be sent. */
+struct sent {
+	struct inode **v;
+	size_t n, cap;
+};
+
 /* Add one entry to p (rem bytes left). Returns its size (> rem: did not fit)
- * or -errno; a plus entry that does not fit gives its lookup back. */
+ * or -errno; a plus entry that does not fit gives its lookup back, one that
+ * fits joins sent. */
 static ssize_t add_entry(fuse_req_t req, struct inode *dir, struct dirent *de, char *p,
-			 size_t rem, bool plus)
+			 size_t rem, bool plus, struct sent *sent)
 {
 	struct daemon *d = fuse_req_userdata(req);
 	struct fuse_entry_param e;
@@ -95,9 +103,23 @@ static ssize_t add_entry(fuse_req_t req, struct inode *dir, struct dirent *de, c
 	if (ret < 0)
 		return ret;
 	size = fuse_add_direntry_plus(req, p, rem, de->d_name, &e, de->d_off);
-	if (size > rem)
+	if (size <= rem && sent->n == sent->cap) {
+		size_t cap = sent->cap ? sent->cap * 2 : 32;
+		struct inode **v = realloc(sent->v, cap * sizeof(*v));
+
+		if (v) {
+			sent->v = v;
+			sent->cap = cap;
+		} else {
+			size = rem + 1;	/* no room to track it: end the reply here */
+		}
+	}
+	if (size > rem) {
 		store_unref(&d->store, inode, 1);
-	store_put(&d->store, inode);
+		store_put(&d->store, inode);
+	} else {
+		sent->v[sent->n++] = inode;
+	}
 	return size;
 }
 
@@ -107,7 +129,9 @@ static void do_readdir(fuse_req_t req, enum op op, fuse_ino_t ino, size_t size, 
 	struct daemon *d = fuse_req_userdata(req);
 	struct dir_stream *ds = (struct dir_stream *)(uintptr_t)fi->fh;
 	struct inode *dir = NULL;
+	struct sent sent = { 0 };
 	size_t rem = size;
+	bool lost = false;
 	char *buf, *p;
 	int ret = 0;
 
@@ -138,7 +162,7 @@ static void do_readdir(fuse_req_t req, enum op op, fuse_ino_t ino, size_t size, 
 				break;
 			}
 		}
-		n = add_entry(req, dir, ds->entry, p, rem, plus);
+		n = add_entry(req, dir, ds->entry, p, rem, plus, &sent);
 		if (n < 0) {
 			ret = (int)n;
 			break;
@@ -157,8 +181,14 @@ out:
 		reply_err(req, op, ino, NULL, ret);
 	} else {
 		reply_done(d, op);
-		fuse_reply_buf(req, buf, size - rem);
+		lost = fuse_reply_buf(req, buf, size - rem) != 0;
 	}
+	for (size_t i = 0; i < sent.n; i++) {
+		if (lost)
+			store_unref(&d->store, sent.v[i], 1);	/* the kernel never saw them */
+		store_put(&d->store, sent.v[i]);
+	}
+	free(sent.v);
 	free(buf);
 }
 

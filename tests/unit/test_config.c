@@ -112,6 +112,27 @@ START_TEST(bad_input_has_a_reason)
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "/m", "/extra"), -EINVAL);
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "--cache"), -EINVAL);
 	ck_assert_ptr_null(strchr(err, '\n'));
+	/* Exact names only: getopt's unique prefixes are not accepted. */
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--read", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--readonly"));
+	ck_assert_int_eq(PARSE("--shared=/s", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir", "/s", "--inode=prefer", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--inject=errno:errno=EBOGUS", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "errno: unknown errno 'EBOGUS'"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--profile=no-such-profile", "/m"), -EINVAL);
+}
+END_TEST
+
+START_TEST(inject_rules_and_profiles_are_kept)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--inject=evict:every=3",
+			       "--inject", "errno:op=READ,errno=EIO", "--control=/run/x.sock", "/m"), 0);
+	ck_assert_uint_eq(cfg.nrules, 2);
+	ck_assert_str_eq(cfg.rules[1], "errno:op=READ,errno=EIO");
+	ck_assert_str_eq(cfg.control_path, "/run/x.sock");
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--profile=server-restart", "/m"), 0);
+	ck_assert_uint_eq(cfg.nprofiles, 1);
+	ck_assert_ptr_nonnull(strstr(cfg.profiles[0], "server-restart.rules"));
 }
 END_TEST
 
@@ -123,8 +144,14 @@ START_TEST(paths_must_be_directories)
 	ck_assert_int_eq(PARSE("--shared-dir=/tmp", "/proc/self/status"), 0);
 	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "not a directory"));
-	ck_assert_int_eq(PARSE("--shared-dir=/tmp", "/tmp"), 0);
+	ck_assert_int_eq(PARSE("--shared-dir=/usr", "/tmp"), 0);
 	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), 0);
+	/* A mountpoint in the shared dir would make the daemon serve itself. */
+	ck_assert_int_eq(PARSE("--shared-dir=/usr", "/usr/lib"), 0);
+	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "inside the shared dir"));
+	ck_assert_int_eq(PARSE("--shared-dir=/tmp", "/tmp"), 0);
+	ck_assert_int_eq(config_check_paths(&cfg, err, sizeof(err)), -EINVAL);
 }
 END_TEST
 
@@ -141,6 +168,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, debug_implies_foreground);
 	tcase_add_test(tc, bad_input_has_a_reason);
 	tcase_add_test(tc, paths_must_be_directories);
+	tcase_add_test(tc, inject_rules_and_profiles_are_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
