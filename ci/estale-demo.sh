@@ -38,13 +38,11 @@ cell() {
 		DAEMON_PID=""
 		return
 	fi
-	coproc PROBE { "$TPROBE" hold-fstat "$MNT/objects/ab/l500"; }
-	read -r _ <&"${PROBE[0]}"
+	probe_start hold-fstat "$MNT/objects/ab/l500"
 	find "$BACKING/objects" -type f -delete
 	drop_caches
-	echo go >&"${PROBE[1]}"
-	read -r res <&"${PROBE[0]}"
-	wait "$PROBE_PID" 2>/dev/null
+	res=$(probe_go)
+	probe_stop
 	effective=$(stat_field 'd["inode_mode"]["effective"]')
 	estale=$(grep -c '"err":"ESTALE"' "$T/events.jsonl" 2>/dev/null)
 	source=$(grep '"err":"ESTALE"' "$T/events.jsonl" 2>/dev/null | python3 -c \

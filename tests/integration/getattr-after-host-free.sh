@@ -11,14 +11,11 @@ setup
 require_python
 echo data >"$BACKING/victim"
 start_daemon --inode-file-handles="$mode" --cache=never
-coproc PROBE { "${TPROBE:?}" hold-fstat "$MNT/victim"; }
-read -r -u "${PROBE[0]}" line
-expect_eq "probe" "$line" ready
+probe_start hold-fstat "$MNT/victim"
 rm "$BACKING/victim"
 drop_caches
-echo go >&"${PROBE[1]}"
-read -r -u "${PROBE[0]}" result
-wait "$PROBE_PID" 2>/dev/null
+result=$(probe_go)
+probe_stop
 case $mode in
 never)
 	case $result in ok*) ;; *) fail "O_PATH mode: fstat gave '$result', want ok" ;; esac

@@ -35,6 +35,8 @@ cleanup() {
 		kill -KILL "$DAEMON_PID" 2>/dev/null
 		wait "$DAEMON_PID" 2>/dev/null
 	fi
+	# A rebind fault binds over the shared dir; a killed daemon cannot undo it.
+	if [ -n "$BACKING" ] && is_mounted "$BACKING"; then umount -l "$BACKING" 2>/dev/null; fi
 	if [ -n "$MNT" ]; then
 		for _ in 1 2 3 4 5 6 7 8 9 10; do is_mounted "$MNT" || break; sleep 0.1; done
 		is_mounted "$MNT" && umount -l "$MNT" 2>/dev/null
@@ -111,3 +113,52 @@ drop_caches() { sync; echo 2 >/proc/sys/vm/drop_caches; }
 
 # expect_eq WHAT GOT WANT
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
+
+# ctl COMMAND...: the daemon's control socket (start_daemon --control="$T/ctl.sock").
+ctl() { "$STALEFS" ctl "$T/ctl.sock" "$@"; }
+
+# probe_start hold-fstat|hold-read PATH; probe_go prints one result line;
+# probe_stop ends it (probe_start does, for the previous one).
+probe_stop() {
+	if [ -n "${PROBE_PID:-}" ]; then
+		eval "exec ${PROBE[1]}>&-" 2>/dev/null
+		wait "$PROBE_PID" 2>/dev/null
+	fi
+	PROBE_PID=""
+}
+probe_start() {
+	probe_stop
+	coproc PROBE { "${TPROBE:?}" "$1" "$2"; }
+	local line
+	read -r -u "${PROBE[0]}" line
+	expect_eq "probe open of $2" "$line" ready
+}
+probe_go() {
+	local res
+	echo go >&"${PROBE[1]}"
+	read -r -u "${PROBE[0]}" res
+	echo "$res"
+}
+# path_call OP PATH: stat|lstat|open|readlink by path, prints ok or the errno name.
+path_call() { "${TPROBE:?}" errno "$1" "$2"; }
+
+# events 'python expression over evs (a list of event dicts)': print it.
+events() {
+	python3 - "$T/events.jsonl" "$1" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])] if __import__("os").path.exists(sys.argv[1]) else []
+print(eval(sys.argv[2]))
+PY
+}
+# expect_fault_event KIND: a fault event of KIND was logged.
+expect_fault_event() {
+	[ "$(events "sum(1 for e in evs if e.get('type') == 'fault' and e['kind'] == '$1')")" -ge 1 ] ||
+		fail "no fault event of kind $1 in the event log"
+}
+# expect_inject_error ERRNAME KIND: an error reply of ERRNAME attributed to a KIND rule.
+expect_inject_error() {
+	[ "$(events "sum(1 for e in evs if e.get('type') == 'error' and e['err'] == '$1' and e['source'] == 'inject' and e['detail'].endswith('$2'))")" -ge 1 ] ||
+		fail "no $1 error reply attributed to a $2 rule in the event log"
+}
+# first_word TEXT: "ok 123 1" -> "ok"
+first_word() { echo "${1%% *}"; }

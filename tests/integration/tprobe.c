@@ -3,16 +3,19 @@
  * tprobe: small syscall probes that the shell tests cannot make.
  *
  *   tprobe hold-fstat PATH   open PATH with O_PATH (no FUSE OPEN), print
- *                            "ready", wait for a line on stdin, then fstat
- *                            the fd and print "ok INO NLINK" or the errno
- *                            name (ESTALE, ...): an fd operation, so the VFS
- *                            does not retry it.
+ *                            "ready"; for every line on stdin fstat the fd
+ *                            and print "ok INO NLINK" or the errno name
+ *                            (ESTALE, ...): an fd operation, so the VFS does
+ *                            not retry it.
+ *   tprobe hold-read PATH    the same with an O_RDONLY fd; each line does
+ *                            pread (first 64 bytes) and prints "ok BYTES".
  *   tprobe errno OP PATH     run one call (stat, lstat, open, readlink) and
  *                            print "ok" or the errno name.
  *
  * Exit codes: 0 probe ran (whatever it printed), 2 usage.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,11 +29,12 @@ static const char *ename(int e)
 	return n ? n : "EUNKNOWN";
 }
 
-static int hold_fstat(const char *path)
+static int hold(const char *path, bool do_read)
 {
-	char line[64];
+	char line[64], buf[64];
 	struct stat st;
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	ssize_t n;
+	int fd = open(path, (do_read ? O_RDONLY : O_PATH) | O_CLOEXEC);
 
 	if (fd < 0) {
 		printf("open %s\n", ename(errno));
@@ -38,14 +42,21 @@ static int hold_fstat(const char *path)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return 0;
-	if (fstat(fd, &st) < 0)
-		printf("%s\n", ename(errno));
-	else
-		printf("ok %llu %llu\n", (unsigned long long)st.st_ino,
-		       (unsigned long long)st.st_nlink);
-	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		if (do_read) {
+			n = pread(fd, buf, sizeof(buf), 0);
+			if (n < 0)
+				printf("%s\n", ename(errno));
+			else
+				printf("ok %zd\n", n);
+		} else if (fstat(fd, &st) < 0) {
+			printf("%s\n", ename(errno));
+		} else {
+			printf("ok %llu %llu\n", (unsigned long long)st.st_ino,
+			       (unsigned long long)st.st_nlink);
+		}
+		fflush(stdout);
+	}
 	close(fd);
 	return 0;
 }
@@ -76,9 +87,11 @@ static int one_call(const char *op, const char *path)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "hold-fstat") == 0)
-		return hold_fstat(argv[2]);
+		return hold(argv[2], false);
+	if (argc == 3 && strcmp(argv[1], "hold-read") == 0)
+		return hold(argv[2], true);
 	if (argc == 4 && strcmp(argv[1], "errno") == 0)
 		return one_call(argv[2], argv[3]);
-	fprintf(stderr, "usage: tprobe hold-fstat PATH | tprobe errno OP PATH\n");
+	fprintf(stderr, "usage: tprobe hold-fstat PATH | hold-read PATH | errno OP PATH\n");
 	return 2;
 }
