@@ -216,7 +216,7 @@ int ctl_start(struct daemon *d, const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	old = umask(077);	/* the socket is born 0600 */
+	old = umask(0177);	/* the socket is born 0600 */
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (ret < 0 || listen(fd, 8) < 0) {
