@@ -18,6 +18,7 @@
 #include "build_config.h"
 #include "config.h"
 #include "daemon.h"
+#include "cli.h"
 #include "log.h"
 
 static int cmd_mount(int argc, char **argv)
@@ -118,6 +119,7 @@ static const struct {
 } commands[] = {
 	{ "mount", cmd_mount, "run the passthrough daemon on a mountpoint" },
 	{ "ctl", cmd_ctl, "talk to a daemon's control socket (faults, stats, store)" },
+	{ "workload", workload_main, "generate the ostree-like tree (gen)" },
 };
 
 static void usage(FILE *f)

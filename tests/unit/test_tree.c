@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SHA-256 against the FIPS test vectors, and the tree generator: the same
+ * seed gives the same tree hash, another seed another, objects are named by
+ * their content, the hot objects reach max_links names, and bad parameters
+ * are refused. Works in a temporary directory; mounts nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "sha256.h"
+#include "tree.h"
+#include "unit.h"
+
+static char dir[256];
+
+static void setup(void)
+{
+	unit_mkdtemp(dir, sizeof(dir));
+}
+
+static void teardown(void)
+{
+	unit_rmtree(dir);
+}
+
+START_TEST(sha256_matches_fips_vectors)
+{
+	static char million[1000000];
+	char h[65];
+
+	sha256_hex("abc", 3, h);
+	ck_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("", 0, h);
+	ck_assert_str_eq(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, h);
+	ck_assert_str_eq(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(million, 'a', sizeof(million));
+	sha256_hex(million, sizeof(million), h);
+	ck_assert_str_eq(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+static struct tree_summary gen(const char *sub, uint64_t seed)
+{
+	struct tree_params p = { .objects = 60, .max_links = 50, .layers = 2, .checkouts = 2,
+				 .seed = seed };
+	struct tree_summary s;
+	char root[512], err[256];
+
+	snprintf(root, sizeof(root), "%s/%s", dir, sub);
+	ck_assert_msg(tree_generate(root, &p, &s, err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
+START_TEST(same_seed_same_tree)
+{
+	struct tree_summary a = gen("a", 42), b = gen("b", 42), c = gen("c", 43);
+
+	ck_assert_str_eq(a.hash, b.hash);
+	ck_assert_str_ne(a.hash, c.hash);
+	ck_assert_uint_eq(a.files, b.files);
+	ck_assert_uint_eq(a.bytes, b.bytes);
+	ck_assert_uint_eq(a.names, a.files + a.links);
+}
+END_TEST
+
+START_TEST(objects_are_content_addressed_and_hot_ones_reach_max_links)
+{
+	struct tree_summary s = gen("t", 5);
+	char path[1024], line[1024], mpath[600], h[65];
+	unsigned int max_nlink = 0, checked = 0;
+	FILE *m;
+
+	snprintf(mpath, sizeof(mpath), "%s/t/%s", dir, TREE_MANIFEST);
+	m = fopen(mpath, "r");
+	ck_assert_ptr_nonnull(m);
+	while (fgets(line, sizeof(line), m)) {
+		char *rel = strtok(line, "\t"), *hash = strtok(NULL, "\t");
+		struct stat st;
+		static unsigned char buf[4 << 20];
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/t/%s", dir, rel);
+		fd = open(path, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		if (st.st_nlink > max_nlink)
+			max_nlink = st.st_nlink;
+		if (strstr(rel, "/objects/")) {
+			n = read(fd, buf, sizeof(buf));
+			sha256_hex(buf, n, h);
+			ck_assert_str_eq(h, hash);
+			/* objects/XX/<rest>.file with XX<rest> = the hash */
+			ck_assert_ptr_nonnull(strstr(rel, hash + 2));
+			checked++;
+		}
+		close(fd);
+	}
+	fclose(m);
+	ck_assert_uint_eq(checked, s.files);
+	ck_assert_uint_eq(max_nlink, 50);
+}
+END_TEST
+
+START_TEST(bad_parameters_are_refused)
+{
+	struct tree_params p;
+	struct tree_summary s;
+	char err[256], root[512];
+
+	snprintf(root, sizeof(root), "%s/x", dir);
+	tree_params_default(&p);
+	p.layers = 0;
+	ck_assert_int_eq(tree_generate(root, &p, &s, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "at least 1"));
+	tree_params_default(&p);
+	p.max_links = 70000;
+	ck_assert_int_eq(tree_generate(root, &p, &s, err, sizeof(err)), -EINVAL);
+	tree_params_default(&p);
+	p.objects = 4;
+	ck_assert_int_eq(tree_generate(root, &p, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(tree_generate(root, &p, &s, err, sizeof(err)), -EEXIST);
+	ck_assert_ptr_nonnull(strstr(err, "empty directory"));
+}
+END_TEST
+
+static Suite *tree_suite(void)
+{
+	Suite *s = suite_create("tree");
+	TCase *tc = tcase_create("gen");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, sha256_matches_fips_vectors);
+	tcase_add_test(tc, same_seed_same_tree);
+	tcase_add_test(tc, objects_are_content_addressed_and_hot_ones_reach_max_links);
+	tcase_add_test(tc, bad_parameters_are_refused);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(tree_suite());
+}
