@@ -119,7 +119,7 @@ static const struct {
 } commands[] = {
 	{ "mount", cmd_mount, "run the passthrough daemon on a mountpoint" },
 	{ "ctl", cmd_ctl, "talk to a daemon's control socket (faults, stats, store)" },
-	{ "workload", workload_main, "generate the ostree-like tree (gen)" },
+	{ "workload", workload_main, "generate the ostree-like tree (gen), read it checked (read)" },
 };
 
 static void usage(FILE *f)

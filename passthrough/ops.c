@@ -230,6 +230,8 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	 * the kernel, suid/sgid clearing too (we write as root). */
 	conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE |
 			FUSE_CAP_FLOCK_LOCKS | FUSE_CAP_POSIX_LOCKS | FUSE_CAP_HANDLE_KILLPRIV);
+	/* Every request arrives in memory, so the fault gate sees all of them. */
+	conn->want &= ~FUSE_CAP_SPLICE_READ;
 	if (d->cfg->allow_mmap)
 		log_info("--allow-mmap: libfuse %d.%d cannot ask for DIRECT_IO_ALLOW_MMAP; "
 			 "the kernel's default for DIRECT_IO files applies",

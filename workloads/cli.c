@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "reader.h"
 #include "tree.h"
 
 static int parse_u64(const char *opt, const char *v, uint64_t max, uint64_t *out)
@@ -114,10 +115,111 @@ static int cmd_gen(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * stalefs workload read --root DIR [--manifest F] [--threads N]
+ *                       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]
+ * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage.
+ */
+static int cmd_read(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "seconds", required_argument, NULL, 'S' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "hot", required_argument, NULL, 'H' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct reader_result r;
+	struct reader_params p;
+	const char *json = NULL;
+	char err[512], *end;
+	uint64_t v;
+	int c;
+
+	reader_params_default(&p);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			p.root = optarg;
+			break;
+		case 'm':
+			p.manifest = optarg;
+			break;
+		case 't':
+			if (parse_u64("threads", optarg, 256, &v) < 0 || v == 0)
+				return 2;
+			p.threads = v;
+			break;
+		case 'S':
+			p.seconds = strtod(optarg, &end);
+			if (*end || end == optarg || !(p.seconds > 0 && p.seconds <= 86400)) {
+				fprintf(stderr, "stalefs workload read: bad --seconds '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			if (parse_u64("count", optarg, UINT64_MAX, &p.count) < 0)
+				return 2;
+			break;
+		case 's':
+			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)
+				return 2;
+			break;
+		case 'H':
+			if (parse_u64("hot", optarg, 100, &v) < 0)
+				return 2;
+			p.hot_pct = v;
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'h':
+			printf("usage: stalefs workload read --root DIR [--manifest F] [--threads N]\n"
+			       "       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]\n"
+			       "defaults: 4 threads, 5 s, seed 1, 50%% of picks among hot objects\n");
+			return 0;
+		default:
+			fprintf(stderr, "stalefs workload read: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (!p.root || optind != argc) {
+		fprintf(stderr, "stalefs workload read: need --root DIR and no other arguments\n");
+		return 2;
+	}
+	if (reader_run(&p, &r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stalefs workload read: %s\n", err);
+		return 2;
+	}
+	reader_summary(&r, stderr);
+	if (json) {
+		FILE *f = strcmp(json, "-") == 0 ? stdout : fopen(json, "we");
+
+		if (!f) {
+			fprintf(stderr, "stalefs workload read: %s: %s\n", json, strerror(errno));
+			return 2;
+		}
+		reader_json(&p, &r, f);
+		if (f != stdout)
+			fclose(f);
+	}
+	return reader_errors(&r) || r.mismatches ? 1 : 0;
+}
+
 int workload_main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argc - 1, argv + 1);
-	fprintf(stderr, "usage: stalefs workload gen --root DIR [...] (see --help)\n");
+	if (argc >= 2 && strcmp(argv[1], "read") == 0)
+		return cmd_read(argc - 1, argv + 1);
+	fprintf(stderr, "usage: stalefs workload gen|read --root DIR [...] (see --help)\n");
 	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : 2;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "reader.h"
 #include "sha256.h"
 #include "tree.h"
 #include "unit.h"
@@ -131,6 +132,43 @@ START_TEST(bad_parameters_are_refused)
 }
 END_TEST
 
+START_TEST(reader_json_is_byte_stable)
+{
+	static struct reader_result r;
+	struct reader_params p;
+	char buf[4096] = { 0 };
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	reader_params_default(&p);
+	p.root = "/mnt/\"x\"";
+	p.count = 10;
+	r.ok[ROP_STAT] = 7;
+	r.ok[ROP_READ] = 5;
+	r.err[ROP_READ][ESTALE] = 2;
+	r.err[ROP_OPEN][ENOENT] = 1;
+	r.files_checked = 5;
+	r.bytes_checked = 1234;
+	r.nestale = 2;
+	r.estale[0] = (struct estale_event){ .t_ns = 10, .tid = 3, .op = ROP_READ };
+	strcpy(r.estale[0].path, "a/b");
+	r.estale[1] = (struct estale_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT };
+	strcpy(r.estale[1].path, "c");
+	r.seconds = 2.0;
+	reader_json(&p, &r, f);
+	fclose(f);
+	ck_assert_str_eq(buf,
+		"{\"workload\":\"read\",\"params\":{\"root\":\"/mnt/\\\"x\\\"\",\"threads\":4,"
+		"\"seconds\":5.000,\"count\":10,\"seed\":1,\"hot_pct\":50},\"ops\":{"
+		"\"stat\":{\"ok\":7,\"errors\":{}},\"open\":{\"ok\":0,\"errors\":{\"ENOENT\":1}},"
+		"\"read\":{\"ok\":5,\"errors\":{\"ESTALE\":2}},\"close\":{\"ok\":0,\"errors\":{}},"
+		"\"readdir\":{\"ok\":0,\"errors\":{}}},\"integrity\":{\"files\":5,\"bytes\":1234,"
+		"\"mismatches\":0},\"estale_total\":2,\"estale\":[{\"t_ns\":10,\"tid\":3,\"op\":\"read\","
+		"\"opened_by\":\"a/b\"},{\"t_ns\":20,\"tid\":4,\"op\":\"stat\",\"path\":\"c\"}],"
+		"\"duration_s\":2.000,\"ops_total\":15,\"ops_per_s\":7.5}\n");
+	ck_assert_uint_eq(reader_errors(&r), 3);
+}
+END_TEST
+
 static Suite *tree_suite(void)
 {
 	Suite *s = suite_create("tree");
@@ -141,6 +179,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, same_seed_same_tree);
 	tcase_add_test(tc, objects_are_content_addressed_and_hot_ones_reach_max_links);
 	tcase_add_test(tc, bad_parameters_are_refused);
+	tcase_add_test(tc, reader_json_is_byte_stable);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

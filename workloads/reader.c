@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The readers; see reader.h. */
+#include "reader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "sha256.h"
+#include "tree.h"
+
+struct name {
+	char *path;		/* relative to the root */
+	char hash[65];
+	uint64_t size;
+};
+
+struct run {
+	const struct reader_params *p;
+	struct name *names;
+	size_t nnames;
+	size_t *hot;		/* indexes of names of the most linked objects */
+	size_t nhot;
+	int rootfd;
+	double deadline;
+	pthread_mutex_t lock;	/* guards r */
+	struct reader_result *r;
+};
+
+static const char *const rop_names[ROP_COUNT] = { "stat", "open", "read", "close", "readdir" };
+
+const char *rop_name(enum rop op)
+{
+	return rop_names[op];
+}
+
+void reader_params_default(struct reader_params *p)
+{
+	*p = (struct reader_params){ .threads = 4, .seconds = 5.0, .seed = 1, .hot_pct = 50 };
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static const struct name *sort_names;	/* for qsort's comparator only */
+
+static int by_hash(const void *a, const void *b)
+{
+	return strcmp(sort_names[*(const size_t *)a].hash, sort_names[*(const size_t *)b].hash);
+}
+
+static int load_manifest(struct run *run, const char *path, char *err, size_t errlen)
+{
+	char line[4400];
+	size_t cap = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return fail(err, errlen, -errno, "manifest %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *rel = strtok(line, "\t"), *hash = strtok(NULL, "\t"), *size = strtok(NULL, "\n");
+
+		if (!rel || !hash || !size || strlen(hash) != 64)
+			continue;
+		if (run->nnames == cap) {
+			cap = cap ? cap * 2 : 1024;
+			run->names = realloc(run->names, cap * sizeof(*run->names));
+			if (!run->names) {
+				fclose(f);
+				return fail(err, errlen, -ENOMEM, "out of memory");
+			}
+		}
+		struct name *n = &run->names[run->nnames++];
+
+		n->path = strdup(rel);
+		memcpy(n->hash, hash, 65);
+		n->size = strtoull(size, NULL, 10);
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		return fail(err, errlen, -e, "reading manifest %s: %s", path, strerror(e));
+	}
+	fclose(f);
+	if (!run->nnames)
+		return fail(err, errlen, -EINVAL, "manifest %s lists no files", path);
+	/* Hot: the names of objects that have at least 10 names. */
+	run->hot = calloc(run->nnames, sizeof(*run->hot));
+	if (!run->hot)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < run->nnames; i++)
+		run->hot[i] = i;
+	sort_names = run->names;
+	qsort(run->hot, run->nnames, sizeof(*run->hot), by_hash);
+	for (size_t i = 0, j; i < run->nnames; i = j) {
+		for (j = i; j < run->nnames && strcmp(run->names[run->hot[j]].hash,
+						      run->names[run->hot[i]].hash) == 0; j++)
+			;
+		if (j - i >= 10)
+			for (size_t k = i; k < j; k++)
+				run->hot[run->nhot++] = run->hot[k];
+	}
+	return 0;
+}
+
+static void count(struct run *run, enum rop op, int e, const char *path)
+{
+	pthread_mutex_lock(&run->lock);
+	if (!e) {
+		run->r->ok[op]++;
+	} else {
+		run->r->err[op][e < RERRNO_MAX ? e : 0]++;
+		if (e == ESTALE) {
+			if (run->r->nestale < RESTALE_MAX) {
+				struct estale_event *ev = &run->r->estale[run->r->nestale];
+				struct timespec ts;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				ev->t_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+				ev->tid = (int)syscall(SYS_gettid);
+				ev->op = op;
+				snprintf(ev->path, sizeof(ev->path), "%s", path);
+			}
+			run->r->nestale++;
+		}
+	}
+	pthread_mutex_unlock(&run->lock);
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* One round on one name: stat, open, read all (checked), close. */
+static void round_once(struct run *run, const struct name *n, char *buf, size_t buflen,
+		       bool readdir_too)
+{
+	unsigned char digest[32];
+	char hex[65];
+	struct sha256 h;
+	struct stat st;
+	uint64_t got = 0;
+	ssize_t k;
+	int fd, e = 0;
+
+	count(run, ROP_STAT, fstatat(run->rootfd, n->path, &st, 0) < 0 ? errno : 0, n->path);
+	fd = openat(run->rootfd, n->path, O_RDONLY | O_CLOEXEC);
+	count(run, ROP_OPEN, fd < 0 ? errno : 0, n->path);
+	if (fd >= 0) {
+		sha256_init(&h);
+		while ((k = read(fd, buf, buflen)) > 0) {
+			sha256_update(&h, buf, k);
+			got += k;
+		}
+		e = k < 0 ? errno : 0;
+		count(run, ROP_READ, e, n->path);
+		if (!e) {
+			sha256_final(&h, digest);
+			sha256_to_hex(digest, hex);
+			pthread_mutex_lock(&run->lock);
+			run->r->files_checked++;
+			run->r->bytes_checked += got;
+			if (got != n->size || strcmp(hex, n->hash) != 0)
+				run->r->mismatches++;
+			pthread_mutex_unlock(&run->lock);
+		}
+		count(run, ROP_CLOSE, close(fd) < 0 ? errno : 0, n->path);
+	}
+	if (readdir_too) {
+		char dir[4096];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "%s", n->path);
+		*strrchr(dir, '/') = '\0';
+		fd = openat(run->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = fd < 0 ? NULL : fdopendir(fd);
+		if (!d) {
+			count(run, ROP_READDIR, errno, dir);
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		errno = 0;
+		while ((de = readdir(d)))
+			;
+		count(run, ROP_READDIR, errno, dir);
+		closedir(d);
+	}
+}
+
+struct thread_arg {
+	struct run *run;
+	unsigned int index;
+};
+
+static void *reader_thread(void *arg)
+{
+	struct thread_arg *ta = arg;
+	struct run *run = ta->run;
+	const struct reader_params *p = run->p;
+	uint64_t s = p->seed * 1000003 + ta->index, rounds = 0;
+	size_t buflen = 1 << 20;
+	char *buf = malloc(buflen);
+
+	while (buf && (p->count ? rounds < p->count : now() < run->deadline)) {
+		size_t i = (run->nhot && rnd(&s) % 100 < p->hot_pct) ? run->hot[rnd(&s) % run->nhot]
+								     : rnd(&s) % run->nnames;
+
+		round_once(run, &run->names[i], buf, buflen, rounds % 8 == 7);
+		rounds++;
+	}
+	free(buf);
+	return NULL;
+}
+
+int reader_run(const struct reader_params *p, struct reader_result *r, char *err, size_t errlen)
+{
+	struct run run = { .p = p, .r = r };
+	char mpath[4096];
+	pthread_t *tids;
+	struct thread_arg *args;
+	double t0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	err[0] = '\0';
+	if (!p->threads)
+		return fail(err, errlen, -EINVAL, "threads must be at least 1");
+	run.rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (run.rootfd < 0)
+		return fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
+	snprintf(mpath, sizeof(mpath), "%s/%s", p->root, TREE_MANIFEST);
+	ret = load_manifest(&run, p->manifest ? p->manifest : mpath, err, errlen);
+	if (ret < 0)
+		goto out;
+	pthread_mutex_init(&run.lock, NULL);
+	tids = calloc(p->threads, sizeof(*tids));
+	args = calloc(p->threads, sizeof(*args));
+	t0 = now();
+	run.deadline = t0 + p->seconds;
+	for (unsigned int i = 0; tids && args && i < p->threads; i++) {
+		args[i] = (struct thread_arg){ .run = &run, .index = i };
+		pthread_create(&tids[i], NULL, reader_thread, &args[i]);
+	}
+	for (unsigned int i = 0; tids && args && i < p->threads; i++)
+		pthread_join(tids[i], NULL);
+	r->seconds = now() - t0;
+	free(tids);
+	free(args);
+	pthread_mutex_destroy(&run.lock);
+out:
+	for (size_t i = 0; i < run.nnames; i++)
+		free(run.names[i].path);
+	free(run.names);
+	free(run.hot);
+	close(run.rootfd);
+	return ret;
+}
+
+uint64_t reader_errors(const struct reader_result *r)
+{
+	uint64_t n = 0;
+
+	for (int op = 0; op < ROP_COUNT; op++)
+		for (int e = 0; e < RERRNO_MAX; e++)
+			n += r->err[op][e];
+	return n;
+}
+
+static const char *ename(int e, char *buf, size_t len)
+{
+	const char *n = e ? strerrorname_np(e) : NULL;
+
+	if (n)
+		return n;
+	snprintf(buf, len, e ? "E%d" : "other", e);
+	return buf;
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void reader_json(const struct reader_params *p, const struct reader_result *r, FILE *f)
+{
+	uint64_t total = 0;
+	char eb[16];
+
+	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
+	put_str(f, p->root);
+	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u},",
+		p->threads, p->seconds, (unsigned long long)p->count, (unsigned long long)p->seed,
+		p->hot_pct);
+	fputs("\"ops\":{", f);
+	for (int op = 0; op < ROP_COUNT; op++) {
+		const char *sep = "";
+
+		fprintf(f, "%s\"%s\":{\"ok\":%llu,\"errors\":{", op ? "," : "", rop_names[op],
+			(unsigned long long)r->ok[op]);
+		total += r->ok[op];
+		for (int e = 0; e < RERRNO_MAX; e++) {
+			if (!r->err[op][e])
+				continue;
+			fprintf(f, "%s\"%s\":%llu", sep, ename(e, eb, sizeof(eb)),
+				(unsigned long long)r->err[op][e]);
+			total += r->err[op][e];
+			sep = ",";
+		}
+		fputs("}}", f);
+	}
+	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"mismatches\":%llu},",
+		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
+		(unsigned long long)r->mismatches);
+	fprintf(f, "\"estale_total\":%llu,\"estale\":[", (unsigned long long)r->nestale);
+	for (uint64_t i = 0; i < r->nestale && i < RESTALE_MAX; i++) {
+		const struct estale_event *ev = &r->estale[i];
+		bool fd_op = ev->op == ROP_READ || ev->op == ROP_CLOSE;
+
+		fprintf(f, "%s{\"t_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":", i ? "," : "",
+			(unsigned long long)ev->t_ns, ev->tid, rop_names[ev->op],
+			fd_op ? "opened_by" : "path");
+		put_str(f, ev->path);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n", r->seconds,
+		(unsigned long long)total, r->seconds > 0 ? total / r->seconds : 0.0);
+}
+
+void reader_summary(const struct reader_result *r, FILE *f)
+{
+	uint64_t ok = 0;
+
+	for (int op = 0; op < ROP_COUNT; op++)
+		ok += r->ok[op];
+	fprintf(f, "read: %llu ok, %llu errors (%llu ESTALE), %llu files / %llu bytes checked, "
+		"%llu mismatches, %.1f s\n", (unsigned long long)ok,
+		(unsigned long long)reader_errors(r), (unsigned long long)r->nestale,
+		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
+		(unsigned long long)r->mismatches, r->seconds);
+}

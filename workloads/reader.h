@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The readers: T threads over a generated tree (its manifest), each picking
+ * names (hot, heavily linked objects most often) and doing stat, open, read
+ * (every byte checked against the object's SHA-256), close, and now and
+ * then a readdir of the directory. Every outcome is counted per op and
+ * errno; every ESTALE is kept as an event. The result is one JSON document
+ * that depends only on what happened (byte-stable for a fixed result).
+ */
+#ifndef STALEFS_READER_H
+#define STALEFS_READER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum rop { ROP_STAT, ROP_OPEN, ROP_READ, ROP_CLOSE, ROP_READDIR, ROP_COUNT };
+
+#define RERRNO_MAX 256
+#define RESTALE_MAX 1000
+
+struct reader_params {
+	const char *root;
+	const char *manifest;	/* NULL: ROOT/.stalefs-manifest */
+	unsigned int threads;
+	double seconds;		/* run this long, or */
+	uint64_t count;		/* this many rounds per thread (when nonzero) */
+	uint64_t seed;
+	unsigned int hot_pct;	/* share of picks among the most linked objects */
+};
+
+struct estale_event {
+	uint64_t t_ns;		/* CLOCK_MONOTONIC */
+	int tid;
+	enum rop op;
+	char path[256];		/* for fd ops, the path the fd was opened by */
+};
+
+struct reader_result {
+	uint64_t ok[ROP_COUNT];
+	uint64_t err[ROP_COUNT][RERRNO_MAX];
+	uint64_t files_checked, bytes_checked, mismatches;
+	struct estale_event estale[RESTALE_MAX];
+	uint64_t nestale;	/* all ESTALEs, even past RESTALE_MAX */
+	double seconds;
+};
+
+void reader_params_default(struct reader_params *p);
+/* Run. 0, or -errno with a one-line reason in err (bad root or manifest). */
+int reader_run(const struct reader_params *p, struct reader_result *r, char *err, size_t errlen);
+/* Calls that failed, over all ops. */
+uint64_t reader_errors(const struct reader_result *r);
+void reader_json(const struct reader_params *p, const struct reader_result *r, FILE *f);
+void reader_summary(const struct reader_result *r, FILE *f);
+const char *rop_name(enum rop op);
+
+#endif
