@@ -7,6 +7,8 @@
  */
 #include "inject.h"
 
+#include "json.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,20 +236,6 @@ void inject_report(struct inject *inj, const struct inject_fire *fire,
 		inj->target.log(inj->target.arg, &ev);
 }
 
-static void put_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void inject_list(struct inject *inj, FILE *f)
 {
 	pthread_mutex_lock(&inj->lock);
@@ -255,7 +243,7 @@ void inject_list(struct inject *inj, FILE *f)
 		const struct inject_rule *ir = &inj->rules[i];
 
 		fprintf(f, "{\"id\":%u,\"kind\":\"%s\",\"rule\":", ir->r.id, fault_kind_name(ir->r.kind));
-		put_json_string(f, ir->r.text);
+		json_put_string(f, ir->r.text);
 		fprintf(f, ",\"matched\":%llu,\"fired\":%llu}\n", (unsigned long long)ir->matched,
 			(unsigned long long)ir->fired);
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "errsrc.h"
+#include "json.h"
 
 const char *errno_name(int err, char *buf, size_t len)
 {
@@ -39,20 +40,6 @@ void stats_destroy(struct stats *st)
 		fclose(st->events);
 	st->events = NULL;
 	pthread_mutex_destroy(&st->events_lock);
-}
-
-void json_put_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
 }
 
 void stats_error_event(struct stats *st, const struct error_event *ev)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "json.h"
 #include "sha256.h"
 #include "tree.h"
 
@@ -311,27 +312,13 @@ static const char *ename(int e, char *buf, size_t len)
 	return buf;
 }
 
-static void put_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void reader_json(const struct reader_params *p, const struct reader_result *r, FILE *f)
 {
 	uint64_t total = 0;
 	char eb[16];
 
 	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
-	put_str(f, p->root);
+	json_put_string(f, p->root);
 	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u},",
 		p->threads, p->seconds, (unsigned long long)p->count, (unsigned long long)p->seed,
 		p->hot_pct);
@@ -363,7 +350,7 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		fprintf(f, "%s{\"t_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":", i ? "," : "",
 			(unsigned long long)ev->t_ns, ev->tid, rop_names[ev->op],
 			fd_op ? "opened_by" : "path");
-		put_str(f, ev->path);
+		json_put_string(f, ev->path);
 		fputc('}', f);
 	}
 	fprintf(f, "],\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n", r->seconds,
