@@ -88,7 +88,7 @@ void config_usage(const char *prog)
 	       "testbed options:\n"
 	       "  --unprivileged               drop CAP_DAC_READ_SEARCH before the handle probe\n"
 	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
-	       "  --busy-poll=USEC             serial loop: poll /dev/fuse this long before sleeping\n"
+	       "  --busy-poll=USEC             workers poll /dev/fuse this long before sleeping\n"
 	       "                               (timing only; default: 0)\n"
 	       "  --events=FILE                JSON lines: every error reply and every fired fault\n"
 	       "  --inject=RULE                a fault rule KIND[:key=value,...] (repeatable)\n"

@@ -42,7 +42,7 @@ struct config {
 	bool unprivileged;		/* drop CAP_DAC_READ_SEARCH before the probe */
 	bool userns;			/* enter a user namespace after mounting */
 	unsigned int thread_pool_size;	/* 0: serial, one thread */
-	unsigned int busy_poll_us;	/* serial loop: spin this long before sleeping */
+	unsigned int busy_poll_us;	/* workers read on this long before sleeping */
 	enum log_level log_level;
 	const char *events_path;	/* JSON lines, one per error reply */
 	const char *stats_path;		/* JSON, rewritten on SIGUSR1 and at exit */
@@ -67,7 +67,7 @@ struct config {
 /*
  * Parse "mount" arguments (argv[0] is the command name). Returns 0,
  * CONFIG_HELP when --help was printed, or -EINVAL with a one-line reason in
- * err. Warnings (deprecated names) are logged. Does not touch the filesystem.
+ * err. Touches the filesystem only to find --profile files.
  */
 int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
 
