@@ -25,6 +25,10 @@ fds_before=$(daemon_fds)
 
 # Harmless kinds on every request; destructive ones on a share of the
 # object requests (not the root: an evicted root would end the mount).
+# Not nodeid-reuse: handing a live nodeid to another file can deliver that
+# file's bytes to a request already in flight for the old one, even with a
+# new generation (seen here: 1 corrupt read in 8323); that is the fault's
+# point, not a daemon bug, and fault.sh nodeid-reuse shows it on purpose.
 rules=(
 	"delay:delay=0"
 	"kernel-evict:op=GETATTR,action=prune"
@@ -36,7 +40,6 @@ rules=(
 	"evict:op=OPEN,path=/objects/ab/*,prob=0.05,seed=14"
 	"gen-bump:op=LOOKUP,path=/objects/ab/*,prob=0.1,seed=18"
 	"renode:op=LOOKUP,path=/objects/ab/*,prob=0.1,seed=19"
-	"nodeid-reuse:op=LOOKUP,prob=0.2,seed=20,gen=yes"
 	"host-estale:path=/objects/ab/*,prob=0.02,seed=21"
 )
 [ "$mode" != never ] && rules+=("handle-decode:path=/objects/ab/*,prob=0.02,seed=22,errno=ESTALE")
