@@ -42,6 +42,9 @@ cleanup() {
 		is_mounted "$MNT" && umount -l "$MNT" 2>/dev/null
 	fi
 	if [ -n "$T" ]; then
+		# Anything a test mounted below $T (overlay, tmpfs), deepest first.
+		awk -v t="$T/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+			while read -r m; do umount -l "$m" 2>/dev/null; done
 		if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$T/daemon.log" ]; then
 			echo "--- daemon log ---" >&2
 			tail -n 40 "$T/daemon.log" >&2
