@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "churn.h"
 #include "reader.h"
 #include "tree.h"
 
@@ -214,12 +215,76 @@ static int cmd_read(int argc, char **argv)
 	return reader_errors(&r) || r.mismatches ? 1 : 0;
 }
 
+/*
+ * stalefs workload churn --root BACKING [--seconds S] [--seed S] [--pause-us N]
+ * Prints relinks= renames= links= errors=. Exit 0, 1 (a change failed), 2.
+ */
+static int cmd_churn(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "pause-us", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000 };
+	struct churn_result r;
+	char err[512], *end;
+	uint64_t v;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			p.root = optarg;
+			break;
+		case 'S':
+			p.seconds = strtod(optarg, &end);
+			if (*end || end == optarg || !(p.seconds > 0 && p.seconds <= 86400)) {
+				fprintf(stderr, "stalefs workload churn: bad --seconds '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)
+				return 2;
+			break;
+		case 'p':
+			if (parse_u64("pause-us", optarg, 10000000, &v) < 0)
+				return 2;
+			p.pause_us = v;
+			break;
+		default:
+			fprintf(stderr, "stalefs workload churn: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (!p.root || optind != argc) {
+		fprintf(stderr, "stalefs workload churn: need --root BACKING and no other arguments\n");
+		return 2;
+	}
+	if (churn_run(&p, &r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stalefs workload churn: %s\n", err);
+		return 2;
+	}
+	printf("relinks=%llu renames=%llu links=%llu errors=%llu\n", (unsigned long long)r.relinks,
+	       (unsigned long long)r.renames, (unsigned long long)r.links,
+	       (unsigned long long)r.errors);
+	return r.errors ? 1 : 0;
+}
+
 int workload_main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "churn") == 0)
+		return cmd_churn(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "read") == 0)
 		return cmd_read(argc - 1, argv + 1);
-	fprintf(stderr, "usage: stalefs workload gen|read --root DIR [...] (see --help)\n");
+	fprintf(stderr, "usage: stalefs workload gen|read|churn --root DIR [...] (see --help)\n");
 	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : 2;
 }

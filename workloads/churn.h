@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host-side churn on a generated tree (on the backing dir, not through the
+ * mount): names are moved to new inodes with the same content, so readers'
+ * integrity checks stay valid while their cached names go stale.
+ *   - relink: unlink a checkout name and link it again (same inode)
+ *   - rename-over: copy the object to a temp file and rename it over the name
+ *     (a new inode, same bytes)
+ *   - extra links: add a hardlink to an object and drop it again
+ */
+#ifndef STALEFS_CHURN_H
+#define STALEFS_CHURN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct churn_params {
+	const char *root;
+	double seconds;
+	uint64_t seed;
+	unsigned int pause_us;	/* between two changes */
+};
+
+struct churn_result {
+	uint64_t relinks, renames, links, errors;
+};
+
+int churn_run(const struct churn_params *p, struct churn_result *r, char *err, size_t errlen);
+
+#endif
