@@ -119,6 +119,7 @@ static int cmd_gen(int argc, char **argv)
 /*
  * stalefs workload read --root DIR [--manifest F] [--threads N]
  *                       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]
+ *                       [--drop-caches-ms N]
  * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage.
  */
 static int cmd_read(int argc, char **argv)
@@ -132,6 +133,7 @@ static int cmd_read(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "hot", required_argument, NULL, 'H' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "drop-caches-ms", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,9 +183,15 @@ static int cmd_read(int argc, char **argv)
 		case 'j':
 			json = optarg;
 			break;
+		case 'D':
+			if (parse_u64("drop-caches-ms", optarg, 3600000, &v) < 0)
+				return 2;
+			p.drop_caches_ms = v;
+			break;
 		case 'h':
 			printf("usage: stalefs workload read --root DIR [--manifest F] [--threads N]\n"
 			       "       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]\n"
+			       "       [--drop-caches-ms N]   (drop caches every N ms: FORGET storms)\n"
 			       "defaults: 4 threads, 5 s, seed 1, 50%% of picks among hot objects\n");
 			return 0;
 		default:

@@ -34,6 +34,7 @@ struct run {
 	int rootfd;
 	double deadline;
 	pthread_mutex_t lock;	/* guards r */
+	int stop;		/* atomic; readers are done */
 	struct reader_result *r;
 };
 
@@ -223,6 +224,28 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 	}
 }
 
+/* The guest-side cache dropper: evicts unused dentries and inodes so the
+ * kernel sends FORGET storms while the readers run. */
+static void *dropper_thread(void *arg)
+{
+	struct run *run = arg;
+	int fd;
+
+	while (now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED)) {
+		usleep(run->p->drop_caches_ms * 1000);
+		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (write(fd, "2", 1) == 1) {
+			pthread_mutex_lock(&run->lock);
+			run->r->drops++;
+			pthread_mutex_unlock(&run->lock);
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
 struct thread_arg {
 	struct run *run;
 	unsigned int index;
@@ -252,7 +275,8 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 {
 	struct run run = { .p = p, .r = r };
 	char mpath[4096];
-	pthread_t *tids;
+	pthread_t *tids, dropper;
+	bool dropping = false;
 	struct thread_arg *args;
 	double t0;
 	int ret;
@@ -273,12 +297,17 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	args = calloc(p->threads, sizeof(*args));
 	t0 = now();
 	run.deadline = t0 + p->seconds;
+	if (p->drop_caches_ms)
+		dropping = pthread_create(&dropper, NULL, dropper_thread, &run) == 0;
 	for (unsigned int i = 0; tids && args && i < p->threads; i++) {
 		args[i] = (struct thread_arg){ .run = &run, .index = i };
 		pthread_create(&tids[i], NULL, reader_thread, &args[i]);
 	}
 	for (unsigned int i = 0; tids && args && i < p->threads; i++)
 		pthread_join(tids[i], NULL);
+	__atomic_store_n(&run.stop, 1, __ATOMIC_RELAXED);
+	if (dropping)
+		pthread_join(dropper, NULL);
 	r->seconds = now() - t0;
 	free(tids);
 	free(args);
@@ -319,9 +348,10 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 
 	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
-	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u},",
+	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u,"
+		"\"drop_caches_ms\":%u},",
 		p->threads, p->seconds, (unsigned long long)p->count, (unsigned long long)p->seed,
-		p->hot_pct);
+		p->hot_pct, p->drop_caches_ms);
 	fputs("\"ops\":{", f);
 	for (int op = 0; op < ROP_COUNT; op++) {
 		const char *sep = "";
@@ -353,8 +383,9 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		json_put_string(f, ev->path);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n", r->seconds,
-		(unsigned long long)total, r->seconds > 0 ? total / r->seconds : 0.0);
+	fprintf(f, "],\"drops\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n",
+		(unsigned long long)r->drops, r->seconds, (unsigned long long)total,
+		r->seconds > 0 ? total / r->seconds : 0.0);
 }
 
 void reader_summary(const struct reader_result *r, FILE *f)

@@ -26,6 +26,7 @@ struct reader_params {
 	uint64_t count;		/* this many rounds per thread (when nonzero) */
 	uint64_t seed;
 	unsigned int hot_pct;	/* share of picks among the most linked objects */
+	unsigned int drop_caches_ms;	/* 0, or drop caches this often (FORGET storms) */
 };
 
 struct estale_event {
@@ -41,6 +42,7 @@ struct reader_result {
 	uint64_t files_checked, bytes_checked, mismatches;
 	struct estale_event estale[RESTALE_MAX];
 	uint64_t nestale;	/* all ESTALEs, even past RESTALE_MAX */
+	uint64_t drops;		/* drop_caches writes done */
 	double seconds;
 };
 

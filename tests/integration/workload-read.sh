@@ -26,6 +26,14 @@ expect_eq "mount: exit" "$(run_read "$MNT" 200 4)" 0
 expect_eq "mount: files checked" "$(jq_ 'd["integrity"]["files"]')" 800
 expect_eq "mount: errors" "$(jq_ 'sum(sum(o["errors"].values()) for o in d["ops"].values())')" 0
 
+# FORGET storms from a guest-side cache dropper: still clean.
+rc=0
+"$STALEFS" workload read --root "$MNT" --manifest "$BACKING/.stalefs-manifest" --seconds 2 \
+	--drop-caches-ms 100 --json "$T/read.json" 2>>"$T/read.err" || rc=$?
+expect_eq "mount under drop_caches: exit" "$rc" 0
+[ "$(jq_ 'd["drops"]')" -ge 5 ] || fail "the cache dropper ran $(jq_ 'd["drops"]') times"
+[ "$(stat_field 'd["forgotten"]')" -gt 0 ] || fail "no FORGET reached the daemon"
+
 ctl add "errno:op=READ,errno=ESTALE,count=5" >/dev/null
 expect_eq "with 5 ESTALE injected: exit" "$(run_read "$MNT" 100 1)" 1
 expect_eq "read ESTALE counted" "$(jq_ 'd["ops"]["read"]["errors"].get("ESTALE", 0)')" 5

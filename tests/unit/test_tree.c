@@ -158,13 +158,13 @@ START_TEST(reader_json_is_byte_stable)
 	fclose(f);
 	ck_assert_str_eq(buf,
 		"{\"workload\":\"read\",\"params\":{\"root\":\"/mnt/\\\"x\\\"\",\"threads\":4,"
-		"\"seconds\":5.000,\"count\":10,\"seed\":1,\"hot_pct\":50},\"ops\":{"
+		"\"seconds\":5.000,\"count\":10,\"seed\":1,\"hot_pct\":50,\"drop_caches_ms\":0},\"ops\":{"
 		"\"stat\":{\"ok\":7,\"errors\":{}},\"open\":{\"ok\":0,\"errors\":{\"ENOENT\":1}},"
 		"\"read\":{\"ok\":5,\"errors\":{\"ESTALE\":2}},\"close\":{\"ok\":0,\"errors\":{}},"
 		"\"readdir\":{\"ok\":0,\"errors\":{}}},\"integrity\":{\"files\":5,\"bytes\":1234,"
 		"\"mismatches\":0},\"estale_total\":2,\"estale\":[{\"t_ns\":10,\"tid\":3,\"op\":\"read\","
 		"\"opened_by\":\"a/b\"},{\"t_ns\":20,\"tid\":4,\"op\":\"stat\",\"path\":\"c\"}],"
-		"\"duration_s\":2.000,\"ops_total\":15,\"ops_per_s\":7.5}\n");
+		"\"drops\":0,\"duration_s\":2.000,\"ops_total\":15,\"ops_per_s\":7.5}\n");
 	ck_assert_uint_eq(reader_errors(&r), 3);
 }
 END_TEST
