@@ -36,6 +36,20 @@ static int parse_u64(const char *opt, const char *v, uint64_t max, uint64_t *out
 	return 0;
 }
 
+/* --seconds: more than 0, at most a day. */
+static int parse_seconds(const char *cmd, const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*end || end == v || !(d > 0 && d <= 86400)) {
+		fprintf(stderr, "stalefs workload %s: bad --seconds '%s' (0 to 86400)\n", cmd, v);
+		return -EINVAL;
+	}
+	*out = d;
+	return 0;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -140,7 +154,7 @@ static int cmd_read(int argc, char **argv)
 	static struct reader_result r;
 	struct reader_params p;
 	const char *json = NULL;
-	char err[512], *end;
+	char err[512];
 	uint64_t v;
 	int c;
 
@@ -156,16 +170,17 @@ static int cmd_read(int argc, char **argv)
 			p.manifest = optarg;
 			break;
 		case 't':
-			if (parse_u64("threads", optarg, 256, &v) < 0 || v == 0)
+			if (parse_u64("threads", optarg, 256, &v) < 0)
 				return 2;
+			if (v == 0) {
+				fprintf(stderr, "stalefs workload read: --threads must be at least 1\n");
+				return 2;
+			}
 			p.threads = v;
 			break;
 		case 'S':
-			p.seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(p.seconds > 0 && p.seconds <= 86400)) {
-				fprintf(stderr, "stalefs workload read: bad --seconds '%s'\n", optarg);
+			if (parse_seconds("read", optarg, &p.seconds) < 0)
 				return 2;
-			}
 			break;
 		case 'n':
 			if (parse_u64("count", optarg, UINT64_MAX, &p.count) < 0)
@@ -238,7 +253,7 @@ static int cmd_churn(int argc, char **argv)
 	};
 	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000 };
 	struct churn_result r;
-	char err[512], *end;
+	char err[512];
 	uint64_t v;
 	int c;
 
@@ -250,11 +265,8 @@ static int cmd_churn(int argc, char **argv)
 			p.root = optarg;
 			break;
 		case 'S':
-			p.seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(p.seconds > 0 && p.seconds <= 86400)) {
-				fprintf(stderr, "stalefs workload churn: bad --seconds '%s'\n", optarg);
+			if (parse_seconds("churn", optarg, &p.seconds) < 0)
 				return 2;
-			}
 			break;
 		case 's':
 			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)

@@ -92,12 +92,15 @@ static int load_manifest(struct run *run, const char *path, char *err, size_t er
 		if (!rel || !hash || !size || strlen(hash) != 64)
 			continue;
 		if (run->nnames == cap) {
+			struct name *grown;
+
 			cap = cap ? cap * 2 : 1024;
-			run->names = realloc(run->names, cap * sizeof(*run->names));
-			if (!run->names) {
+			grown = realloc(run->names, cap * sizeof(*run->names));
+			if (!grown) {
 				fclose(f);
 				return fail(err, errlen, -ENOMEM, "out of memory");
 			}
+			run->names = grown;
 		}
 		struct name *n = &run->names[run->nnames++];
 
