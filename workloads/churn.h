@@ -7,6 +7,9 @@
  *   - rename-over: copy the object to a temp file and rename it over the name
  *     (a new inode, same bytes)
  *   - extra links: add a hardlink to an object and drop it again
+ *   - layer swap (every layer_every_s): recreate a whole layer as a copy
+ *     (new inodes, same bytes, links, symlinks and xattrs), swap it in with
+ *     one RENAME_EXCHANGE and delete the old one
  */
 #ifndef STALEFS_CHURN_H
 #define STALEFS_CHURN_H
@@ -19,10 +22,11 @@ struct churn_params {
 	double seconds;
 	uint64_t seed;
 	unsigned int pause_us;	/* between two changes */
+	double layer_every_s;	/* 0, or swap in a recreated layer this often */
 };
 
 struct churn_result {
-	uint64_t relinks, renames, links, errors;
+	uint64_t relinks, renames, links, layer_swaps, errors;
 };
 
 int churn_run(const struct churn_params *p, struct churn_result *r, char *err, size_t errlen);

@@ -4,13 +4,15 @@
  *                      [--checkouts N] [--seed S]
  *
  * Prints what it made on stdout as one line of key=value pairs:
- *   files=2000 links=... names=... bytes=... tree-hash=<sha256> seconds=...
+ *   files=2000 links=... symlinks=... names=... bytes=... xattrs=yes|no
+ *   tree-hash=<sha256> seconds=...
  * Exit codes: 0 done, 1 failed, 2 bad input.
  */
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 
 #include "churn.h"
 #include "reader.h"
+#include "storm.h"
 #include "tree.h"
 
 static int parse_u64(const char *opt, const char *v, uint64_t max, uint64_t *out)
@@ -37,17 +40,33 @@ static int parse_u64(const char *opt, const char *v, uint64_t max, uint64_t *out
 }
 
 /* --seconds: more than 0, at most a day. */
-static int parse_seconds(const char *cmd, const char *v, double *out)
+static int parse_seconds(const char *cmd, const char *opt, const char *v, double *out)
 {
 	char *end;
 	double d = strtod(v, &end);
 
 	if (*end || end == v || !(d > 0 && d <= 86400)) {
-		fprintf(stderr, "stalefs workload %s: bad --seconds '%s' (0 to 86400)\n", cmd, v);
+		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (0 to 86400)\n", cmd, opt, v);
 		return -EINVAL;
 	}
 	*out = d;
 	return 0;
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	reader_stop();
+}
+
+/* SIGINT/SIGTERM end the run early (results and cleanup still happen). */
+static void stop_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int cmd_gen(int argc, char **argv)
@@ -123,9 +142,10 @@ static int cmd_gen(int argc, char **argv)
 		return c == -EINVAL || c == -EEXIST ? 2 : 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("files=%llu links=%llu names=%llu bytes=%llu tree-hash=%s seconds=%.3f\n",
-	       (unsigned long long)s.files, (unsigned long long)s.links,
-	       (unsigned long long)s.names, (unsigned long long)s.bytes, s.hash,
+	printf("files=%llu links=%llu symlinks=%llu names=%llu bytes=%llu xattrs=%s tree-hash=%s "
+	       "seconds=%.3f\n", (unsigned long long)s.files, (unsigned long long)s.links,
+	       (unsigned long long)s.symlinks, (unsigned long long)s.names,
+	       (unsigned long long)s.bytes, s.xattrs ? "yes" : "no", s.hash,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
@@ -133,8 +153,10 @@ static int cmd_gen(int argc, char **argv)
 /*
  * stalefs workload read --root DIR [--manifest F] [--threads N]
  *                       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]
- *                       [--drop-caches-ms N]
- * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage.
+ *                       [--drop-caches-ms N] [--overlay]
+ * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage,
+ * 77 this machine cannot run it (no overlayfs, not root).
+ * SIGINT and SIGTERM stop the readers early; the result is still written.
  */
 static int cmd_read(int argc, char **argv)
 {
@@ -148,6 +170,7 @@ static int cmd_read(int argc, char **argv)
 		{ "hot", required_argument, NULL, 'H' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "drop-caches-ms", required_argument, NULL, 'D' },
+		{ "overlay", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -179,7 +202,7 @@ static int cmd_read(int argc, char **argv)
 			p.threads = v;
 			break;
 		case 'S':
-			if (parse_seconds("read", optarg, &p.seconds) < 0)
+			if (parse_seconds("read", "seconds", optarg, &p.seconds) < 0)
 				return 2;
 			break;
 		case 'n':
@@ -203,10 +226,15 @@ static int cmd_read(int argc, char **argv)
 				return 2;
 			p.drop_caches_ms = v;
 			break;
+		case 'O':
+			p.overlay = 1;
+			break;
 		case 'h':
 			printf("usage: stalefs workload read --root DIR [--manifest F] [--threads N]\n"
 			       "       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]\n"
 			       "       [--drop-caches-ms N]   (drop caches every N ms: FORGET storms)\n"
+			       "       [--overlay]   (read through an overlayfs over the tree's layers)\n"
+			       "exit: 0 clean, 1 errors or integrity failures, 2 usage, 77 cannot run here\n"
 			       "defaults: 4 threads, 5 s, seed 1, 50%% of picks among hot objects\n");
 			return 0;
 		default:
@@ -219,9 +247,11 @@ static int cmd_read(int argc, char **argv)
 		fprintf(stderr, "stalefs workload read: need --root DIR and no other arguments\n");
 		return 2;
 	}
-	if (reader_run(&p, &r, err, sizeof(err)) < 0) {
+	stop_on_signals();
+	c = reader_run(&p, &r, err, sizeof(err));
+	if (c < 0) {
 		fprintf(stderr, "stalefs workload read: %s\n", err);
-		return 2;
+		return c == READER_CANNOT_RUN ? 77 : 2;
 	}
 	reader_summary(&r, stderr);
 	if (json) {
@@ -240,7 +270,9 @@ static int cmd_read(int argc, char **argv)
 
 /*
  * stalefs workload churn --root BACKING [--seconds S] [--seed S] [--pause-us N]
- * Prints relinks= renames= links= errors=. Exit 0, 1 (a change failed), 2.
+ *                        [--layer-every S]
+ * Prints relinks= renames= links= layer-swaps= errors=. Exit 0, 1 (a change
+ * failed), 2.
  */
 static int cmd_churn(int argc, char **argv)
 {
@@ -249,6 +281,8 @@ static int cmd_churn(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "pause-us", required_argument, NULL, 'p' },
+		{ "layer-every", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000 };
@@ -259,13 +293,13 @@ static int cmd_churn(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			p.root = optarg;
 			break;
 		case 'S':
-			if (parse_seconds("churn", optarg, &p.seconds) < 0)
+			if (parse_seconds("churn", "seconds", optarg, &p.seconds) < 0)
 				return 2;
 			break;
 		case 's':
@@ -277,6 +311,17 @@ static int cmd_churn(int argc, char **argv)
 				return 2;
 			p.pause_us = v;
 			break;
+		case 'l':
+			if (parse_seconds("churn", "layer-every", optarg, &p.layer_every_s) < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("usage: stalefs workload churn --root BACKING [--seconds S] [--seed S]\n"
+			       "       [--pause-us N] [--layer-every S]\n"
+			       "Moves checkout names to new inodes with the same bytes (relink, rename\n"
+			       "over, extra links); --layer-every swaps in a recreated layer that often.\n"
+			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps\n");
+			return 0;
 		default:
 			fprintf(stderr, "stalefs workload churn: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
@@ -291,8 +336,9 @@ static int cmd_churn(int argc, char **argv)
 		fprintf(stderr, "stalefs workload churn: %s\n", err);
 		return 2;
 	}
-	printf("relinks=%llu renames=%llu links=%llu errors=%llu\n", (unsigned long long)r.relinks,
-	       (unsigned long long)r.renames, (unsigned long long)r.links,
+	printf("relinks=%llu renames=%llu links=%llu layer-swaps=%llu errors=%llu\n",
+	       (unsigned long long)r.relinks, (unsigned long long)r.renames,
+	       (unsigned long long)r.links, (unsigned long long)r.layer_swaps,
 	       (unsigned long long)r.errors);
 	return r.errors ? 1 : 0;
 }
@@ -305,6 +351,8 @@ int workload_main(int argc, char **argv)
 		return cmd_gen(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "read") == 0)
 		return cmd_read(argc - 1, argv + 1);
-	fprintf(stderr, "usage: stalefs workload gen|read|churn --root DIR [...] (see --help)\n");
+	if (argc >= 2 && strcmp(argv[1], "storm") == 0)
+		return storm_cli(argc - 1, argv + 1);
+	fprintf(stderr, "usage: stalefs workload gen|read|churn|storm --root DIR [...] (see --help)\n");
 	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : 2;
 }

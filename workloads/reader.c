@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 
 #include "json.h"
 #include "sha256.h"
@@ -21,6 +24,7 @@
 
 struct name {
 	char *path;		/* relative to the root */
+	char *target;		/* a symlink's target, or NULL */
 	char hash[65];
 	uint64_t size;
 };
@@ -32,13 +36,29 @@ struct run {
 	size_t *hot;		/* indexes of names of the most linked objects */
 	size_t nhot;
 	int rootfd;
+	bool xattrs;		/* objects carry TREE_XATTR (manifest header) */
+	char ovl[4096];		/* the overlay's tmpfs, when reading through one */
 	double deadline;
 	pthread_mutex_t lock;	/* guards r */
 	int stop;		/* atomic; readers are done */
 	struct reader_result *r;
 };
 
-static const char *const rop_names[ROP_COUNT] = { "stat", "open", "read", "close", "readdir" };
+static const char *const rop_names[ROP_COUNT] = {
+	"stat", "open", "read", "close", "readdir", "readlink", "getxattr",
+};
+
+static int stop_all;	/* atomic; set by reader_stop() */
+
+void reader_stop(void)
+{
+	__atomic_store_n(&stop_all, 1, __ATOMIC_RELAXED);
+}
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&stop_all, __ATOMIC_RELAXED);
+}
 
 const char *rop_name(enum rop op)
 {
@@ -87,9 +107,12 @@ static int load_manifest(struct run *run, const char *path, char *err, size_t er
 	if (!f)
 		return fail(err, errlen, -errno, "manifest %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
-		char *rel = strtok(line, "\t"), *hash = strtok(NULL, "\t"), *size = strtok(NULL, "\n");
+		char *rel = strtok(line, "\t"), *hash = strtok(NULL, "\t\n");
+		char *size = strtok(NULL, "\t\n"), *target = strtok(NULL, "\n");
 
-		if (!rel || !hash || !size || strlen(hash) != 64)
+		if (rel && hash && strcmp(rel, "#xattr") == 0 && strcmp(hash, TREE_XATTR) == 0)
+			run->xattrs = true;
+		if (!rel || !hash || !size || rel[0] == '#' || strlen(hash) != 64)
 			continue;
 		if (run->nnames == cap) {
 			struct name *grown;
@@ -105,6 +128,7 @@ static int load_manifest(struct run *run, const char *path, char *err, size_t er
 		struct name *n = &run->names[run->nnames++];
 
 		n->path = strdup(rel);
+		n->target = target ? strdup(target) : NULL;
 		memcpy(n->hash, hash, 65);
 		n->size = strtoull(size, NULL, 10);
 	}
@@ -117,7 +141,12 @@ static int load_manifest(struct run *run, const char *path, char *err, size_t er
 	fclose(f);
 	if (!run->nnames)
 		return fail(err, errlen, -EINVAL, "manifest %s lists no files", path);
-	/* Hot: the names of objects that have at least 10 names. */
+	return 0;
+}
+
+/* Hot: the names of objects that have at least 10 names. */
+static int find_hot(struct run *run, char *err, size_t errlen)
+{
 	run->hot = calloc(run->nnames, sizeof(*run->hot));
 	if (!run->hot)
 		return fail(err, errlen, -ENOMEM, "out of memory");
@@ -170,8 +199,52 @@ static uint64_t rnd(uint64_t *s)
 }
 
 /* One round on one name: stat, open, read all (checked), close. */
+static void checked(struct run *run, uint64_t *counter, bool good)
+{
+	pthread_mutex_lock(&run->lock);
+	(*counter)++;
+	if (!good)
+		run->r->mismatches++;
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* readlink of a symlink name, getxattr of the object's xattr. */
+static void round_meta(struct run *run, const struct name *n, bool xattr_too)
+{
+	char got[4096];
+	ssize_t k;
+
+	if (n->target) {
+		k = readlinkat(run->rootfd, n->path, got, sizeof(got) - 1);
+		count(run, ROP_READLINK, k < 0 ? errno : 0, n->path);
+		if (k >= 0) {
+			got[k] = '\0';
+			checked(run, &run->r->links_checked, strcmp(got, n->target) == 0);
+		}
+	}
+	if (xattr_too && run->xattrs) {
+		char want[TREE_XATTR_LEN + 1], path[4200];
+
+		/* getxattr has no *at form; /proc/self/fd/N/path resolves from the root fd. */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", run->rootfd, n->path);
+		k = getxattr(path, TREE_XATTR, got, sizeof(got));
+		if (k < 0 && errno == EOPNOTSUPP) {
+			pthread_mutex_lock(&run->lock);
+			run->r->xattr_unsupported++;
+			pthread_mutex_unlock(&run->lock);
+			return;
+		}
+		count(run, ROP_GETXATTR, k < 0 ? errno : 0, n->path);
+		if (k >= 0) {
+			tree_xattr_value(n->hash, want);
+			checked(run, &run->r->xattrs_checked,
+				k == TREE_XATTR_LEN && memcmp(got, want, k) == 0);
+		}
+	}
+}
+
 static void round_once(struct run *run, const struct name *n, char *buf, size_t buflen,
-		       bool readdir_too)
+		       bool readdir_too, bool xattr_too)
 {
 	unsigned char digest[32];
 	char hex[65];
@@ -204,6 +277,7 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 		}
 		count(run, ROP_CLOSE, close(fd) < 0 ? errno : 0, n->path);
 	}
+	round_meta(run, n, xattr_too);
 	if (readdir_too) {
 		char dir[4096];
 		struct dirent *de;
@@ -227,6 +301,117 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 	}
 }
 
+/*
+ * Read through an overlayfs: its lower layers are the tree's
+ * overlay/<layer>/diff dirs (the last layer on top, as container storage
+ * stacks them), a tmpfs holds upper and work. Both are mounted in a private
+ * mount namespace (single-threaded here), so they vanish with this process
+ * whatever kills it. Names are rewritten to the merged view.
+ */
+static int overlay_mount(struct run *run, const char *root, char *err, size_t errlen)
+{
+	char abs[4096], opts[32768], path[4200];
+	size_t used = 0, kept = 0;
+	const char *tmp = getenv("TMPDIR");
+	char (*layers)[256] = calloc(1024, sizeof(*layers));
+	unsigned int nl = 0;
+	int ret = 0, fd;
+
+	if (!layers)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	if (!realpath(root, abs)) {
+		ret = fail(err, errlen, -errno, "root %s: %s", root, strerror(errno));
+		goto out;
+	}
+	/* The layers, in manifest order, and the names rewritten to the merged view. */
+	for (size_t i = 0; i < run->nnames; i++) {
+		char *p = run->names[i].path, *layer = p + strlen("overlay/"), *slash;
+
+		slash = strncmp(p, "overlay/", 8) == 0 ? strchr(layer, '/') : NULL;
+		if (!slash || strncmp(slash, "/diff/", 6) != 0 || slash - layer >= 256) {
+			free(p);
+			free(run->names[i].target);
+			continue;
+		}
+		if (!nl || strncmp(layers[nl - 1], layer, slash - layer) != 0 ||
+		    layers[nl - 1][slash - layer]) {
+			if (nl == 1024) {
+				ret = fail(err, errlen, -EINVAL, "overlay: more than 1024 layers");
+				goto out;
+			}
+			snprintf(layers[nl++], sizeof(layers[0]), "%.*s", (int)(slash - layer), layer);
+		}
+		run->names[kept] = run->names[i];
+		run->names[kept].path = strdup(slash + 6);
+		free(p);
+		kept++;
+	}
+	run->nnames = kept;
+	if (!nl || !kept) {
+		ret = fail(err, errlen, -EINVAL, "overlay: the manifest names no overlay/<layer>/diff files");
+		goto out;
+	}
+	used = snprintf(opts, sizeof(opts), "lowerdir=");
+	for (unsigned int l = nl; l-- > 0 && used < sizeof(opts);)
+		used += snprintf(opts + used, sizeof(opts) - used, "%s%s/overlay/%s/diff",
+				 l == nl - 1 ? "" : ":", abs, layers[l]);
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: a private mount namespace: %s",
+			   strerror(errno));
+		goto out;
+	}
+	snprintf(run->ovl, sizeof(run->ovl), "%s/stalefs-overlay.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(run->ovl)) {
+		ret = fail(err, errlen, -errno, "overlay: mkdtemp %s: %s", run->ovl, strerror(errno));
+		run->ovl[0] = '\0';
+		goto out;
+	}
+	if (mount("tmpfs", run->ovl, "tmpfs", 0, "mode=0755") < 0) {
+		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: tmpfs: %s", strerror(errno));
+		goto out;
+	}
+	used += snprintf(opts + used, sizeof(opts) - used, ",upperdir=%s/upper,workdir=%s/work",
+			 run->ovl, run->ovl);
+	snprintf(path, sizeof(path), "%s/merged", run->ovl);
+	if (used >= sizeof(opts)) {
+		ret = fail(err, errlen, -EINVAL, "overlay: the layer list is too long");
+		goto out;
+	}
+	if (mkdirat(AT_FDCWD, path, 0755) < 0 ||
+	    mkdirat(AT_FDCWD, strcat(strcpy(abs, run->ovl), "/upper"), 0755) < 0 ||
+	    mkdirat(AT_FDCWD, strcat(strcpy(abs, run->ovl), "/work"), 0755) < 0) {
+		ret = fail(err, errlen, -errno, "overlay: mkdir: %s", strerror(errno));
+		goto out;
+	}
+	if (mount("overlay", path, "overlay", 0, opts) < 0) {
+		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: mount over %u layers: %s", nl,
+			   strerror(errno));
+		goto out;
+	}
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = fail(err, errlen, -errno, "overlay: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	close(run->rootfd);
+	run->rootfd = fd;
+out:
+	free(layers);
+	return ret;
+}
+
+static void overlay_unmount(struct run *run)
+{
+	char path[4200];
+
+	if (!run->ovl[0])
+		return;
+	snprintf(path, sizeof(path), "%s/merged", run->ovl);
+	umount2(path, MNT_DETACH);
+	umount2(run->ovl, MNT_DETACH);
+	rmdir(run->ovl);
+}
+
 /* The guest-side cache dropper: evicts unused dentries and inodes so the
  * kernel sends FORGET storms while the readers run. */
 static void *dropper_thread(void *arg)
@@ -234,7 +419,8 @@ static void *dropper_thread(void *arg)
 	struct run *run = arg;
 	int fd;
 
-	while (now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED)) {
+	while (now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
+	       !stopping()) {
 		usleep(run->p->drop_caches_ms * 1000);
 		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -263,11 +449,11 @@ static void *reader_thread(void *arg)
 	size_t buflen = 1 << 20;
 	char *buf = malloc(buflen);
 
-	while (buf && (p->count ? rounds < p->count : now() < run->deadline)) {
+	while (buf && !stopping() && (p->count ? rounds < p->count : now() < run->deadline)) {
 		size_t i = (run->nhot && rnd(&s) % 100 < p->hot_pct) ? run->hot[rnd(&s) % run->nhot]
 								     : rnd(&s) % run->nnames;
 
-		round_once(run, &run->names[i], buf, buflen, rounds % 8 == 7);
+		round_once(run, &run->names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
 		rounds++;
 	}
 	free(buf);
@@ -295,6 +481,19 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	ret = load_manifest(&run, p->manifest ? p->manifest : mpath, err, errlen);
 	if (ret < 0)
 		goto out;
+	if (p->drop_caches_ms && access("/proc/sys/vm/drop_caches", W_OK) < 0) {
+		ret = fail(err, errlen, READER_CANNOT_RUN, "cannot drop caches: %s (needs root)",
+			   strerror(errno));
+		goto out;
+	}
+	if (p->overlay) {
+		ret = overlay_mount(&run, p->root, err, errlen);
+		if (ret < 0)
+			goto out;
+	}
+	ret = find_hot(&run, err, errlen);
+	if (ret < 0)
+		goto out;
 	pthread_mutex_init(&run.lock, NULL);
 	tids = calloc(p->threads, sizeof(*tids));
 	args = calloc(p->threads, sizeof(*args));
@@ -316,11 +515,14 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	free(args);
 	pthread_mutex_destroy(&run.lock);
 out:
-	for (size_t i = 0; i < run.nnames; i++)
+	close(run.rootfd);
+	overlay_unmount(&run);
+	for (size_t i = 0; i < run.nnames; i++) {
 		free(run.names[i].path);
+		free(run.names[i].target);
+	}
 	free(run.names);
 	free(run.hot);
-	close(run.rootfd);
 	return ret;
 }
 
@@ -352,9 +554,9 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
 	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u,"
-		"\"drop_caches_ms\":%u},",
+		"\"drop_caches_ms\":%u,\"overlay\":%s},",
 		p->threads, p->seconds, (unsigned long long)p->count, (unsigned long long)p->seed,
-		p->hot_pct, p->drop_caches_ms);
+		p->hot_pct, p->drop_caches_ms, p->overlay ? "true" : "false");
 	fputs("\"ops\":{", f);
 	for (int op = 0; op < ROP_COUNT; op++) {
 		const char *sep = "";
@@ -370,10 +572,15 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 			total += r->err[op][e];
 			sep = ",";
 		}
-		fputs("}}", f);
+		fputc('}', f);
+		if (op == ROP_GETXATTR)
+			fprintf(f, ",\"unsupported\":%llu", (unsigned long long)r->xattr_unsupported);
+		fputc('}', f);
 	}
-	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"mismatches\":%llu},",
+	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"symlinks\":%llu,"
+		"\"xattrs\":%llu,\"mismatches\":%llu},",
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
+		(unsigned long long)r->links_checked, (unsigned long long)r->xattrs_checked,
 		(unsigned long long)r->mismatches);
 	fprintf(f, "\"estale_total\":%llu,\"estale\":[", (unsigned long long)r->nestale);
 	for (uint64_t i = 0; i < r->nestale && i < RESTALE_MAX; i++) {

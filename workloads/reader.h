@@ -2,18 +2,32 @@
 /*
  * The readers: T threads over a generated tree (its manifest), each picking
  * names (hot, heavily linked objects most often) and doing stat, open, read
- * (every byte checked against the object's SHA-256), close, and now and
- * then a readdir of the directory. Every outcome is counted per op and
- * errno; every ESTALE is kept as an event. The result is one JSON document
- * that depends only on what happened (byte-stable for a fixed result).
+ * (every byte checked against the object's SHA-256), close; readlink for a
+ * symlink name (target checked); every 4th round getxattr of the object's
+ * xattr (value checked) when the tree has them, and every 8th a readdir of
+ * the directory. Every outcome is counted per op and errno; every ESTALE is
+ * kept as an event. The result is one JSON document that depends only on
+ * what happened (byte-stable for a fixed result).
+ *
+ * With overlay set, the readers first mount an overlayfs whose lower layers
+ * are the tree's overlay/<layer>/diff dirs (the last layer on top, a tmpfs
+ * upper: the guest-podman shape) and read the merged view. The mounts live
+ * in a private mount namespace of this process, so they go away with it,
+ * also when it is killed.
  */
 #ifndef STALEFS_READER_H
 #define STALEFS_READER_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
-enum rop { ROP_STAT, ROP_OPEN, ROP_READ, ROP_CLOSE, ROP_READDIR, ROP_COUNT };
+enum rop { ROP_STAT, ROP_OPEN, ROP_READ, ROP_CLOSE, ROP_READDIR, ROP_READLINK, ROP_GETXATTR,
+	   ROP_COUNT };
+
+/* reader_run's answer when this machine cannot run the workload (the
+ * overlay cannot be mounted, drop_caches cannot be written): exit 77. */
+#define READER_CANNOT_RUN (-ENOTSUP)
 
 #define RERRNO_MAX 256
 #define RESTALE_MAX 1000
@@ -27,6 +41,7 @@ struct reader_params {
 	uint64_t seed;
 	unsigned int hot_pct;	/* share of picks among the most linked objects */
 	unsigned int drop_caches_ms;	/* 0, or drop caches this often (FORGET storms) */
+	int overlay;		/* read through an overlayfs over the layers */
 };
 
 struct estale_event {
@@ -40,6 +55,8 @@ struct reader_result {
 	uint64_t ok[ROP_COUNT];
 	uint64_t err[ROP_COUNT][RERRNO_MAX];
 	uint64_t files_checked, bytes_checked, mismatches;
+	uint64_t links_checked, xattrs_checked;
+	uint64_t xattr_unsupported;	/* getxattr said EOPNOTSUPP: the mount has no xattrs */
 	struct estale_event estale[RESTALE_MAX];
 	uint64_t nestale;	/* all ESTALEs, even past RESTALE_MAX */
 	uint64_t drops;		/* drop_caches writes done */
@@ -49,6 +66,8 @@ struct reader_result {
 void reader_params_default(struct reader_params *p);
 /* Run. 0, or -errno with a one-line reason in err (bad root or manifest). */
 int reader_run(const struct reader_params *p, struct reader_result *r, char *err, size_t errlen);
+/* Ask running readers to stop (async-signal-safe; for SIGINT/SIGTERM). */
+void reader_stop(void);
 /* Calls that failed, over all ops. */
 uint64_t reader_errors(const struct reader_result *r);
 void reader_json(const struct reader_params *p, const struct reader_result *r, FILE *f);

@@ -7,6 +7,7 @@
 #include "tree.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "sha256.h"
 
@@ -23,6 +25,7 @@ struct gen {
 	FILE *manifest;		/* the manifest, being written */
 	struct sha256 mhash;	/* ... and its hash */
 	struct tree_summary *s;
+	bool xattrs;		/* the root's filesystem takes user xattrs */
 	char *err;
 	size_t errlen;
 };
@@ -76,10 +79,14 @@ static int mkdirs(struct gen *g, const char *path)
 	return 0;
 }
 
-static void manifest_add(struct gen *g, const char *path, const char *hash, size_t size)
+/* One name: path, hash and size of the content, and for a symlink its
+ * target (the hash and size are then those of the file it leads to). */
+static void manifest_add(struct gen *g, const char *path, const char *hash, size_t size,
+			 const char *target)
 {
-	char line[4200];
-	int n = snprintf(line, sizeof(line), "%s\t%s\t%zu\n", path, hash, size);
+	char line[4400];
+	int n = target ? snprintf(line, sizeof(line), "%s\t%s\t%zu\t%s\n", path, hash, size, target)
+		       : snprintf(line, sizeof(line), "%s\t%s\t%zu\n", path, hash, size);
 
 	fputs(line, g->manifest);
 	sha256_update(&g->mhash, line, n);
@@ -131,12 +138,19 @@ static int write_object(struct gen *g, const char *objdir, struct object *o, uns
 	}
 	if (write(fd, buf, o->size) != (ssize_t)o->size)
 		ret = fail(g, -EIO, "write %s: %s", o->path, strerror(errno));
+	if (ret == 0 && g->xattrs) {
+		char val[TREE_XATTR_LEN + 1];
+
+		tree_xattr_value(o->hash, val);
+		if (fsetxattr(fd, TREE_XATTR, val, TREE_XATTR_LEN, 0) < 0)
+			ret = fail(g, -errno, "setxattr %s: %s", o->path, strerror(errno));
+	}
 	close(fd);
 	if (ret == 0) {
 		o->names = 1;
 		g->s->files++;
 		g->s->bytes += o->size;
-		manifest_add(g, o->path, o->hash, o->size);
+		manifest_add(g, o->path, o->hash, o->size, NULL);
 	}
 	return ret;
 }
@@ -147,14 +161,29 @@ static int link_object(struct gen *g, struct object *o, const char *path)
 		return fail(g, -errno, "link %s -> %s: %s", path, o->path, strerror(errno));
 	o->names++;
 	g->s->links++;
-	manifest_add(g, path, o->hash, o->size);
+	manifest_add(g, path, o->hash, o->size, NULL);
+	return 0;
+}
+
+/* A symlink in the checkout's usr/bin to one of its files (ostree trees
+ * carry many: usr/bin/sh -> bash and the like). */
+static int symlink_object(struct gen *g, const struct object *o, const char *bindir,
+			  const char *target, uint64_t i)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/s%05llu", bindir, (unsigned long long)i);
+	if (symlinkat(target, g->rootfd, path) < 0)
+		return fail(g, -errno, "symlink %s -> %s: %s", path, target, strerror(errno));
+	g->s->symlinks++;
+	manifest_add(g, path, o->hash, o->size, target);
 	return 0;
 }
 
 static int gen_layer(struct gen *g, const struct tree_params *p, uint32_t layer, uint64_t nobj,
 		     unsigned char *buf)
 {
-	char base[256], objdir[320], dir[512], path[640];
+	char base[256], objdir[320], dir[512], path[640], bindir[512], target[64];
 	struct object *objs = calloc(nobj ? nobj : 1, sizeof(*objs));
 	uint64_t made = 0, hot = nobj < 3 ? nobj : 3;
 	int ret = 0;
@@ -178,14 +207,21 @@ static int gen_layer(struct gen *g, const struct tree_params *p, uint32_t layer,
 		uint64_t r = next(g);
 
 		sha256_hex(&r, sizeof(r), csum);
+		snprintf(bindir, sizeof(bindir), "%s/deploy/os/deploy/%s.0/usr/bin", base, csum);
+		ret = mkdirs(g, bindir);
 		for (uint64_t i = 0; ret == 0 && i < made; i++) {
 			snprintf(dir, sizeof(dir), "%s/deploy/os/deploy/%s.0/usr/share/d%02llu", base,
 				 csum, (unsigned long long)(i % 64));
 			if (i < 64)
 				ret = mkdirs(g, dir);
 			snprintf(path, sizeof(path), "%s/f%05llu", dir, (unsigned long long)i);
-			if (ret == 0 && objs[i].names < p->max_links)
+			if (ret == 0 && objs[i].names < p->max_links) {
 				ret = link_object(g, &objs[i], path);
+				snprintf(target, sizeof(target), "../share/d%02llu/f%05llu",
+					 (unsigned long long)(i % 64), (unsigned long long)i);
+				if (ret == 0 && i < TREE_SYMLINKS)
+					ret = symlink_object(g, &objs[i], bindir, target, i);
+			}
 		}
 		/* The hot objects get their remaining names, spread over locales. */
 		for (uint64_t h = 0; ret == 0 && h < hot; h++) {
@@ -240,6 +276,16 @@ int tree_generate(const char *root, const struct tree_params *p, struct tree_sum
 		ret = fail(&g, -ENOMEM, "out of memory");
 		goto out_manifest;
 	}
+	/* Objects carry a user xattr where the filesystem takes one (tmpfs
+	 * before 6.6 does not); a header line says so. Header lines start
+	 * with '#' and stay out of the tree hash, which is the same on any
+	 * filesystem. */
+	g.xattrs = fsetxattr(mfd, TREE_XATTR, "probe", 5, 0) == 0;
+	if (g.xattrs) {
+		fremovexattr(mfd, TREE_XATTR);
+		fprintf(g.manifest, "#xattr\t%s\n", TREE_XATTR);
+	}
+	s->xattrs = g.xattrs;
 	sha256_init(&g.mhash);
 	for (uint32_t l = 0; ret == 0 && l < p->layers; l++)
 		ret = gen_layer(&g, p, l, p->objects / p->layers + (l < p->objects % p->layers), buf);
@@ -256,4 +302,9 @@ out_manifest:
 out_root:
 	close(g.rootfd);
 	return ret;
+}
+
+void tree_xattr_value(const char *hash, char out[TREE_XATTR_LEN + 1])
+{
+	snprintf(out, TREE_XATTR_LEN + 1, "sha256=%.16s", hash);
 }

@@ -8,8 +8,15 @@
  * Objects are named by the SHA-256 of their content; deployment checkouts
  * hardlink into them (ostree checkout -H); a few hot objects get up to
  * max_links names (like .file-xattrs-link objects); sizes follow an OS-tree
- * mix. A manifest (".stalefs-manifest" at the root: path, sha256, size per
- * file name) lets readers check every byte; the tree hash is its SHA-256.
+ * mix; each checkout's usr/bin has up to TREE_SYMLINKS symlinks to its files.
+ * Objects carry the user xattr TREE_XATTR (value tree_xattr_value() of
+ * their hash) where the filesystem takes user xattrs.
+ *
+ * A manifest (".stalefs-manifest" at the root) lets readers check every
+ * byte: one line per name, "path<TAB>sha256<TAB>size", with a fourth column
+ * "<TAB>target" for a symlink (hash and size are those of the file it leads
+ * to); header lines start with '#' ("#xattr<TAB>user.stalefs" when objects
+ * carry the xattr). The tree hash is the SHA-256 of the name lines.
  */
 #ifndef STALEFS_TREE_H
 #define STALEFS_TREE_H
@@ -18,6 +25,9 @@
 #include <stdint.h>
 
 #define TREE_MANIFEST ".stalefs-manifest"
+#define TREE_XATTR "user.stalefs"
+#define TREE_XATTR_LEN 23	/* "sha256=" and 16 hex digits */
+#define TREE_SYMLINKS 16	/* per checkout */
 
 struct tree_params {
 	uint64_t objects;	/* content objects over all layers */
@@ -32,6 +42,8 @@ struct tree_summary {
 	uint64_t links;		/* names beyond the first of each inode */
 	uint64_t names;		/* file names in the manifest */
 	uint64_t bytes;		/* content bytes (each inode once) */
+	uint64_t symlinks;	/* symlink names (also counted in names) */
+	int xattrs;		/* objects carry TREE_XATTR */
 	char hash[65];		/* SHA-256 of the manifest */
 };
 
@@ -41,5 +53,8 @@ void tree_params_default(struct tree_params *p);
  * with a one-line reason in err. */
 int tree_generate(const char *root, const struct tree_params *p, struct tree_summary *s,
 		  char *err, size_t errlen);
+
+/* The xattr value of an object with this content hash. */
+void tree_xattr_value(const char *hash, char out[TREE_XATTR_LEN + 1]);
 
 #endif

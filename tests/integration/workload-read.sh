@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The readers over a generated ostree-like tree: clean on the backing dir and
-# through the mount (no errors, every byte checked); with ESTALE injected on
-# READ (an fd op: no retry) they count exactly what was injected. Arg: MODE.
+# through the mount (no errors, every byte, symlink target and xattr
+# checked); with ESTALE injected on READ (an fd op: no retry) they count
+# exactly what was injected. Arg: MODE.
 . "$(dirname "$0")/lib.sh"
 mode=$1
 setup
@@ -20,10 +21,19 @@ jq_() { python3 -c "import json,sys; d=json.load(open('$T/read.json')); print($1
 
 expect_eq "backing: exit" "$(run_read "$BACKING" 200 4)" 0
 expect_eq "backing: mismatches" "$(jq_ 'd["integrity"]["mismatches"]')" 0
+[ "$(jq_ 'd["integrity"]["symlinks"]')" -gt 0 ] || fail "no symlink target was checked"
+if grep -q '^#xattr' "$BACKING/.stalefs-manifest"; then
+	[ "$(jq_ 'd["integrity"]["xattrs"]')" -gt 0 ] || fail "no xattr was checked"
+fi
 
-start_daemon --inode-file-handles="$mode" --cache=never --control="$T/ctl.sock"
+start_daemon --inode-file-handles="$mode" --cache=never --control="$T/ctl.sock" --xattr
 expect_eq "mount: exit" "$(run_read "$MNT" 200 4)" 0
 expect_eq "mount: files checked" "$(jq_ 'd["integrity"]["files"]')" 800
+[ "$(jq_ 'd["ops"]["readlink"]["ok"]')" -gt 0 ] || fail "no readlink through the mount"
+if grep -q '^#xattr' "$BACKING/.stalefs-manifest"; then
+	[ "$(jq_ 'd["integrity"]["xattrs"]')" -gt 0 ] || fail "no xattr checked through the mount"
+	expect_eq "mount: xattrs unsupported" "$(jq_ 'd["ops"]["getxattr"]["unsupported"]')" 0
+fi
 expect_eq "mount: errors" "$(jq_ 'sum(sum(o["errors"].values()) for o in d["ops"].values())')" 0
 
 # FORGET storms from a guest-side cache dropper: still clean.
