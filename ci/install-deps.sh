@@ -20,7 +20,9 @@ log() { printf 'install-deps: %s\n' "$*" >&2; }
 
 required=(meson ninja-build pkg-config gcc clang libfuse3-dev fuse3 liburing-dev
 	check python3 util-linux procps)
-optional=(kmod)
+# Optional: a failed install only warns; tests that need one skip without it
+# (ostree: `stalefs workload ostree` and tests/integration/workload-ostree.sh).
+optional=(kmod ostree)
 
 for arg in "$@"; do
 	case $arg in

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "churn.h"
+#include "ostree.h"
 #include "reader.h"
 #include "storm.h"
 #include "tree.h"
@@ -353,6 +354,8 @@ int workload_main(int argc, char **argv)
 		return cmd_read(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "storm") == 0)
 		return storm_cli(argc - 1, argv + 1);
-	fprintf(stderr, "usage: stalefs workload gen|read|churn|storm --root DIR [...] (see --help)\n");
+	if (argc >= 2 && strcmp(argv[1], "ostree") == 0)
+		return ostree_cli(argc - 1, argv + 1);
+	fprintf(stderr, "usage: stalefs workload gen|read|churn|storm|ostree --root DIR [...] (see --help)\n");
 	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : 2;
 }
