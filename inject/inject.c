@@ -7,9 +7,13 @@
  */
 #include "inject.h"
 
+#include "build_config.h"
+
 #include "json.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,4 +268,23 @@ int inject_counters(struct inject *inj, unsigned int id, uint64_t *matched, uint
 	}
 	pthread_mutex_unlock(&inj->lock);
 	return ret;
+}
+
+int inject_find_profile(const char *name, char *buf, size_t len)
+{
+	const char *dirs[] = { getenv("STALEFS_PROFILES"), STALEFS_SRC_PROFILES,
+			       STALEFS_INSTALLED_PROFILES };
+
+	if (strchr(name, '/') || access(name, R_OK) == 0) {
+		snprintf(buf, len, "%s", name);
+		return access(buf, R_OK) == 0 ? 0 : -ENOENT;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(buf, len, "%s/%s.rules", dirs[i], name);
+		if (access(buf, R_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
 }

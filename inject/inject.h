@@ -82,6 +82,10 @@ void inject_destroy(struct inject *inj);
 int inject_add(struct inject *inj, const char *text, char *err, size_t errlen);
 /* Add every rule of a profile file: one per line, '#' comments. Count or -errno. */
 int inject_add_file(struct inject *inj, const char *path, char *err, size_t errlen);
+/* A profile by file name, or by name in $STALEFS_PROFILES, the source
+ * tree's inject/profiles or the installed profiles dir: its path in buf.
+ * 0 or -ENOENT. */
+int inject_find_profile(const char *name, char *buf, size_t len);
 void inject_clear(struct inject *inj);
 
 /* Is any rule of this kind present? (lock-free) */

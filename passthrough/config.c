@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "build_config.h"
+#include "inject.h"
 #include "rule.h"
 
 #include <errno.h>
@@ -293,7 +294,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		case OPT_PROFILE:
 			if (cfg->nprofiles == CONFIG_MAX_RULES)
 				return fail(err, errlen, "more than %d --profile options", CONFIG_MAX_RULES);
-			if (config_find_profile(optarg, cfg->profile_buf[cfg->nprofiles],
+			if (inject_find_profile(optarg, cfg->profile_buf[cfg->nprofiles],
 						sizeof(cfg->profile_buf[0])) < 0)
 				return fail(err, errlen, "--profile '%s': no such profile (a file, or a name in inject/profiles)", optarg);
 			cfg->profiles[cfg->nprofiles] = cfg->profile_buf[cfg->nprofiles];
@@ -338,25 +339,6 @@ static int check_dir(const char *what, const char *path, char *err, size_t errle
 	if (!S_ISDIR(st.st_mode))
 		return fail(err, errlen, "%s '%s' is not a directory", what, path);
 	return 0;
-}
-
-int config_find_profile(const char *name, char *buf, size_t len)
-{
-	const char *dirs[] = { getenv("STALEFS_PROFILES"), STALEFS_SRC_PROFILES,
-			       STALEFS_INSTALLED_PROFILES };
-
-	if (strchr(name, '/') || access(name, R_OK) == 0) {
-		snprintf(buf, len, "%s", name);
-		return access(buf, R_OK) == 0 ? 0 : -ENOENT;
-	}
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		snprintf(buf, len, "%s/%s.rules", dirs[i], name);
-		if (access(buf, R_OK) == 0)
-			return 0;
-	}
-	return -ENOENT;
 }
 
 int config_check_paths(const struct config *cfg, char *err, size_t errlen)

@@ -71,11 +71,6 @@ struct config {
  */
 int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
 
-/*
- * A profile name or path -> a readable file: NAME.rules in $STALEFS_PROFILES,
- * the source tree's inject/profiles, or the installed profiles dir. 0 / -ENOENT.
- */
-int config_find_profile(const char *name, char *buf, size_t len);
 
 /* Check that shared dir and mountpoint exist and are directories. 0 / -errno. */
 int config_check_paths(const struct config *cfg, char *err, size_t errlen);

@@ -18,8 +18,11 @@
 #include "build_config.h"
 #include "config.h"
 #include "daemon.h"
+#include "doctor.h"
 #include "cli.h"
 #include "log.h"
+#include "report.h"
+#include "run_cli.h"
 
 static int cmd_mount(int argc, char **argv)
 {
@@ -120,6 +123,10 @@ static const struct {
 	{ "mount", cmd_mount, "run the passthrough daemon on a mountpoint" },
 	{ "ctl", cmd_ctl, "talk to a daemon's control socket (faults, stats, store)" },
 	{ "workload", workload_main, "generate the ostree-like tree (gen), read it checked (read)" },
+	{ "run", run_main, "run one cell: mode, privilege, cache, faults, workload; count ESTALE" },
+	{ "matrix", matrix_main, "run the cells of the axes given (--modes, --profiles, ...)" },
+	{ "report", report_main, "merge harness cell files into a text/markdown/junit/json report" },
+	{ "doctor", doctor_main, "what this machine can run and why not (--json)" },
 };
 
 static void usage(FILE *f)

@@ -165,6 +165,23 @@ static int find_hot(struct run *run, char *err, size_t errlen)
 	return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* When the calling thread's current syscall began (for ESTALE events: the
+ * harness joins them with the daemon's replies inside [start, end]). */
+static __thread uint64_t op_start;
+
+static void begin(void)
+{
+	op_start = mono_ns();
+}
+
 static void count(struct run *run, enum rop op, int e, const char *path)
 {
 	pthread_mutex_lock(&run->lock);
@@ -175,10 +192,9 @@ static void count(struct run *run, enum rop op, int e, const char *path)
 		if (e == ESTALE) {
 			if (run->r->nestale < RESTALE_MAX) {
 				struct estale_event *ev = &run->r->estale[run->r->nestale];
-				struct timespec ts;
 
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				ev->t_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+				ev->t_ns = mono_ns();
+				ev->start_ns = op_start;
 				ev->tid = (int)syscall(SYS_gettid);
 				ev->op = op;
 				snprintf(ev->path, sizeof(ev->path), "%s", path);
@@ -215,6 +231,7 @@ static void round_meta(struct run *run, const struct name *n, bool xattr_too)
 	ssize_t k;
 
 	if (n->target) {
+		begin();
 		k = readlinkat(run->rootfd, n->path, got, sizeof(got) - 1);
 		count(run, ROP_READLINK, k < 0 ? errno : 0, n->path);
 		if (k >= 0) {
@@ -227,6 +244,7 @@ static void round_meta(struct run *run, const struct name *n, bool xattr_too)
 
 		/* getxattr has no *at form; /proc/self/fd/N/path resolves from the root fd. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", run->rootfd, n->path);
+		begin();
 		k = getxattr(path, TREE_XATTR, got, sizeof(got));
 		if (k < 0 && errno == EOPNOTSUPP) {
 			pthread_mutex_lock(&run->lock);
@@ -254,12 +272,15 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 	ssize_t k;
 	int fd, e = 0;
 
-	count(run, ROP_STAT, fstatat(run->rootfd, n->path, &st, 0) < 0 ? errno : 0, n->path);
+	begin();
+	e = fstatat(run->rootfd, n->path, &st, 0) < 0 ? errno : 0;
+	count(run, ROP_STAT, e, n->path);
+	begin();
 	fd = openat(run->rootfd, n->path, O_RDONLY | O_CLOEXEC);
 	count(run, ROP_OPEN, fd < 0 ? errno : 0, n->path);
 	if (fd >= 0) {
 		sha256_init(&h);
-		while ((k = read(fd, buf, buflen)) > 0) {
+		for (begin(); (k = read(fd, buf, buflen)) > 0; begin()) {
 			sha256_update(&h, buf, k);
 			got += k;
 		}
@@ -275,7 +296,9 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 				run->r->mismatches++;
 			pthread_mutex_unlock(&run->lock);
 		}
-		count(run, ROP_CLOSE, close(fd) < 0 ? errno : 0, n->path);
+		begin();
+		e = close(fd) < 0 ? errno : 0;
+		count(run, ROP_CLOSE, e, n->path);
 	}
 	round_meta(run, n, xattr_too);
 	if (readdir_too) {
@@ -285,6 +308,7 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 
 		snprintf(dir, sizeof(dir), "%s", n->path);
 		*strrchr(dir, '/') = '\0';
+		begin();
 		fd = openat(run->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		d = fd < 0 ? NULL : fdopendir(fd);
 		if (!d) {
@@ -294,6 +318,7 @@ static void round_once(struct run *run, const struct name *n, char *buf, size_t 
 			return;
 		}
 		errno = 0;
+		begin();
 		while ((de = readdir(d)))
 			;
 		count(run, ROP_READDIR, errno, dir);
@@ -587,9 +612,9 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		const struct estale_event *ev = &r->estale[i];
 		bool fd_op = ev->op == ROP_READ || ev->op == ROP_CLOSE;
 
-		fprintf(f, "%s{\"t_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":", i ? "," : "",
-			(unsigned long long)ev->t_ns, ev->tid, rop_names[ev->op],
-			fd_op ? "opened_by" : "path");
+		fprintf(f, "%s{\"t_ns\":%llu,\"start_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":",
+			i ? "," : "", (unsigned long long)ev->t_ns, (unsigned long long)ev->start_ns,
+			ev->tid, rop_names[ev->op], fd_op ? "opened_by" : "path");
 		json_put_string(f, ev->path);
 		fputc('}', f);
 	}

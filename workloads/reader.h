@@ -45,7 +45,8 @@ struct reader_params {
 };
 
 struct estale_event {
-	uint64_t t_ns;		/* CLOCK_MONOTONIC */
+	uint64_t t_ns;		/* CLOCK_MONOTONIC, when the call returned */
+	uint64_t start_ns;	/* ... and when it began */
 	int tid;
 	enum rop op;
 	char path[256];		/* for fd ops, the path the fd was opened by */

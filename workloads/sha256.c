@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHA_NI_PATH 1
 #endif
@@ -115,9 +116,14 @@ static void block(struct sha256 *s, const unsigned char *p)
 
 		fn = block_portable;
 #ifdef HAVE_SHA_NI_PATH
-		__builtin_cpu_init();
-		if (!(force && *force == '1') && __builtin_cpu_supports("sha") &&
-		    __builtin_cpu_supports("sse4.1"))
+		unsigned int a, b, c, d, sse41 = 0, sha = 0;
+
+		/* CPUID.1:ECX.SSE4_1[19], CPUID.(7,0):EBX.SHA[29] */
+		if (__get_cpuid(1, &a, &b, &c, &d))
+			sse41 = c >> 19 & 1;
+		if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+			sha = b >> 29 & 1;
+		if (!(force && *force == '1') && sse41 && sha)
 			fn = block_shani;
 #else
 		(void)force;

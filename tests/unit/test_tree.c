@@ -187,7 +187,7 @@ START_TEST(reader_json_is_byte_stable)
 	r.bytes_checked = 1234;
 	r.links_checked = 1;
 	r.nestale = 2;
-	r.estale[0] = (struct estale_event){ .t_ns = 10, .tid = 3, .op = ROP_READ };
+	r.estale[0] = (struct estale_event){ .t_ns = 10, .start_ns = 8, .tid = 3, .op = ROP_READ };
 	strcpy(r.estale[0].path, "a/b");
 	r.estale[1] = (struct estale_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT };
 	strcpy(r.estale[1].path, "c");
@@ -203,8 +203,9 @@ START_TEST(reader_json_is_byte_stable)
 		"\"readdir\":{\"ok\":0,\"errors\":{}},\"readlink\":{\"ok\":1,\"errors\":{}},"
 		"\"getxattr\":{\"ok\":0,\"errors\":{\"ENODATA\":1},\"unsupported\":3}},"
 		"\"integrity\":{\"files\":5,\"bytes\":1234,\"symlinks\":1,\"xattrs\":0,"
-		"\"mismatches\":0},\"estale_total\":2,\"estale\":[{\"t_ns\":10,\"tid\":3,\"op\":\"read\","
-		"\"opened_by\":\"a/b\"},{\"t_ns\":20,\"tid\":4,\"op\":\"stat\",\"path\":\"c\"}],"
+		"\"mismatches\":0},\"estale_total\":2,\"estale\":[{\"t_ns\":10,\"start_ns\":8,"
+		"\"tid\":3,\"op\":\"read\",\"opened_by\":\"a/b\"},{\"t_ns\":20,\"start_ns\":0,"
+		"\"tid\":4,\"op\":\"stat\",\"path\":\"c\"}],"
 		"\"drops\":0,\"duration_s\":2.000,\"ops_total\":17,\"ops_per_s\":8.5}\n");
 	ck_assert_uint_eq(reader_errors(&r), 4);
 }

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `stalefs report`: the Wilson interval, merging of cells that share an id,
+ * the four renderers (JSON and JUnit byte for byte, text and Markdown by
+ * their content), XML and Markdown escaping, the 1 MiB Markdown cap,
+ * refusal of malformed lines with file:line, and the exit codes of the
+ * command. Mounts nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jsonv.h"
+#include "report.h"
+#include "unit.h"
+
+/*
+ * Three cells: "a" passes (its mode fell back from prefer to never), "b"
+ * comes in two lines (a blank line and an unknown field in between) that
+ * merge into one failing cell, "c" could not run.
+ */
+static const char fixture[] =
+	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"expect\":\"none\","
+	"\"rules\":[\"errno:op=READ\"]},\"status\":\"ran\",\"effective_mode\":\"never\","
+	"\"mode_reason\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"calls\":{\"stat\":10,"
+	"\"open\":10},\"estale\":{\"stat\":0},\"estale_total\":0,\"emitted\":0,"
+	"\"emitted_trace\":0,\"verdict\":\"pass\",\"duration_s\":1.5,\"ops_per_s\":100,"
+	"\"repro\":\"stalefs run a\",\"rep_results\":[{\"seed\":1,\"exit\":0}]}\n"
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\"},\"status\":\"ran\","
+	"\"effective_mode\":\"never\",\"reps\":1,\"reps_ran\":1,\"calls\":{\"stat\":100,"
+	"\"open\":100},\"estale\":{\"stat\":7,\"open\":3},\"errors\":{\"open\":{\"ENOENT\":2,"
+	"\"EIO\":1}},\"estale_total\":10,\"integrity\":{\"files\":5,\"mismatches\":1},"
+	"\"emitted\":4,\"emitted_trace\":4,\"masked\":1,"
+	"\"attribution\":{\"inject\":{\"rule 1 errno\":4},\"host\":{\"open_by_handle_at\":2},"
+	"\"kernel\":4},\"faults_fired\":4,\"ops_per_s\":200,\"duration_s\":1,"
+	"\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed 1\","
+	"\"rep_results\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,"
+	"\"mismatches\":1}],\"unknown\":{\"x\":[1,2]}}\n"
+	"\n"
+	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\"},\"status\":\"cannot-run\","
+	"\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"reps\":1,\"emitted_trace\":null,"
+	"\"verdict\":\"skip\",\"duration_s\":0.01}\n"
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"IGNORED\"},\"status\":\"ran\","
+	"\"effective_mode\":\"never\",\"reps\":1,\"reps_ran\":1,\"calls\":{\"stat\":100,"
+	"\"readdir\":50},\"estale\":{\"stat\":5,\"readdir\":2},"
+	"\"errors\":{\"open\":{\"ENOENT\":1}},\"estale_total\":7,\"emitted\":1,"
+	"\"emitted_trace\":null,\"attribution\":{\"kernel\":7},\"ops_per_s\":100,"
+	"\"duration_s\":3,\"verdict\":\"pass\",\"rep_results\":[{\"seed\":2,\"exit\":1,"
+	"\"estale\":7,\"errors\":8,\"mismatches\":0}]}\n";
+
+static const char expect_json[] =
+	"{\"cells\":[\n"
+	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"privilege\":\"\",\"cache\":\"\","
+	"\"profile\":\"\",\"rules\":[\"errno:op=READ\"],\"workload\":\"\",\"overlay\":false,"
+	"\"churn\":false,\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,"
+	"\"reps\":0,\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"none\"},"
+	"\"status\":\"ran\",\"reason\":\"\",\"effective_mode\":\"never\","
+	"\"mode_reason\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"merged\":1,"
+	"\"calls\":{\"stat\":10,\"open\":10},\"calls_total\":20,\"estale\":{\"stat\":0},"
+	"\"errors\":{},\"estale_total\":0,\"estale_rate\":0,\"ci95\":[0,0.161125],"
+	"\"integrity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},"
+	"\"emitted\":0,\"emitted_trace\":0,\"masked\":0,\"attribution\":{\"inject\":{},"
+	"\"host\":{},\"daemon\":{},\"kernel\":0,\"unattributed\":0},\"faults_fired\":0,"
+	"\"ops_per_s\":100.0,\"duration_s\":1.500,\"setup_s\":0.000,\"teardown_s\":0.000,"
+	"\"verdict\":\"pass\",\"repro\":\"stalefs run a\",\"rep_results\":[{\"seed\":1,"
+	"\"exit\":0,\"estale\":0,\"errors\":0,\"mismatches\":0}]},\n"
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\",\"privilege\":\"\",\"cache\":\"\","
+	"\"profile\":\"\",\"rules\":[],\"workload\":\"\",\"overlay\":false,\"churn\":false,"
+	"\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,\"reps\":0,"
+	"\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"\"},\"status\":\"ran\","
+	"\"reason\":\"\",\"effective_mode\":\"never\",\"mode_reason\":\"\",\"reps\":2,"
+	"\"reps_ran\":2,\"merged\":2,\"calls\":{\"stat\":200,\"open\":100,\"readdir\":50},"
+	"\"calls_total\":350,\"estale\":{\"stat\":12,\"open\":3,\"readdir\":2},"
+	"\"errors\":{\"open\":{\"ENOENT\":3,\"EIO\":1}},\"estale_total\":17,"
+	"\"estale_rate\":0.0485714,\"ci95\":[0.0305438,0.0764009],\"integrity\":{\"files\":5,"
+	"\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":1},\"emitted\":5,"
+	"\"emitted_trace\":null,\"masked\":1,\"attribution\":{\"inject\":{\"rule 1 errno\":4},"
+	"\"host\":{\"open_by_handle_at\":2},\"daemon\":{},\"kernel\":11,\"unattributed\":0},"
+	"\"faults_fired\":4,\"ops_per_s\":125.0,\"duration_s\":4.000,\"setup_s\":0.000,"
+	"\"teardown_s\":0.000,\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed 1\","
+	"\"rep_results\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,\"mismatches\":1},"
+	"{\"seed\":2,\"exit\":1,\"estale\":7,\"errors\":8,\"mismatches\":0}]},\n"
+	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\",\"privilege\":\"\",\"cache\":\"\","
+	"\"profile\":\"\",\"rules\":[],\"workload\":\"\",\"overlay\":false,\"churn\":false,"
+	"\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,\"reps\":0,"
+	"\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"\"},\"status\":\"cannot-run\","
+	"\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"effective_mode\":\"\","
+	"\"mode_reason\":\"\",\"reps\":1,\"reps_ran\":0,\"merged\":1,\"calls\":{},"
+	"\"calls_total\":0,\"estale\":{},\"errors\":{},\"estale_total\":0,\"estale_rate\":0,"
+	"\"ci95\":[0,1],\"integrity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,"
+	"\"mismatches\":0},\"emitted\":0,\"emitted_trace\":null,\"masked\":0,"
+	"\"attribution\":{\"inject\":{},\"host\":{},\"daemon\":{},\"kernel\":0,"
+	"\"unattributed\":0},\"faults_fired\":0,\"ops_per_s\":0.0,\"duration_s\":0.010,"
+	"\"setup_s\":0.000,\"teardown_s\":0.000,\"verdict\":\"skip\",\"repro\":\"\","
+	"\"rep_results\":[]}\n"
+	"],\n"
+	"\"totals\":{\"cells\":3,\"passed\":1,\"failed\":1,\"skipped\":1,\"calls\":370,"
+	"\"estale_total\":17,\"estale_rate\":0.0459459,\"ci95\":[0.0288815,0.0723418],"
+	"\"mismatches\":1,\"emitted\":5,\"masked\":1,\"faults_fired\":4,"
+	"\"duration_s\":5.510}}\n";
+
+static const char expect_junit[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<testsuites name=\"T &lt;&amp;&gt;\" tests=\"3\" failures=\"1\" errors=\"0\" skipped="
+	"\"1\" time=\"5.510\">\n"
+	"  <testsuite name=\"T &lt;&amp;&gt;\" tests=\"3\" failures=\"1\" errors=\"0\" skipped="
+	"\"1\" time=\"5.510\">\n"
+	"    <testcase classname=\"stalefs.matrix\" name=\"a\" time=\"1.500\">\n"
+	"      <system-out>a: mode never (asked prefer), verdict pass, 20 calls,"
+	" 0 surfaced ESTALE 0% [0%, 16.1%], 0 mismatches, emitted/masked 0/0, 100 ops/s,"
+	" mode: no handles</system-out>\n"
+	"    </testcase>\n"
+	"    <testcase classname=\"stalefs.matrix\" name=\"b\" time=\"4.000\">\n"
+	"      <failure message=\"17 surfaced ESTALE in 350 calls (4.86% [3.05%, 7.64%]),"
+	" 1 integrity mismatches\" type=\"fail\">status: ran\n"
+	"mode: never\n"
+	"surfaced ESTALE: 17 of 350 calls, 4.86% [3.05%, 7.64%]\n"
+	"by op: stat 12, open 3, readdir 2\n"
+	"other errnos: open ENOENT 3, open EIO 1\n"
+	"integrity mismatches: 1\n"
+	"attribution: kernel 11, inject rule 1 errno 4, host open_by_handle_at 2\n"
+	"emitted/masked: 5/1\n"
+	"faults fired: 4\n"
+	"reps ran: 2 of 2\n"
+	"repro: stalefs run b --seed 1\n"
+	"</failure>\n"
+	"      <system-out>b: mode never, verdict fail, 350 calls,"
+	" 17 surfaced ESTALE 4.86% [3.05%, 7.64%] (stat 12, open 3, readdir 2),"
+	" other errnos open ENOENT 3, open EIO 1, 1 mismatches, attribution kernel 11,"
+	" inject rule 1 errno 4, host open_by_handle_at 2, emitted/masked 5/1,"
+	" 125 ops/s</system-out>\n"
+	"    </testcase>\n"
+	"    <testcase classname=\"stalefs.matrix\" name=\"c\" time=\"0.010\">\n"
+	"      <skipped message=\"needs CAP_DAC_READ_SEARCH &amp; &lt;root&gt;\"/>\n"
+	"      <system-out>c: mode - (asked mandatory), verdict skip,"
+	" cannot-run: needs CAP_DAC_READ_SEARCH &amp; &lt;root&gt;</system-out>\n"
+	"    </testcase>\n"
+	"  </testsuite>\n"
+	"</testsuites>\n";
+
+static void load(struct report *r, const char *text, const char *name)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	char err[512] = "";
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(report_read(r, f, name, err, sizeof(err)) == 0, "%s", err);
+	fclose(f);
+}
+
+/* The error of reading text, or NULL when it was read. */
+static int load_err(const char *text, const char *name, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct report r;
+	int ret;
+
+	ck_assert_ptr_nonnull(f);
+	report_init(&r);
+	ret = report_read(&r, f, name, err, errlen);
+	report_free(&r);
+	fclose(f);
+	return ret;
+}
+
+static char *render(const struct report *r, enum report_format fmt, const char *title)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_render(r, fmt, title, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+static char *markdown(const struct report *r, size_t max, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_markdown(r, NULL, max, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+#define assert_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "no '%s' in:\n%s", (needle), (hay))
+#define assert_near(a, b) ck_assert_msg(fabs((a) - (b)) < 5e-5, "%.6f != %.6f", (a), (b))
+
+START_TEST(wilson_interval)
+{
+	struct report_ci ci;
+	char buf[32];
+
+	ci = report_wilson(0, 10);
+	ck_assert(ci.lo == 0);
+	assert_near(ci.hi, 0.2775);
+	ci = report_wilson(5, 10);
+	assert_near(ci.lo, 0.2366);
+	assert_near(ci.hi, 0.7634);
+	ci = report_wilson(1940, 15000);
+	assert_near(ci.lo, 0.12406);
+	assert_near(ci.hi, 0.13480);
+	ci = report_wilson(10, 10);
+	assert_near(ci.lo, 0.7225);
+	ck_assert(ci.hi == 1);
+	ci = report_wilson(0, 0);
+	ck_assert(ci.lo == 0 && ci.hi == 1);
+	ci = report_wilson(12, 10);	/* inconsistent input: capped at n */
+	ck_assert(ci.hi == 1);
+
+	report_pct(buf, sizeof(buf), 1940.0 / 15000);
+	ck_assert_str_eq(buf, "12.9%");
+	report_pct(buf, sizeof(buf), 0.000097);
+	ck_assert_str_eq(buf, "0.00970%");
+	report_pct(buf, sizeof(buf), 0.05);
+	ck_assert_str_eq(buf, "5.00%");
+	report_pct(buf, sizeof(buf), 0);
+	ck_assert_str_eq(buf, "0%");
+	report_pct(buf, sizeof(buf), 1);
+	ck_assert_str_eq(buf, "100%");
+}
+END_TEST
+
+START_TEST(duplicate_cells_merge)
+{
+	struct report r;
+	const struct report_cell *b;
+	struct report_totals t;
+
+	report_init(&r);
+	load(&r, fixture, "fixture");
+	ck_assert_uint_eq(r.n, 3);
+	ck_assert_str_eq(r.cells[0].id, "a");
+	ck_assert_str_eq(r.cells[1].id, "b");
+	ck_assert_str_eq(r.cells[2].id, "c");
+	b = &r.cells[1];
+	ck_assert_uint_eq(b->merged, 2);
+	ck_assert_str_eq(b->params.mode, "never");	/* the first line's params */
+	ck_assert_uint_eq(report_cell_calls(b), 350);
+	ck_assert_uint_eq(b->calls.n, 3);
+	ck_assert_str_eq(b->calls.v[2].key, "readdir");
+	ck_assert_uint_eq(b->calls.v[0].n, 200);
+	ck_assert_uint_eq(b->estale_total, 17);
+	ck_assert_uint_eq(b->estale.v[0].n, 12);
+	ck_assert_uint_eq(b->nerrors, 1);
+	ck_assert_str_eq(b->errors[0].op, "open");
+	ck_assert_uint_eq(b->errors[0].by_errno.v[0].n, 3);	/* ENOENT 2 + 1 */
+	ck_assert_uint_eq(b->errors[0].by_errno.v[1].n, 1);	/* EIO */
+	ck_assert_uint_eq(b->integrity.mismatches, 1);
+	ck_assert_uint_eq(b->emitted, 5);
+	ck_assert(b->trace_seen && b->trace_missing);	/* one shard had no tracefs */
+	ck_assert_uint_eq(b->masked, 1);
+	ck_assert_uint_eq(b->kernel, 11);
+	ck_assert_uint_eq(b->inject.v[0].n, 4);
+	ck_assert_uint_eq(b->host.v[0].n, 2);
+	ck_assert_uint_eq(b->faults_fired, 4);
+	ck_assert_uint_eq(b->reps_ran, 2);
+	ck_assert(fabs(b->duration_s - 4) < 1e-9);
+	ck_assert(fabs(b->ops_per_s - 125) < 1e-9);	/* weighted by duration */
+	ck_assert_int_eq(b->verdict, REPORT_FAIL);	/* fail beats pass */
+	ck_assert_uint_eq(b->nrep_results, 2);
+	ck_assert_uint_eq(b->rep_results[1].seed, 2);
+	ck_assert_uint_eq(b->rep_results[1].estale, 7);
+	ck_assert_int_eq(r.cells[2].verdict, REPORT_SKIP);
+	ck_assert_str_eq(r.cells[2].status, "cannot-run");
+	report_totals(&r, &t);
+	ck_assert_uint_eq(t.cells, 3);
+	ck_assert_uint_eq(t.passed, 1);
+	ck_assert_uint_eq(t.failed, 1);
+	ck_assert_uint_eq(t.skipped, 1);
+	ck_assert_uint_eq(t.calls, 370);
+	ck_assert_uint_eq(t.estale, 17);
+	ck_assert(report_failed(&r));
+
+	/* Verdicts: pass beats skip; an unknown one counts as fail; mistyped
+	 * fields read as zero; a cell that ran with the trace keeps it. */
+	load(&r, "{\"cell\":\"d\",\"verdict\":\"skip\",\"calls\":\"x\",\"emitted_trace\":3,"
+		 "\"status\":\"ran\"}\n{\"cell\":\"d\",\"verdict\":\"pass\",\"calls\":{\"stat\":\"y\"},"
+		 "\"emitted_trace\":2}\n{\"cell\":\"e\",\"verdict\":\"weird\"}\n{\"cell\":\"f\"}\n",
+	     "more");
+	ck_assert_uint_eq(r.n, 6);
+	ck_assert_int_eq(r.cells[3].verdict, REPORT_PASS);
+	ck_assert_uint_eq(report_cell_calls(&r.cells[3]), 0);
+	ck_assert(r.cells[3].trace_seen && !r.cells[3].trace_missing);
+	ck_assert_uint_eq(r.cells[3].emitted_trace, 5);
+	ck_assert_int_eq(r.cells[4].verdict, REPORT_FAIL);
+	ck_assert_int_eq(r.cells[5].verdict, REPORT_SKIP);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(json_is_byte_stable)
+{
+	struct report r;
+	char *out, err[256];
+	struct jv *v;
+
+	report_init(&r);
+	load(&r, fixture, "fixture");
+	out = render(&r, REPORT_JSON, NULL);
+	ck_assert_str_eq(out, expect_json);
+	v = jv_parse(out, strlen(out), err, sizeof(err));
+	ck_assert_msg(v != NULL, "%s", err);
+	ck_assert_uint_eq(jv_u64(jv_path(v, "totals.estale_total"), 0), 17);
+	jv_free(v);
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(junit_is_byte_stable)
+{
+	struct report r;
+	char *out;
+
+	report_init(&r);
+	load(&r, fixture, "fixture");
+	out = render(&r, REPORT_JUNIT, "T <&>");
+	ck_assert_str_eq(out, expect_junit);
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(text_and_markdown)
+{
+	struct report r;
+	char *out;
+
+	report_init(&r);
+	load(&r, fixture, "fixture");
+	out = render(&r, REPORT_TEXT, NULL);
+	assert_has(out, "cell  mode                  verdict  calls  ESTALE  rate [95% CI]");
+	assert_has(out, "a     never (asked prefer)  pass        20       0  0% [0%, 16.1%]");
+	assert_has(out, "b     never                 fail       350      17  4.86% [3.05%, 7.64%]"
+			"  stat 12, open 3, readdir 2  open ENOENT 3, open EIO 1");
+	assert_has(out, "kernel 11, inject rule 1 errno 4, host open_by_handle_at 2  5/1");
+	assert_has(out, "mode: no handles\n");
+	assert_has(out, "cannot-run: needs CAP_DAC_READ_SEARCH & <root>\n");
+	assert_has(out, "total: 3 cells: 1 passed, 1 failed, 1 skipped; 17 surfaced ESTALE in 370 "
+			"calls (4.59% [2.89%, 7.23%])");
+	assert_has(out, "reproduce the failing cells:\n  # b\n  stalefs run b --seed 1\n");
+	ck_assert_ptr_null(strstr(out, "stalefs run a"));	/* passing: no repro */
+	ck_assert_ptr_null(strstr(out, " \n"));		/* no trailing blanks */
+	free(out);
+
+	out = render(&r, REPORT_MARKDOWN, NULL);
+	ck_assert_msg(strncmp(out, "## stalefs ESTALE matrix\n\n3 cells: 1 passed, 1 failed, "
+			      "1 skipped; 17 surfaced ESTALE", 70) == 0, "%s", out);
+	assert_has(out, "| cell | mode | verdict | calls | ESTALE | rate [95% CI] |");
+	assert_has(out, "|---|---|---|--:|--:|---|");
+	assert_has(out, "| b | never | fail | 350 | 17 | 4.86% [3.05%, 7.64%] | stat 12, open 3, "
+			"readdir 2 |");
+	assert_has(out, "| c | - (asked mandatory) | skip | - |");
+	assert_has(out, "\n### Per operation\n");
+	assert_has(out, "| b | stat | 12 | 200 | 6.00% [3.47%, 10.2%] |\n");
+	assert_has(out, "| b | readdir | 2 | 50 | 4.00% [1.10%, 13.5%] |\n");
+	assert_has(out, "\n### Reproduce\n\n```sh\n# b\nstalefs run b --seed 1\n```\n");
+	ck_assert_ptr_null(strstr(out, "Truncated"));
+	free(out);
+	out = render(&r, REPORT_MARKDOWN, "nightly | x86");
+	ck_assert_msg(strncmp(out, "## nightly \\| x86\n", 18) == 0, "%s", out);
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(xml_escaping)
+{
+	static const char line[] =
+		"{\"cell\":\"x<&>\\\"'y\\u00e9\\u0001\",\"verdict\":\"fail\",\"status\":\"error\","
+		"\"reason\":\"a<b & c>\\\"d'\",\"repro\":\"stalefs run --rule 'x' && echo <ok>\","
+		"\"calls\":{\"stat\":2},\"estale\":{\"stat\":1}}\n"
+		"{\"cell\":\"s&\",\"verdict\":\"skip\",\"reason\":\"no <tracefs>\"}\n";
+	struct report r;
+	char *out;
+
+	report_init(&r);
+	load(&r, line, "x");
+	out = render(&r, REPORT_JUNIT, "a\"b");
+	assert_has(out, "<testsuites name=\"a&quot;b\" tests=\"2\" failures=\"1\"");
+	assert_has(out, "name=\"x&lt;&amp;&gt;&quot;&apos;y\xc3\xa9?\" time=\"0.000\">");
+	assert_has(out, "error: a&lt;b &amp; c&gt;&quot;d&apos;");
+	assert_has(out, "repro: stalefs run --rule &apos;x&apos; &amp;&amp; echo &lt;ok&gt;\n"
+			"</failure>");
+	assert_has(out, "<skipped message=\"no &lt;tracefs&gt;\"/>");
+	assert_has(out, "name=\"s&amp;\"");
+	ck_assert_ptr_null(strstr(out, "<ok>"));
+	ck_assert_ptr_null(strstr(out, "\x01"));
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(markdown_escaping)
+{
+	static const char line[] =
+		"{\"cell\":\"a|b\",\"verdict\":\"fail\",\"status\":\"timeout\","
+		"\"reason\":\"x|y\\nz\",\"repro\":\"stalefs run | tee\","
+		"\"calls\":{\"st|at\":2},\"estale\":{\"st|at\":1}}\n";
+	struct report r;
+	char *out;
+
+	report_init(&r);
+	load(&r, line, "x");
+	out = render(&r, REPORT_MARKDOWN, NULL);
+	assert_has(out, "| a\\|b | - | fail | 2 | 1 |");
+	assert_has(out, "st\\|at 1");
+	assert_has(out, "timeout: x\\|y z |\n");
+	assert_has(out, "| a\\|b | st\\|at | 1 | 2 |");
+	assert_has(out, "```sh\n# a\\|b\nstalefs run | tee\n```");	/* code is verbatim */
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(markdown_stays_under_1mib)
+{
+	FILE *f;
+	char *text = NULL, *out;
+	size_t tlen = 0, len, full;
+	struct report r;
+
+	f = open_memstream(&text, &tlen);
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "{\"cell\":\"never/root/never/profile-%05d/read+overlay+churn\","
+			"\"status\":\"ran\",\"effective_mode\":\"never\",\"params\":{\"mode\":\"never\"},"
+			"\"calls\":{\"stat\":4000,\"open\":3000,\"read\":2900},"
+			"\"estale\":{\"stat\":1000,\"open\":900},\"estale_total\":1900,"
+			"\"attribution\":{\"kernel\":1900},\"verdict\":\"%s\","
+			"\"repro\":\"stalefs run --mode never --seed %d\"}\n",
+			i, i % 2 ? "fail" : "pass", i);
+	ck_assert_int_eq(fclose(f), 0);
+	report_init(&r);
+	load(&r, text, "big");
+	free(text);
+	ck_assert_uint_eq(r.n, 20000);
+
+	out = markdown(&r, REPORT_MARKDOWN_MAX, &len);
+	ck_assert_uint_lt(len, REPORT_MARKDOWN_MAX);
+	ck_assert_uint_eq(strlen(out), len);
+	assert_has(out, "20000 cells: 10000 passed, 10000 failed, 0 skipped");
+	ck_assert_ptr_null(strstr(out, "### Per operation"));
+	assert_has(out, "### Reproduce\n\n```sh\n# never/root/never/profile-00001/");
+	assert_has(out, "\n_Truncated to stay under 1 MiB: per-operation detail left out; ");
+	assert_has(out, " of 20000 cells shown (the rest are in the other formats)._\n");
+	ck_assert_str_eq(out + len - 3, "._\n");
+	free(out);
+
+	/* Just too big for everything: only the per-op detail goes. */
+	out = markdown(&r, SIZE_MAX, &full);
+	assert_has(out, "### Per operation");
+	ck_assert_ptr_null(strstr(out, "Truncated"));
+	free(out);
+	out = markdown(&r, full - 1, &len);
+	ck_assert_uint_lt(len, full);
+	ck_assert_ptr_null(strstr(out, "### Per operation"));
+	assert_has(out, "per-operation detail left out._\n");
+	ck_assert_ptr_null(strstr(out, "cells shown"));
+	assert_has(out, "profile-19999");
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(malformed_lines_name_file_and_line)
+{
+	char err[512];
+
+	ck_assert_int_eq(load_err("{\"cell\":\"a\"}\n\n{\"cell\":\"b\",\n", "cells.jsonl", err,
+				  sizeof(err)), -EINVAL);
+	ck_assert_msg(strncmp(err, "cells.jsonl:3: ", 15) == 0, "%s", err);
+	ck_assert_int_eq(load_err("[1]\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "c:1: not a cell object");
+	ck_assert_int_eq(load_err("\n{\"calls\":{}}\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "c:2: no \"cell\" id");
+	ck_assert_int_eq(load_err("{\"cell\":\"a\"} x\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strncmp(err, "c:1: ", 5) == 0, "%s", err);
+	/* Blank lines, CRLF and no final newline are fine. */
+	ck_assert_int_eq(load_err("\r\n  \n{\"cell\":\"a\"}\r\n{\"cell\":\"b\"}", "c", err,
+				  sizeof(err)), 0);
+}
+END_TEST
+
+static int run_cli(const char *a1, const char *a2, const char *a3, const char *a4,
+		   const char *a5, const char *a6)
+{
+	const char *args[] = { "report", a1, a2, a3, a4, a5, a6, NULL };
+	int argc = 1;
+
+	while (args[argc])
+		argc++;
+	return report_main(argc, (char **)args);
+}
+
+START_TEST(cli_exit_codes)
+{
+	char dir[256], in[300], pass[300], bad[300], out[300], *text;
+	int dfd;
+	FILE *f;
+
+	unit_mkdtemp(dir, sizeof(dir));
+	dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	unit_write_file(dfd, "in.jsonl", fixture);
+	unit_write_file(dfd, "pass.jsonl", "{\"cell\":\"a\",\"verdict\":\"pass\"}\n");
+	unit_write_file(dfd, "bad.jsonl", "{\"cell\":\"a\"}\nnot json\n");
+	snprintf(in, sizeof(in), "%s/in.jsonl", dir);
+	snprintf(pass, sizeof(pass), "%s/pass.jsonl", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.jsonl", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+
+	ck_assert_int_eq(run_cli("--format", "json", "--out", out, in, NULL), 1);
+	f = fopen(out, "r");
+	ck_assert_ptr_nonnull(f);
+	text = calloc(1, sizeof(expect_json) + 16);
+	ck_assert_uint_eq(fread(text, 1, sizeof(expect_json) + 8, f), strlen(expect_json));
+	fclose(f);
+	ck_assert_str_eq(text, expect_json);
+	free(text);
+	ck_assert_int_eq(run_cli("--out", out, "--format=junit", pass, NULL, NULL), 0);
+	ck_assert_int_eq(run_cli("--out", out, pass, in, "--format", "markdown"), 1);
+	unlink(out);
+	ck_assert_int_eq(run_cli("--out", out, pass, bad, NULL, NULL), 2);
+	ck_assert_int_eq(access(out, F_OK), -1);	/* no half report */
+	ck_assert_int_eq(run_cli("--out", out, "/nonexistent/cells.jsonl", NULL, NULL, NULL), 2);
+	ck_assert_int_eq(run_cli("--format", "yaml", pass, NULL, NULL, NULL), 2);
+	ck_assert_int_eq(run_cli("--bogus", pass, NULL, NULL, NULL, NULL), 2);
+	ck_assert_int_eq(run_cli("--out", out, NULL, NULL, NULL, NULL), 2);
+	ck_assert_int_eq(run_cli("--out", "/nonexistent/dir/out", pass, NULL, NULL, NULL), 2);
+	close(dfd);
+	unit_rmtree(dir);
+}
+END_TEST
+
+static Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, wilson_interval);
+	tcase_add_test(tc, duplicate_cells_merge);
+	tcase_add_test(tc, json_is_byte_stable);
+	tcase_add_test(tc, junit_is_byte_stable);
+	tcase_add_test(tc, text_and_markdown);
+	tcase_add_test(tc, xml_escaping);
+	tcase_add_test(tc, markdown_escaping);
+	tcase_add_test(tc, markdown_stays_under_1mib);
+	tcase_add_test(tc, malformed_lines_name_file_and_line);
+	tcase_add_test(tc, cli_exit_codes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(report_suite());
+}

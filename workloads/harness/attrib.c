@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Attribution of surfaced ESTALE; see attrib.h. */
+#include "attrib.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static int by_time(const void *a, const void *b)
+{
+	const struct attrib_reply *x = a, *y = b;
+
+	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
+}
+
+static void bump(struct attrib *a, const char *source, const char *detail, uint64_t n)
+{
+	for (int i = 0; i < a->nkeys; i++)
+		if (strcmp(a->key[i].source, source) == 0 && strcmp(a->key[i].detail, detail) == 0) {
+			a->key[i].n += n;
+			return;
+		}
+	if (a->nkeys == ATTRIB_KEYS) {
+		/* Out of room: fold into the last key's source as "other". */
+		snprintf(a->key[ATTRIB_KEYS - 1].detail, sizeof(a->key[0].detail), "other");
+		a->key[ATTRIB_KEYS - 1].n += n;
+		return;
+	}
+	snprintf(a->key[a->nkeys].source, sizeof(a->key[0].source), "%s", source);
+	snprintf(a->key[a->nkeys].detail, sizeof(a->key[0].detail), "%s", detail);
+	a->key[a->nkeys++].n = n;
+}
+
+/* The first reply at or after t. */
+static size_t lower_bound(const struct attrib_reply *r, size_t n, uint64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].t_ns < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies,
+		 const struct attrib_seen *seen, size_t nseen, uint64_t total)
+{
+	uint64_t used = 0;
+
+	memset(a, 0, sizeof(*a));
+	qsort(replies, nreplies, sizeof(*replies), by_time);
+	for (size_t i = 0; i < nseen; i++) {
+		const struct attrib_seen *s = &seen[i];
+		bool by_tid = s->start_ns != 0;
+		uint64_t from = by_tid ? s->start_ns : (s->t_ns > 1000000000ULL ? s->t_ns - 1000000000ULL : 0);
+		struct attrib_reply *last = NULL;
+
+		for (size_t k = lower_bound(replies, nreplies, from);
+		     k < nreplies && replies[k].t_ns <= s->t_ns; k++) {
+			struct attrib_reply *r = &replies[k];
+
+			if (r->used || (by_tid && r->pid != (uint32_t)s->tid))
+				continue;
+			if (by_tid) {	/* every reply of this syscall */
+				r->used = true;
+				used++;
+			}
+			last = r;
+		}
+		if (!last) {
+			a->kernel++;
+			continue;
+		}
+		if (!by_tid) {
+			last->used = true;
+			used++;
+		}
+		bump(a, last->source, last->detail, 1);
+	}
+	a->unattributed = total > nseen ? total - nseen : 0;
+	a->emitted = nreplies;
+	/* Surfaced ESTALE beyond the event list may have used replies too. */
+	a->masked = nreplies - used > a->unattributed ? nreplies - used - a->unattributed : 0;
+}
+
+void attrib_add(struct attrib *a, const struct attrib *b)
+{
+	for (int i = 0; i < b->nkeys; i++)
+		bump(a, b->key[i].source, b->key[i].detail, b->key[i].n);
+	a->kernel += b->kernel;
+	a->unattributed += b->unattributed;
+	a->emitted += b->emitted;
+	a->masked += b->masked;
+}
+
+void attrib_json(const struct attrib *a, FILE *f)
+{
+	static const char *const sources[] = { "inject", "host", "daemon" };
+
+	fputc('{', f);
+	for (int s = 0; s < 3; s++) {
+		const char *sep = "";
+
+		fprintf(f, "\"%s\":{", sources[s]);
+		for (int i = 0; i < a->nkeys; i++) {
+			if (strcmp(a->key[i].source, sources[s]) != 0)
+				continue;
+			fputs(sep, f);
+			json_put_string(f, a->key[i].detail);
+			fprintf(f, ":%llu", (unsigned long long)a->key[i].n);
+			sep = ",";
+		}
+		fputs("},", f);
+	}
+	fprintf(f, "\"kernel\":%llu,\"unattributed\":%llu}", (unsigned long long)a->kernel,
+		(unsigned long long)a->unattributed);
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* One cell of the matrix; see cell.h. */
+#include "cell.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject.h"
+#include "json.h"
+#include "rule.h"
+
+static const char *const modes[] = { "never", "prefer", "mandatory", "fallback", NULL };
+static const char *const privileges[] = { "root", "unprivileged", "userns", NULL };
+static const char *const caches[] = { "auto", "always", "never", "metadata", NULL };
+static const char *const workloads[] = { "read", "storm", "ostree", NULL };
+static const char *const expects[] = { "any", "none", "some", NULL };
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void cell_default(struct cell *c)
+{
+	*c = (struct cell){ .threads = 4, .seconds = 2.0, .reps = 1, .seed = 1, .objects = 200,
+			    .max_links = 100, .expect = EXPECT_ANY };
+	strcpy(c->mode, "never");
+	strcpy(c->privilege, "root");
+	strcpy(c->cache, "auto");
+	strcpy(c->profile, "none");
+	strcpy(c->workload, "read");
+}
+
+int cell_copy(struct cell *dst, const struct cell *src)
+{
+	*dst = *src;
+	for (int i = 0; i < src->nrules; i++) {
+		dst->rules[i] = strdup(src->rules[i]);
+		if (!dst->rules[i]) {
+			dst->nrules = i;
+			cell_free(dst);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void cell_free(struct cell *c)
+{
+	for (int i = 0; i < c->nrules; i++)
+		free(c->rules[i]);
+	c->nrules = 0;
+}
+
+const char *cell_expect_name(enum cell_expect e)
+{
+	return expects[e];
+}
+
+static int one_of(const char *name, const char *v, const char *const set[], char *out,
+		  size_t outlen, char *err, size_t errlen)
+{
+	char list[128] = "";
+
+	for (int i = 0; set[i]; i++) {
+		if (strcmp(v, set[i]) == 0) {
+			snprintf(out, outlen, "%s", v);
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "|" : "",
+			 set[i]);
+	}
+	return fail(err, errlen, "bad --%s '%s' (%s)", name, v, list);
+}
+
+static int number(const char *name, const char *v, double min, double max, double *out,
+		  char *err, size_t errlen)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end || end == v || !(d >= min && d <= max))
+		return fail(err, errlen, "bad --%s '%s' (%g to %g)", name, v, min, max);
+	*out = d;
+	return 0;
+}
+
+static int whole(const char *name, const char *v, uint64_t min, uint64_t max, uint64_t *out,
+		 char *err, size_t errlen)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end || end == v || *v == '-' || n < min || n > max)
+		return fail(err, errlen, "bad --%s '%s' (%llu to %llu)", name, v,
+			    (unsigned long long)min, (unsigned long long)max);
+	*out = n;
+	return 0;
+}
+
+int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t errlen)
+{
+	static const char *const flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
+	uint64_t n;
+	double d;
+	int ret;
+
+	for (int i = 0; flags[i]; i++)
+		if (strcmp(name, flags[i]) == 0 && v)
+			return fail(err, errlen, "--%s takes no value", name);
+	if (strcmp(name, "mode") == 0)
+		return one_of(name, v, modes, c->mode, sizeof(c->mode), err, errlen);
+	if (strcmp(name, "privilege") == 0)
+		return one_of(name, v, privileges, c->privilege, sizeof(c->privilege), err, errlen);
+	if (strcmp(name, "cache") == 0)
+		return one_of(name, v, caches, c->cache, sizeof(c->cache), err, errlen);
+	if (strcmp(name, "workload") == 0)
+		return one_of(name, v, workloads, c->workload, sizeof(c->workload), err, errlen);
+	if (strcmp(name, "expect") == 0) {
+		char e[8];
+
+		ret = one_of(name, v, expects, e, sizeof(e), err, errlen);
+		c->expect = strcmp(e, "none") == 0 ? EXPECT_NONE
+			    : strcmp(e, "some") == 0 ? EXPECT_SOME : EXPECT_ANY;
+		return ret;
+	}
+	if (strcmp(name, "profile") == 0) {
+		char path[4096];
+
+		if (strcmp(v, "none") != 0 && inject_find_profile(v, path, sizeof(path)) < 0)
+			return fail(err, errlen, "bad --profile '%s': no such profile (a file, or a "
+				    "name in inject/profiles)", v);
+		if (strlen(v) >= sizeof(c->profile))
+			return fail(err, errlen, "--profile '%s' is too long", v);
+		strcpy(c->profile, v);
+		return 0;
+	}
+	if (strcmp(name, "inject") == 0) {
+		struct rule r;
+		char why[256];
+
+		if (c->nrules == CELL_MAX_RULES)
+			return fail(err, errlen, "more than %d --inject rules", CELL_MAX_RULES);
+		if (rule_parse(v, &r, why, sizeof(why)) < 0)
+			return fail(err, errlen, "bad --inject '%s': %s", v, why);
+		c->rules[c->nrules] = strdup(v);
+		if (!c->rules[c->nrules])
+			return -ENOMEM;
+		c->nrules++;
+		return 0;
+	}
+	if (strcmp(name, "overlay") == 0)
+		return c->overlay = true, 0;
+	if (strcmp(name, "churn") == 0)
+		return c->churn = true, 0;
+	if (strcmp(name, "xattr") == 0)
+		return c->xattr = true, 0;
+	if (strcmp(name, "until-estale") == 0)
+		return c->until_estale = true, 0;
+	if (strcmp(name, "layer-every") == 0) {
+		ret = number(name, v, 0.05, 3600, &c->layer_every, err, errlen);
+		c->churn = true;
+		return ret;
+	}
+	if (strcmp(name, "seconds") == 0) {
+		ret = number(name, v, 0.1, 86400, &c->seconds, err, errlen);
+		c->count = 0;
+		return ret;
+	}
+	if (strcmp(name, "timeout") == 0)
+		return number(name, v, 1, 86400, &c->timeout, err, errlen);
+	if (strcmp(name, "drop-caches-ms") == 0) {
+		ret = whole(name, v, 0, 3600000, &n, err, errlen);
+		c->drop_caches_ms = n;
+		return ret;
+	}
+	if (strcmp(name, "threads") == 0) {
+		ret = whole(name, v, 1, 256, &n, err, errlen);
+		c->threads = n;
+		return ret;
+	}
+	if (strcmp(name, "count") == 0)
+		return whole(name, v, 1, UINT64_MAX, &c->count, err, errlen);
+	if (strcmp(name, "reps") == 0) {
+		ret = whole(name, v, 1, 100000, &n, err, errlen);
+		c->reps = n;
+		return ret;
+	}
+	if (strcmp(name, "seed") == 0)
+		return whole(name, v, 0, UINT64_MAX / 2, &c->seed, err, errlen);
+	if (strcmp(name, "objects") == 0)
+		return whole(name, v, 1, 10000000, &c->objects, err, errlen);
+	if (strcmp(name, "max-links") == 0) {
+		ret = whole(name, v, 1, 65000, &n, err, errlen);
+		c->max_links = n;
+		return ret;
+	}
+	(void)d;
+	return 1;
+}
+
+int cell_check(const struct cell *c, char *err, size_t errlen)
+{
+	if (c->overlay && strcmp(c->workload, "read") != 0)
+		return fail(err, errlen, "--overlay goes with --workload read only");
+	if (c->drop_caches_ms && strcmp(c->workload, "read") != 0)
+		return fail(err, errlen, "--drop-caches-ms goes with --workload read only");
+	if (c->churn && strcmp(c->workload, "ostree") == 0)
+		return fail(err, errlen, "--churn needs a generated tree (not --workload ostree)");
+	return 0;
+}
+
+void cell_id(const struct cell *c, char *buf, size_t len)
+{
+	char faults[160];
+
+	if (c->nrules && strcmp(c->profile, "none") != 0)
+		snprintf(faults, sizeof(faults), "%s+%d-rules", c->profile, c->nrules);
+	else if (c->nrules)
+		snprintf(faults, sizeof(faults), "%d-rule%s", c->nrules, c->nrules > 1 ? "s" : "");
+	else
+		snprintf(faults, sizeof(faults), "%s", c->profile);
+	/* A profile given as a path: its file name without .rules. */
+	if (strchr(faults, '/')) {
+		char *base = strrchr(faults, '/') + 1, *dot = strstr(base, ".rules");
+
+		if (dot)
+			*dot = '\0';
+		memmove(faults, base, strlen(base) + 1);
+	}
+	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s", c->mode, c->privilege, c->cache, faults,
+		 c->workload, c->overlay ? "+overlay" : "", c->churn ? "+churn" : "",
+		 c->layer_every > 0 ? "+layers" : "", c->drop_caches_ms ? "+drop" : "");
+}
+
+/* Append to buf, shell-quoting the value when it needs it. */
+static void arg(char *buf, size_t len, const char *name, const char *v)
+{
+	size_t n = strlen(buf);
+
+	if (n >= len - 1)
+		return;
+	if (!v) {
+		snprintf(buf + n, len - n, " --%s", name);
+		return;
+	}
+	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,:=/+@") ==
+	    strlen(v)) {
+		snprintf(buf + n, len - n, " --%s %s", name, v);
+		return;
+	}
+	snprintf(buf + n, len - n, " --%s '", name);
+	for (const char *p = v; *p && strlen(buf) < len - 6; p++) {
+		n = strlen(buf);
+		if (*p == '\'')
+			snprintf(buf + n, len - n, "'\\''");
+		else
+			snprintf(buf + n, len - n, "%c", *p);
+	}
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "'");
+}
+
+void cell_repro(const struct cell *c, char *buf, size_t len)
+{
+	struct cell d;
+	char v[64];
+
+	cell_default(&d);
+	snprintf(buf, len, "stalefs run");
+	arg(buf, len, "mode", c->mode);
+	if (strcmp(c->privilege, d.privilege))
+		arg(buf, len, "privilege", c->privilege);
+	if (strcmp(c->cache, d.cache))
+		arg(buf, len, "cache", c->cache);
+	if (strcmp(c->profile, d.profile))
+		arg(buf, len, "profile", c->profile);
+	for (int i = 0; i < c->nrules; i++)
+		arg(buf, len, "inject", c->rules[i]);
+	arg(buf, len, "workload", c->workload);
+	if (c->overlay)
+		arg(buf, len, "overlay", NULL);
+	if (c->layer_every > 0) {
+		snprintf(v, sizeof(v), "%g", c->layer_every);
+		arg(buf, len, "layer-every", v);
+	} else if (c->churn) {
+		arg(buf, len, "churn", NULL);
+	}
+	if (c->drop_caches_ms) {
+		snprintf(v, sizeof(v), "%u", c->drop_caches_ms);
+		arg(buf, len, "drop-caches-ms", v);
+	}
+	if (c->xattr)
+		arg(buf, len, "xattr", NULL);
+	if (c->threads != d.threads) {
+		snprintf(v, sizeof(v), "%u", c->threads);
+		arg(buf, len, "threads", v);
+	}
+	if (c->count) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)c->count);
+		arg(buf, len, "count", v);
+	} else {
+		snprintf(v, sizeof(v), "%g", c->seconds);
+		arg(buf, len, "seconds", v);
+	}
+	if (c->objects != d.objects) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)c->objects);
+		arg(buf, len, "objects", v);
+	}
+	if (c->max_links != d.max_links) {
+		snprintf(v, sizeof(v), "%u", c->max_links);
+		arg(buf, len, "max-links", v);
+	}
+	if (c->reps != 1) {
+		snprintf(v, sizeof(v), "%u", c->reps);
+		arg(buf, len, "reps", v);
+	}
+	if (c->until_estale)
+		arg(buf, len, "until-estale", NULL);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)c->seed);
+	arg(buf, len, "seed", v);
+	if (c->expect != EXPECT_ANY)
+		arg(buf, len, "expect", expects[c->expect]);
+}
+
+void cell_params_json(const struct cell *c, FILE *f)
+{
+	fputs("{\"mode\":", f);
+	json_put_string(f, c->mode);
+	fputs(",\"privilege\":", f);
+	json_put_string(f, c->privilege);
+	fputs(",\"cache\":", f);
+	json_put_string(f, c->cache);
+	fputs(",\"profile\":", f);
+	json_put_string(f, c->profile);
+	fputs(",\"rules\":[", f);
+	for (int i = 0; i < c->nrules; i++) {
+		if (i)
+			fputc(',', f);
+		json_put_string(f, c->rules[i]);
+	}
+	fputs("],\"workload\":", f);
+	json_put_string(f, c->workload);
+	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"layer_every\":%.3f,\"drop_caches_ms\":%u,"
+		"\"xattr\":%s,\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"
+		"\"until_estale\":%s,\"seed\":%llu,\"objects\":%llu,\"max_links\":%u,\"expect\":\"%s\"}",
+		c->overlay ? "true" : "false", c->churn ? "true" : "false", c->layer_every,
+		c->drop_caches_ms, c->xattr ? "true" : "false", c->threads,
+		c->count ? 0.0 : c->seconds, (unsigned long long)c->count, c->reps,
+		c->until_estale ? "true" : "false", (unsigned long long)c->seed,
+		(unsigned long long)c->objects, c->max_links, expects[c->expect]);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One cell of the ESTALE matrix: the daemon's inode mode, privilege and
+ * cache policy, the faults (a profile and/or rules), the workload and its
+ * parameters, repetitions and the expectation. Parsed once from options
+ * (shared by run, matrix and pinpoint), then read-only. A cell has a short
+ * id ("never/root/auto/evict-storm/read+overlay") and a repro command line.
+ */
+#ifndef STALEFS_CELL_H
+#define STALEFS_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CELL_MAX_RULES 16
+
+enum cell_expect { EXPECT_ANY, EXPECT_NONE, EXPECT_SOME };
+
+struct cell {
+	char mode[16];		/* never | prefer | mandatory | fallback */
+	char privilege[16];	/* root | unprivileged | userns */
+	char cache[16];		/* auto | always | never | metadata */
+	char profile[128];	/* a profile name or file, or "none" */
+	char *rules[CELL_MAX_RULES];	/* --inject rules (owned) */
+	int nrules;
+	char workload[16];	/* read | storm | ostree */
+	bool overlay;		/* read through an overlay over the layers */
+	bool churn;		/* host-side churn beside the workload */
+	double layer_every;	/* churn: swap in a recreated layer this often (0: never) */
+	unsigned int drop_caches_ms;
+	bool xattr;		/* the daemon's --xattr */
+	unsigned int threads;
+	double seconds;		/* per repetition, unless count */
+	uint64_t count;
+	unsigned int reps;
+	bool until_estale;	/* stop at the first repetition with ESTALE */
+	uint64_t seed;		/* repetition r uses seed + r */
+	uint64_t objects;
+	unsigned int max_links;
+	enum cell_expect expect;
+	double timeout;		/* per repetition; 0: seconds + 60 */
+};
+
+void cell_default(struct cell *c);
+/* Copy with its own rules. */
+int cell_copy(struct cell *dst, const struct cell *src);
+void cell_free(struct cell *c);
+
+/* Set one option by its long name (without "--"); value NULL for flags.
+ * 0, 1 when the name is not a cell option, or -EINVAL with a one-line
+ * reason in err. */
+int cell_set(struct cell *c, const char *name, const char *value, char *err, size_t errlen);
+/* Checks across options (e.g. --overlay only with read). 0 or -EINVAL. */
+int cell_check(const struct cell *c, char *err, size_t errlen);
+
+/* "never/root/auto/none/read+overlay+churn" */
+void cell_id(const struct cell *c, char *buf, size_t len);
+/* A shell command that reruns the cell (options differing from defaults). */
+void cell_repro(const struct cell *c, char *buf, size_t len);
+/* The "params" object. */
+void cell_params_json(const struct cell *c, FILE *f);
+
+const char *cell_expect_name(enum cell_expect e);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Child processes of the harness; see proc.h. */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+volatile sig_atomic_t proc_interrupted;
+
+static void on_signal(int sig)
+{
+	proc_interrupted = sig;
+}
+
+void proc_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int open_out(const char *path)
+{
+	return open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+}
+
+pid_t proc_spawn(char *const argv[], const char *out_path, const char *err_path, int pdeathsig)
+{
+	pid_t parent = getpid(), pid;
+	int out, err, e;
+
+	out = open_out(out_path);
+	if (out < 0)
+		return -errno;
+	err = (err_path && out_path && strcmp(err_path, out_path) == 0) ? dup(out)
+									 : open_out(err_path);
+	if (err < 0) {
+		e = -errno;
+		close(out);
+		return e;
+	}
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		/* The harness blocks signals it waits for; the child starts clean. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (pdeathsig && (prctl(PR_SET_PDEATHSIG, pdeathsig) < 0 || getppid() != parent))
+			_exit(99);
+		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(99);
+		if (strcmp(argv[0], "stalefs") == 0) {
+			/* Our own binary, named by its path (ps and pgrep show that). */
+			char self[4096];
+			ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+			if (n > 0) {
+				self[n] = '\0';
+				((char **)argv)[0] = self;
+			}
+			execv("/proc/self/exe", argv);
+		} else {
+			execvp(argv[0], argv);
+		}
+		_exit(127);
+	}
+	e = pid < 0 ? -errno : 0;
+	close(out);
+	close(err);
+	return e ? e : pid;
+}
+
+int proc_wait(pid_t pid, double seconds, int *status)
+{
+	struct timespec step = { 0, 5 * 1000 * 1000 }, t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (proc_interrupted)
+			return -EINTR;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (seconds > 0 && (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 >= seconds)
+			return -ETIMEDOUT;
+		nanosleep(&step, NULL);
+	}
+}
+
+int proc_stop(pid_t pid, double grace)
+{
+	int status = 0;
+
+	kill(pid, SIGTERM);
+	for (struct timespec step = { 0, 5 * 1000 * 1000 }; grace > 0; grace -= 0.005) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return proc_exit_code(status);
+		nanosleep(&step, NULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return proc_exit_code(status);
+}
+
+int proc_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 99;
+}

@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Running one cell; see run.h. */
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "json.h"
+#include "jsonv.h"
+#include "proc.h"
+#include "trace.h"
+#include "tree.h"
+
+#define MOUNT_WAIT_S 10.0
+#define STOP_GRACE_S 5.0
+
+/* One repetition's places and children. */
+struct rep {
+	char dir[2048];		/* the cell's work dir */
+	char backing[PATH_MAX], mnt[PATH_MAX];
+	char events[PATH_MAX], stats[PATH_MAX], log[PATH_MAX], wl_json[PATH_MAX],
+	     wl_err[PATH_MAX], sock[PATH_MAX];
+	pid_t daemon, workload, churn;
+	bool tree_ready;	/* the backing tree is pristine and can be reused */
+	struct trace trace;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void set_status(struct run_result *r, enum run_status s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_status(struct run_result *r, enum run_status s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->status != RUN_RAN)	/* the first reason stays */
+		return;
+	r->status = s;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+const char *run_status_name(enum run_status s)
+{
+	static const char *const n[] = { "ran", "cannot-run", "error", "timeout", "interrupted" };
+
+	return n[s];
+}
+
+const char *run_verdict_name(enum run_verdict v)
+{
+	static const char *const n[] = { "pass", "fail", "skip" };
+
+	return n[v];
+}
+
+static bool is_mounted(const char *path)
+{
+	char line[8192], *p;
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		/* id parent major:minor root mountpoint ... */
+		p = line;
+		for (int i = 0; i < 4 && p; i++)
+			p = strchr(p + 1, ' ');
+		if (p && strncmp(p + 1, path, strlen(path)) == 0 && p[1 + strlen(path)] == ' ')
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* rm -rf, for our own work dirs only (no symlinks followed). */
+static void remove_tree(const char *path)
+{
+	pid_t pid;
+	int status;
+	char *argv[] = { "rm", "-rf", "--one-file-system", "--", (char *)path, NULL };
+
+	pid = proc_spawn(argv, NULL, NULL, SIGKILL);
+	/* Not proc_wait(): this runs after an interrupt too, and must finish. */
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Work dirs of harnesses that were killed (SIGKILL leaves no mount and no
+ * daemon, both die with the harness, but cannot remove the dir): each has a
+ * "pid" file; remove those whose process is gone and that mount nothing.
+ */
+static void sweep_stale_workdirs(const char *tmp)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX], mnt[PATH_MAX + 8];
+		FILE *f;
+		int pid = 0;
+
+		if (strncmp(de->d_name, "stalefs-run.", 12) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/pid", tmp, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
+		snprintf(mnt, sizeof(mnt), "%s/mnt", path);
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH && !is_mounted(mnt))
+			remove_tree(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The last non-empty line of a file (the daemon's reason for refusing). */
+static void last_line(const char *path, char *out, size_t len)
+{
+	char line[400];
+	FILE *f = fopen(path, "re");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(out, len, "%s", line);
+	}
+	fclose(f);
+}
+
+static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errlen)
+{
+	struct tree_params p;
+	struct tree_summary s;
+
+	remove_tree(x->backing);
+	tree_params_default(&p);
+	p.objects = c->objects;
+	p.max_links = c->max_links;
+	p.seed = c->seed;
+	if (tree_generate(x->backing, &p, &s, err, errlen) < 0)
+		return -EIO;
+	return 0;
+}
+
+/* Does the cell change the tree? Then each repetition gets a fresh one. */
+static bool mutates(const struct cell *c)
+{
+	return c->churn || c->nrules || strcmp(c->profile, "none") != 0 ||
+	       strcmp(c->workload, "ostree") == 0;
+}
+
+static int start_daemon(const struct cell *c, struct rep *x, struct run_result *r)
+{
+	char *argv[64], mode[48], cache[32], shared[PATH_MAX + 16], ev[PATH_MAX + 16],
+	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200];
+	int n = 0, status;
+	double t0 = now();
+
+	snprintf(mode, sizeof(mode), "--inode-file-handles=%s", c->mode);
+	snprintf(cache, sizeof(cache), "--cache=%s", c->cache);
+	snprintf(shared, sizeof(shared), "--shared-dir=%s", x->backing);
+	snprintf(ev, sizeof(ev), "--events=%s", x->events);
+	snprintf(st, sizeof(st), "--stats=%s", x->stats);
+	snprintf(ctl, sizeof(ctl), "--control=%s", x->sock);
+	argv[n++] = "stalefs";
+	argv[n++] = "mount";
+	argv[n++] = "-f";
+	argv[n++] = shared;
+	argv[n++] = mode;
+	argv[n++] = cache;
+	argv[n++] = ev;
+	argv[n++] = st;
+	argv[n++] = ctl;
+	if (strcmp(c->privilege, "unprivileged") == 0)
+		argv[n++] = "--unprivileged";
+	else if (strcmp(c->privilege, "userns") == 0)
+		argv[n++] = "--userns";
+	if (c->xattr)
+		argv[n++] = "--xattr";
+	if (strcmp(c->profile, "none") != 0) {
+		snprintf(prof, sizeof(prof), "--profile=%s", c->profile);
+		argv[n++] = prof;
+	}
+	for (int i = 0; i < c->nrules; i++) {
+		snprintf(inj[i], sizeof(inj[i]), "--inject=%s", c->rules[i]);
+		argv[n++] = inj[i];
+	}
+	argv[n++] = x->mnt;
+	argv[n] = NULL;
+	unlink(x->events);
+	unlink(x->stats);
+	x->daemon = proc_spawn(argv, x->log, x->log, SIGTERM);
+	if (x->daemon < 0) {
+		set_status(r, RUN_ERROR, "starting the daemon: %s", strerror(-x->daemon));
+		x->daemon = 0;
+		return -1;
+	}
+	while (!is_mounted(x->mnt)) {
+		if (proc_wait(x->daemon, 0.01, &status) == 0) {
+			char why[400];
+			int code = proc_exit_code(status);
+
+			x->daemon = 0;
+			last_line(x->log, why, sizeof(why));
+			/* Exit 2 at start: this machine or privilege cannot run the mode. */
+			set_status(r, code == 2 ? RUN_CANNOT : RUN_ERROR,
+				   "the daemon did not start (exit %d): %s", code, why);
+			return -1;
+		}
+		if (proc_interrupted) {
+			set_status(r, RUN_INTERRUPTED, "interrupted");
+			return -1;
+		}
+		if (now() - t0 > MOUNT_WAIT_S) {
+			set_status(r, RUN_ERROR, "no mount after %.0f s", MOUNT_WAIT_S);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
+			  struct run_result *r)
+{
+	char *argv[40], threads[16], amount[32], sd[32], drop[16], manifest[PATH_MAX + 32],
+	     objects[32];
+	int n = 0;
+
+	snprintf(threads, sizeof(threads), "%u", c->threads);
+	snprintf(sd, sizeof(sd), "%llu", (unsigned long long)seed);
+	snprintf(manifest, sizeof(manifest), "%s/%s", x->backing, TREE_MANIFEST);
+	if (c->count)
+		snprintf(amount, sizeof(amount), "%llu", (unsigned long long)c->count);
+	else
+		snprintf(amount, sizeof(amount), "%.3f", c->seconds);
+	argv[n++] = "stalefs";
+	argv[n++] = "workload";
+	argv[n++] = (char *)c->workload;
+	argv[n++] = "--root";
+	argv[n++] = x->mnt;
+	argv[n++] = "--seed";
+	argv[n++] = sd;
+	argv[n++] = "--json";
+	argv[n++] = x->wl_json;
+	if (strcmp(c->workload, "ostree") == 0) {
+		snprintf(objects, sizeof(objects), "%llu", (unsigned long long)c->objects);
+		argv[n++] = "--objects";
+		argv[n++] = objects;
+		argv[n++] = "--mode";
+		argv[n++] = c->xattr ? "bare-user" : "bare-user-only";
+		argv[n++] = "--force";
+	} else {
+		argv[n++] = "--manifest";
+		argv[n++] = manifest;
+		argv[n++] = "--threads";
+		argv[n++] = threads;
+		argv[n++] = c->count ? "--count" : "--seconds";
+		argv[n++] = amount;
+	}
+	if (c->overlay)
+		argv[n++] = "--overlay";
+	if (c->drop_caches_ms) {
+		snprintf(drop, sizeof(drop), "%u", c->drop_caches_ms);
+		argv[n++] = "--drop-caches-ms";
+		argv[n++] = drop;
+	}
+	argv[n] = NULL;
+	unlink(x->wl_json);
+	x->workload = proc_spawn(argv, NULL, x->wl_err, SIGKILL);
+	if (x->workload < 0) {
+		set_status(r, RUN_ERROR, "starting the workload: %s", strerror(-x->workload));
+		x->workload = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void start_churn(const struct cell *c, struct rep *x, uint64_t seed)
+{
+	char *argv[16], sd[32], secs[32], every[32];
+	int n = 0;
+
+	snprintf(sd, sizeof(sd), "%llu", (unsigned long long)seed);
+	/* It runs until the workload ends (stopped then). */
+	snprintf(secs, sizeof(secs), "%.3f", c->count ? 86400.0 : c->seconds + 5);
+	argv[n++] = "stalefs";
+	argv[n++] = "workload";
+	argv[n++] = "churn";
+	argv[n++] = "--root";
+	argv[n++] = x->backing;
+	argv[n++] = "--seconds";
+	argv[n++] = secs;
+	argv[n++] = "--seed";
+	argv[n++] = sd;
+	if (c->layer_every > 0) {
+		snprintf(every, sizeof(every), "%.3f", c->layer_every);
+		argv[n++] = "--layer-every";
+		argv[n++] = every;
+	}
+	argv[n] = NULL;
+	x->churn = proc_spawn(argv, NULL, NULL, SIGKILL);
+	if (x->churn < 0)
+		x->churn = 0;
+}
+
+/* Stop whatever still runs and unmount. Safe to call twice. */
+static void teardown(struct rep *x)
+{
+	if (x->workload)
+		proc_stop(x->workload, 1.0);
+	if (x->churn)
+		proc_stop(x->churn, 1.0);
+	if (x->daemon)
+		proc_stop(x->daemon, STOP_GRACE_S);
+	x->workload = x->churn = x->daemon = 0;
+	for (int i = 0; i < 100 && is_mounted(x->mnt); i++)
+		usleep(10000);
+	if (is_mounted(x->mnt))
+		umount2(x->mnt, MNT_DETACH);
+}
+
+static int op_index(struct run_result *r, const char *name)
+{
+	for (int i = 0; i < r->nops; i++)
+		if (strcmp(r->op[i].name, name) == 0)
+			return i;
+	if (r->nops == RUN_OPS)
+		return -1;
+	snprintf(r->op[r->nops].name, sizeof(r->op[0].name), "%s", name);
+	return r->nops++;
+}
+
+static void add_err(struct run_result *r, int op, const char *name, uint64_t n)
+{
+	int i;
+
+	for (i = 0; i < r->op[op].nerr; i++)
+		if (strcmp(r->op[op].err[i].name, name) == 0)
+			break;
+	if (i == RUN_ERRS)
+		i = RUN_ERRS - 1;	/* full: lumped into the last */
+	if (i == r->op[op].nerr) {
+		snprintf(r->op[op].err[i].name, sizeof(r->op[op].err[i].name), "%s", name);
+		r->op[op].err[i].n = 0;
+		r->op[op].nerr++;
+	}
+	r->op[op].err[i].n += n;
+}
+
+/* The daemon's ESTALE replies and fired faults from its event log. */
+static struct attrib_reply *read_events(const char *path, size_t *n, uint64_t *faults)
+{
+	struct attrib_reply *v = NULL;
+	size_t cap = 0;
+	char *line = NULL, err[128];
+	size_t len = 0;
+	ssize_t k;
+	FILE *f = fopen(path, "re");
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	while ((k = getline(&line, &len, f)) > 0) {
+		struct jv *e = jv_parse(line, k, err, sizeof(err));
+		const char *type = jv_str(jv_get(e, "type"), "");
+
+		if (e && strcmp(type, "fault") == 0)
+			(*faults)++;
+		if (e && strcmp(type, "error") == 0 && jv_u64(jv_get(e, "errno"), 0) == ESTALE) {
+			if (*n == cap) {
+				struct attrib_reply *g = realloc(v, (cap ? cap * 2 : 256) * sizeof(*v));
+
+				if (!g) {
+					jv_free(e);
+					break;
+				}
+				v = g;
+				cap = cap ? cap * 2 : 256;
+			}
+			struct attrib_reply *a = &v[(*n)++];
+
+			memset(a, 0, sizeof(*a));
+			a->t_ns = jv_u64(jv_get(e, "t_ns"), 0);
+			a->pid = jv_u64(jv_get(e, "pid"), 0);
+			snprintf(a->source, sizeof(a->source), "%s", jv_str(jv_get(e, "source"), "?"));
+			snprintf(a->detail, sizeof(a->detail), "%s", jv_str(jv_get(e, "detail"), "?"));
+		}
+		jv_free(e);
+	}
+	free(line);
+	fclose(f);
+	return v;
+}
+
+/* Fold one repetition's workload result into the cell's; its events into
+ * the attribution. Returns the repetition's surfaced ESTALE. */
+static uint64_t collect(struct rep *x, struct run_result *r, struct run_rep *rr)
+{
+	char err[256];
+	struct jv *w = jv_parse_file(x->wl_json, err, sizeof(err));
+	const struct jv *ops = jv_get(w, "ops"), *ev = jv_get(w, "estale");
+	struct attrib_reply *replies;
+	struct attrib_seen *seen = NULL;
+	struct attrib a;
+	size_t nreplies = 0, nseen = 0;
+	uint64_t estale = jv_u64(jv_get(w, "estale_total"), 0);
+
+	if (!w)
+		return 0;
+	for (size_t i = 0; ops && i < ops->n; i++) {
+		const struct jv *o = &ops->items[i], *errs = jv_get(o, "errors");
+		int k = op_index(r, ops->keys[i]);
+		uint64_t calls = jv_u64(jv_get(o, "ok"), 0);
+
+		for (size_t e = 0; errs && e < errs->n; e++) {
+			uint64_t n = jv_u64(&errs->items[e], 0);
+
+			calls += n;
+			rr->errors += n;
+			if (k < 0)
+				continue;
+			if (strcmp(errs->keys[e], "ESTALE") == 0)
+				r->op[k].estale += n;
+			else
+				add_err(r, k, errs->keys[e], n);
+		}
+		if (k >= 0)
+			r->op[k].calls += calls;
+	}
+	rr->estale = estale;
+	rr->mismatches = jv_u64(jv_path(w, "integrity.mismatches"), 0);
+	r->estale_total += estale;
+	r->errors_total += rr->errors;
+	r->files += jv_u64(jv_path(w, "integrity.files"), 0);
+	r->bytes += jv_u64(jv_path(w, "integrity.bytes"), 0);
+	r->symlinks += jv_u64(jv_path(w, "integrity.symlinks"), 0);
+	r->xattrs += jv_u64(jv_path(w, "integrity.xattrs"), 0);
+	r->mismatches += rr->mismatches;
+	r->ops_total += jv_u64(jv_get(w, "ops_total"), 0);
+	r->work_s += jv_num(jv_get(w, "duration_s"), 0);
+
+	replies = read_events(x->events, &nreplies, &r->faults_fired);
+	if (ev && ev->type == JV_ARR && ev->n)
+		seen = calloc(ev->n, sizeof(*seen));
+	for (size_t i = 0; seen && i < ev->n; i++) {
+		seen[nseen].t_ns = jv_u64(jv_get(&ev->items[i], "t_ns"), 0);
+		seen[nseen].start_ns = jv_u64(jv_get(&ev->items[i], "start_ns"), 0);
+		seen[nseen].tid = jv_u64(jv_get(&ev->items[i], "tid"), 0);
+		nseen++;
+	}
+	attrib_join(&a, replies, nreplies, seen, nseen, estale);
+	attrib_add(&r->attrib, &a);
+	free(replies);
+	free(seen);
+	jv_free(w);
+	return estale;
+}
+
+static void read_stats(struct rep *x, struct run_result *r)
+{
+	char err[256];
+	struct jv *s = jv_parse_file(x->stats, err, sizeof(err));
+
+	if (!s)
+		return;
+	snprintf(r->effective_mode, sizeof(r->effective_mode), "%s",
+		 jv_str(jv_path(s, "inode_mode.effective"), ""));
+	snprintf(r->mode_reason, sizeof(r->mode_reason), "%s",
+		 jv_str(jv_path(s, "inode_mode.reason"), ""));
+	jv_free(s);
+}
+
+static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x, unsigned int i,
+		   struct run_result *r)
+{
+	struct run_rep *rr = &r->rep[r->reps_ran];
+	double t0 = now(), t_work, t_end, limit = c->timeout ? c->timeout
+				       : (c->count ? 600 : c->seconds + 60);
+	char err[512];
+	int status, code;
+
+	memset(rr, 0, sizeof(*rr));
+	rr->seed = c->seed + i;
+	rr->exit = -1;
+	if (!o->tree && (!x->tree_ready || mutates(c))) {
+		if (make_tree(c, x, err, sizeof(err)) < 0) {
+			set_status(r, RUN_ERROR, "generating the tree: %s", err);
+			return -1;
+		}
+		x->tree_ready = true;
+	}
+	if (o->trace >= 0 && trace_start(&x->trace, r->trace_why, sizeof(r->trace_why)) == 0)
+		r->traced = true;
+	else if (o->trace > 0) {
+		set_status(r, RUN_CANNOT, "--trace on: %s", r->trace_why);
+		return -1;
+	}
+	if (start_daemon(c, x, r) < 0)
+		goto out;
+	if (c->churn)
+		start_churn(c, x, rr->seed);
+	if (start_workload(c, x, rr->seed, r) < 0)
+		goto out;
+	t_work = now();
+	r->setup_s += t_work - t0;
+	code = proc_wait(x->workload, limit, &status);
+	if (code == -ETIMEDOUT) {
+		set_status(r, RUN_TIMEOUT, "the workload ran over %.0f s", limit);
+		goto out;
+	}
+	if (code == -EINTR) {
+		set_status(r, RUN_INTERRUPTED, "interrupted");
+		goto out;
+	}
+	x->workload = 0;
+	rr->exit = proc_exit_code(status);
+	if (proc_wait(x->daemon, 0.001, &status) == 0) {
+		x->daemon = 0;
+		set_status(r, RUN_ERROR, "the daemon ended during the workload (exit %d)",
+			   proc_exit_code(status));
+	}
+	if (rr->exit == 77) {
+		last_line(x->wl_err, err, sizeof(err));
+		set_status(r, RUN_CANNOT, "the workload cannot run here: %s", err);
+		goto out;
+	}
+	if (rr->exit != 0 && rr->exit != 1) {
+		last_line(x->wl_err, err, sizeof(err));
+		set_status(r, RUN_ERROR, "the workload exited %d: %s", rr->exit, err);
+		goto out;
+	}
+out:
+	t_end = now();
+	teardown(x);
+	if (x->trace.dir[0]) {
+		struct trace_counts tc;
+
+		if (trace_stop(&x->trace, &tc) == 0) {
+			r->emitted_trace += tc.estale;
+			r->trace_lost += tc.lost;
+		}
+	}
+	if (rr->exit == 0 || rr->exit == 1) {
+		read_stats(x, r);
+		collect(x, r, rr);
+		r->reps_ran++;
+	}
+	r->teardown_s += now() - t_end;
+	return r->status == RUN_RAN ? 0 : -1;
+}
+
+int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *r,
+	     char *err, size_t errlen)
+{
+	struct rep x = { 0 };
+	double t0 = now();
+	const char *tmp = getenv("TMPDIR");
+
+	memset(r, 0, sizeof(*r));
+	r->rep = calloc(c->reps, sizeof(*r->rep));
+	if (!r->rep) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (o->workdir) {
+		if (mkdir(o->workdir, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "work dir %s: %s", o->workdir, strerror(errno));
+			return -errno;
+		}
+		char real[PATH_MAX];
+
+		if (!realpath(o->workdir, real) || strlen(real) >= sizeof(x.dir)) {
+			snprintf(err, errlen, "work dir %s: %s", o->workdir,
+				 strerror(errno ? errno : ENAMETOOLONG));
+			return -EINVAL;
+		}
+		strcpy(x.dir, real);
+	} else {
+		char pidfile[PATH_MAX];
+		FILE *f;
+
+		sweep_stale_workdirs(tmp && *tmp ? tmp : "/tmp");
+		snprintf(x.dir, sizeof(x.dir), "%s/stalefs-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(x.dir)) {
+			snprintf(err, errlen, "mkdtemp %s: %s", x.dir, strerror(errno));
+			return -errno;
+		}
+		snprintf(pidfile, sizeof(pidfile), "%s/pid", x.dir);
+		f = fopen(pidfile, "we");
+		if (f) {
+			fprintf(f, "%d\n", getpid());
+			fclose(f);
+		}
+	}
+	/* Other users (an unprivileged daemon's creds) must reach the mount. */
+	chmod(x.dir, 0755);
+	if (o->tree) {
+		if (!realpath(o->tree, x.backing)) {
+			snprintf(err, errlen, "tree %s: %s", o->tree, strerror(errno));
+			return -errno;
+		}
+	} else {
+		snprintf(x.backing, sizeof(x.backing), "%s/backing", x.dir);
+	}
+	snprintf(x.mnt, sizeof(x.mnt), "%s/mnt", x.dir);
+	snprintf(x.events, sizeof(x.events), "%s/events.jsonl", x.dir);
+	snprintf(x.stats, sizeof(x.stats), "%s/stats.json", x.dir);
+	snprintf(x.log, sizeof(x.log), "%s/daemon.log", x.dir);
+	snprintf(x.wl_json, sizeof(x.wl_json), "%s/workload.json", x.dir);
+	snprintf(x.wl_err, sizeof(x.wl_err), "%s/workload.err", x.dir);
+	snprintf(x.sock, sizeof(x.sock), "%s/ctl.sock", x.dir);
+	mkdir(x.mnt, 0755);
+	for (unsigned int i = 0; i < c->reps && !proc_interrupted; i++) {
+		if (one_rep(c, o, &x, i, r) < 0)
+			break;
+		if (!o->quiet)
+			fprintf(stderr, "stalefs run: rep %u/%u seed %llu: exit %d, %llu ESTALE\n", i + 1,
+				c->reps, (unsigned long long)r->rep[r->reps_ran - 1].seed,
+				r->rep[r->reps_ran - 1].exit,
+				(unsigned long long)r->rep[r->reps_ran - 1].estale);
+		if (c->until_estale && r->rep[r->reps_ran - 1].estale)
+			break;
+	}
+	if (proc_interrupted)
+		set_status(r, RUN_INTERRUPTED, "interrupted");
+	teardown(&x);
+	if (!o->keep) {
+		if (o->tree) {	/* only our own files */
+			unlink(x.events);
+			unlink(x.stats);
+			unlink(x.log);
+			unlink(x.wl_json);
+			unlink(x.wl_err);
+			unlink(x.sock);
+			rmdir(x.mnt);
+			rmdir(x.dir);
+		} else {
+			remove_tree(x.dir);
+		}
+	}
+	r->duration_s = now() - t0;
+	if (r->status == RUN_CANNOT)
+		r->verdict = VERDICT_SKIP;
+	else if (r->status != RUN_RAN || r->mismatches ||
+		 (c->expect == EXPECT_NONE && r->estale_total) ||
+		 (c->expect == EXPECT_SOME && !r->estale_total))
+		r->verdict = VERDICT_FAIL;
+	else
+		r->verdict = VERDICT_PASS;
+	return 0;
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->rep);
+	r->rep = NULL;
+}
+
+int run_exit_code(const struct run_result *r)
+{
+	switch (r->status) {
+	case RUN_CANNOT:
+		return 77;
+	case RUN_ERROR:
+		return 99;
+	case RUN_TIMEOUT:
+		return 124;
+	case RUN_INTERRUPTED:
+		return 130;
+	default:
+		return r->verdict == VERDICT_FAIL ? 1 : 0;
+	}
+}
+
+void run_result_json(const struct cell *c, const struct run_result *r, FILE *f)
+{
+	char id[512], repro[8192];
+	const char *sep;
+
+	cell_id(c, id, sizeof(id));
+	cell_repro(c, repro, sizeof(repro));
+	fputs("{\"cell\":", f);
+	json_put_string(f, id);
+	fputs(",\"params\":", f);
+	cell_params_json(c, f);
+	fprintf(f, ",\"status\":\"%s\",\"reason\":", run_status_name(r->status));
+	json_put_string(f, r->reason);
+	fputs(",\"effective_mode\":", f);
+	json_put_string(f, r->effective_mode);
+	fputs(",\"mode_reason\":", f);
+	json_put_string(f, r->mode_reason);
+	fprintf(f, ",\"reps\":%u,\"reps_ran\":%u,\"calls\":{", c->reps, r->reps_ran);
+	for (int i = 0; i < r->nops; i++)
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", r->op[i].name,
+			(unsigned long long)r->op[i].calls);
+	fputs("},\"estale\":{", f);
+	sep = "";
+	for (int i = 0; i < r->nops; i++) {
+		if (!r->op[i].estale)
+			continue;
+		fprintf(f, "%s\"%s\":%llu", sep, r->op[i].name, (unsigned long long)r->op[i].estale);
+		sep = ",";
+	}
+	fputs("},\"errors\":{", f);
+	sep = "";
+	for (int i = 0; i < r->nops; i++) {
+		if (!r->op[i].nerr)
+			continue;
+		fprintf(f, "%s\"%s\":{", sep, r->op[i].name);
+		for (int e = 0; e < r->op[i].nerr; e++)
+			fprintf(f, "%s\"%s\":%llu", e ? "," : "", r->op[i].err[e].name,
+				(unsigned long long)r->op[i].err[e].n);
+		fputc('}', f);
+		sep = ",";
+	}
+	fprintf(f, "},\"estale_total\":%llu,\"integrity\":{\"files\":%llu,\"bytes\":%llu,"
+		"\"symlinks\":%llu,\"xattrs\":%llu,\"mismatches\":%llu},\"emitted\":%llu,"
+		"\"emitted_trace\":",
+		(unsigned long long)r->estale_total, (unsigned long long)r->files,
+		(unsigned long long)r->bytes, (unsigned long long)r->symlinks,
+		(unsigned long long)r->xattrs, (unsigned long long)r->mismatches,
+		(unsigned long long)r->attrib.emitted);
+	if (r->traced)
+		fprintf(f, "%llu", (unsigned long long)r->emitted_trace);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"trace_lost\":%llu,\"masked\":%llu,\"attribution\":",
+		(unsigned long long)r->trace_lost, (unsigned long long)r->attrib.masked);
+	attrib_json(&r->attrib, f);
+	fprintf(f, ",\"faults_fired\":%llu,\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,"
+		"\"teardown_s\":%.3f,\"verdict\":\"%s\",\"repro\":",
+		(unsigned long long)r->faults_fired, r->work_s > 0 ? r->ops_total / r->work_s : 0.0,
+		r->duration_s, r->setup_s, r->teardown_s, run_verdict_name(r->verdict));
+	json_put_string(f, repro);
+	fputs(",\"rep_results\":[", f);
+	for (unsigned int i = 0; i < r->reps_ran; i++)
+		fprintf(f, "%s{\"seed\":%llu,\"exit\":%d,\"estale\":%llu,\"errors\":%llu,"
+			"\"mismatches\":%llu}", i ? "," : "", (unsigned long long)r->rep[i].seed,
+			r->rep[i].exit, (unsigned long long)r->rep[i].estale,
+			(unsigned long long)r->rep[i].errors, (unsigned long long)r->rep[i].mismatches);
+	fputs("]}\n", f);
+}
+
+void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f)
+{
+	char id[512];
+	uint64_t calls = 0;
+
+	cell_id(c, id, sizeof(id));
+	for (int i = 0; i < r->nops; i++)
+		calls += r->op[i].calls;
+	if (r->status != RUN_RAN) {
+		fprintf(f, "%s: %s (%s): %s\n", id, run_verdict_name(r->verdict),
+			run_status_name(r->status), r->reason);
+		return;
+	}
+	fprintf(f, "%s: %s, mode %s, %llu ESTALE in %llu calls (%llu other errors), %llu "
+		"mismatches, emitted %llu, masked %llu, kernel-made %llu, %u reps, %.1f s\n", id,
+		run_verdict_name(r->verdict), r->effective_mode[0] ? r->effective_mode : "?",
+		(unsigned long long)r->estale_total, (unsigned long long)calls,
+		(unsigned long long)(r->errors_total - r->estale_total),
+		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted,
+		(unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
+		r->reps_ran, r->duration_s);
+}
