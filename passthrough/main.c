@@ -21,6 +21,7 @@
 #include "doctor.h"
 #include "cli.h"
 #include "log.h"
+#include "pinpoint.h"
 #include "report.h"
 #include "run_cli.h"
 
@@ -125,6 +126,7 @@ static const struct {
 	{ "workload", workload_main, "generate the ostree-like tree (gen), read it checked (read)" },
 	{ "run", run_main, "run one cell: mode, privilege, cache, faults, workload; count ESTALE" },
 	{ "matrix", matrix_main, "run the cells of the axes given (--modes, --profiles, ...)" },
+	{ "pinpoint", pinpoint_main, "the experiments that settle bcvk #157, each against a control" },
 	{ "report", report_main, "merge harness cell files into a text/markdown/junit/json report" },
 	{ "doctor", doctor_main, "what this machine can run and why not (--json)" },
 };

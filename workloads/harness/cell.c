@@ -31,7 +31,7 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 
 void cell_default(struct cell *c)
 {
-	*c = (struct cell){ .threads = 4, .seconds = 2.0, .reps = 1, .seed = 1, .objects = 200,
+	*c = (struct cell){ .threads = 4, .rounds = 1, .seconds = 2.0, .reps = 1, .seed = 1, .objects = 200,
 			    .max_links = 100, .expect = EXPECT_ANY };
 	strcpy(c->mode, "never");
 	strcpy(c->privilege, "root");
@@ -192,6 +192,11 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		c->threads = n;
 		return ret;
 	}
+	if (strcmp(name, "rounds") == 0) {
+		ret = whole(name, v, 1, 1000, &n, err, errlen);
+		c->rounds = n;
+		return ret;
+	}
 	if (strcmp(name, "count") == 0)
 		return whole(name, v, 1, UINT64_MAX, &c->count, err, errlen);
 	if (strcmp(name, "reps") == 0) {
@@ -218,6 +223,8 @@ int cell_check(const struct cell *c, char *err, size_t errlen)
 		return fail(err, errlen, "--overlay goes with --workload read only");
 	if (c->drop_caches_ms && strcmp(c->workload, "read") != 0)
 		return fail(err, errlen, "--drop-caches-ms goes with --workload read only");
+	if (c->rounds != 1 && strcmp(c->workload, "ostree") != 0)
+		return fail(err, errlen, "--rounds goes with --workload ostree only");
 	if (c->churn && strcmp(c->workload, "ostree") == 0)
 		return fail(err, errlen, "--churn needs a generated tree (not --workload ostree)");
 	return 0;
@@ -305,6 +312,10 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 	}
 	if (c->xattr)
 		arg(buf, len, "xattr", NULL);
+	if (c->rounds != d.rounds) {
+		snprintf(v, sizeof(v), "%u", c->rounds);
+		arg(buf, len, "rounds", v);
+	}
 	if (c->threads != d.threads) {
 		snprintf(v, sizeof(v), "%u", c->threads);
 		arg(buf, len, "threads", v);
@@ -355,10 +366,10 @@ void cell_params_json(const struct cell *c, FILE *f)
 	fputs("],\"workload\":", f);
 	json_put_string(f, c->workload);
 	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"layer_every\":%.3f,\"drop_caches_ms\":%u,"
-		"\"xattr\":%s,\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"
+		"\"xattr\":%s,\"threads\":%u,\"rounds\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"
 		"\"until_estale\":%s,\"seed\":%llu,\"objects\":%llu,\"max_links\":%u,\"expect\":\"%s\"}",
 		c->overlay ? "true" : "false", c->churn ? "true" : "false", c->layer_every,
-		c->drop_caches_ms, c->xattr ? "true" : "false", c->threads,
+		c->drop_caches_ms, c->xattr ? "true" : "false", c->threads, c->rounds,
 		c->count ? 0.0 : c->seconds, (unsigned long long)c->count, c->reps,
 		c->until_estale ? "true" : "false", (unsigned long long)c->seed,
 		(unsigned long long)c->objects, c->max_links, expects[c->expect]);

@@ -31,6 +31,7 @@ struct cell {
 	unsigned int drop_caches_ms;
 	bool xattr;		/* the daemon's --xattr */
 	unsigned int threads;
+	unsigned int rounds;	/* ostree: checkout rounds (removed between rounds) */
 	double seconds;		/* per repetition, unless count */
 	uint64_t count;
 	unsigned int reps;

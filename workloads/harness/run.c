@@ -252,7 +252,7 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 			  struct run_result *r)
 {
 	char *argv[40], threads[16], amount[32], sd[32], drop[16], manifest[PATH_MAX + 32],
-	     objects[32];
+	     objects[32], rounds[16];
 	int n = 0;
 
 	snprintf(threads, sizeof(threads), "%u", c->threads);
@@ -278,6 +278,9 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 		argv[n++] = "--mode";
 		argv[n++] = c->xattr ? "bare-user" : "bare-user-only";
 		argv[n++] = "--force";
+		snprintf(rounds, sizeof(rounds), "%u", c->rounds);
+		argv[n++] = "--rounds";
+		argv[n++] = rounds;
 	} else {
 		argv[n++] = "--manifest";
 		argv[n++] = manifest;

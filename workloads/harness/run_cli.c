@@ -7,7 +7,7 @@
  *   --mode never|prefer|mandatory|fallback  --privilege root|unprivileged|userns
  *   --cache auto|always|never|metadata  --profile NAME|FILE|none  --inject RULE (repeatable)
  *   --workload read|storm|ostree  --overlay  --churn  --layer-every S  --drop-caches-ms N
- *   --xattr  --threads N  --seconds S | --count N  --reps N  --until-estale  --seed S
+ *   --xattr  --threads N  --rounds N (ostree)  --seconds S | --count N  --reps N  --until-estale  --seed S
  *   --objects N  --max-links N  --expect any|none|some  --timeout S
  * Run options: --out FILE (append cell lines; default stdout)  --workdir DIR  --tree DIR
  *   --keep  --trace auto|on|off  --quiet
@@ -34,7 +34,7 @@
 
 static const char *const cell_opts[] = {
 	"mode", "privilege", "cache", "profile", "inject", "workload", "layer-every",
-	"drop-caches-ms", "threads", "seconds", "count", "reps", "seed", "objects", "max-links",
+	"drop-caches-ms", "threads", "rounds", "seconds", "count", "reps", "seed", "objects", "max-links",
 	"expect", "timeout", NULL,
 };
 static const char *const cell_flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
@@ -63,7 +63,7 @@ static int usage(const char *cmd, FILE *f)
 		" [--inject RULE]...\n"
 		"       [--workload read|storm|ostree] [--overlay] [--churn] [--layer-every S]"
 		" [--drop-caches-ms N] [--xattr]\n"
-		"       [--threads N] [--seconds S | --count N] [--reps N] [--until-estale]"
+		"       [--threads N] [--rounds N] [--seconds S | --count N] [--reps N] [--until-estale]"
 		" [--seed S] [--objects N]\n"
 		"       [--max-links N] [--expect any|none|some] [--timeout S]\n"
 		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
