@@ -1,60 +1,44 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The main job for now: a small ESTALE matrix over inode mode x privilege.
-# In each cell a client holds an O_PATH fd on a 970-link object, the host
-# unlinks every name and drops caches, and the client fstat()s the fd (an fd
-# operation: the kernel does not retry it). The table says which inode mode
-# took effect, what fstat answered, and how many ESTALE replies the daemon's
-# event log attributes to which host syscall. Needs root and /dev/fuse.
+# The main job: what this machine can run (stalefs doctor), a small default
+# ESTALE matrix (every inode mode, root and unprivileged, three fault
+# profiles, the ostree-layout tree read through a guest-style overlay over
+# the mount), its table (stalefs report), and the bcvk #157 experiments with
+# their conclusion (stalefs pinpoint). Needs root and /dev/fuse.
 # Usage: ci/estale-demo.sh [BUILDDIR]   (default: build)
+# Writes its cell files and reports under $STALEFS_OUT (default: BUILDDIR/estale).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${1:-build}
 case $builddir in /*) ;; *) builddir=$top/$builddir ;; esac
-export STALEFS=$builddir/passthrough/stalefs TPROBE=$builddir/tests/integration/tprobe
-if [ ! -x "$STALEFS" ] || [ ! -x "$TPROBE" ]; then
-	echo "estale-demo: build first (missing $STALEFS)" >&2
+stalefs=$builddir/passthrough/stalefs
+if [ ! -x "$stalefs" ]; then
+	echo "estale-demo: build first (missing $stalefs)" >&2
 	exit 2
 fi
-. "$top/tests/integration/lib.sh"
-setup
-require_python
+out=${STALEFS_OUT:-$builddir/estale}
+mkdir -p "$out"
+rm -f "$out/matrix.jsonl" "$out/pinpoint.jsonl"
+start=$(date +%s)
 
-cell() {
-	local mode=$1 priv=$2 opt=() res effective estale source
-	case $priv in unprivileged) opt=(--unprivileged) ;; userns) opt=(--userns) ;; esac
-	rm -rf "${BACKING:?}"/* "$T/events.jsonl"
-	mkdir -p "$BACKING/objects/ab"
-	head -c 2048 /dev/urandom >"$BACKING/objects/ab/obj.file"
-	for i in $(seq 1 970); do ln "$BACKING/objects/ab/obj.file" "$BACKING/objects/ab/l$i"; done
-	if ! "$STALEFS" mount --shared-dir="$BACKING" --inode-file-handles="$mode" --cache=never \
-		"${opt[@]}" --stats="$T/stats.json" --events="$T/events.jsonl" -f "$MNT" \
-		>"$T/daemon.log" 2>&1 & then :; fi
-	DAEMON_PID=$!
-	for _ in $(seq 1 100); do is_mounted "$MNT" && break; kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
-	if ! is_mounted "$MNT"; then
-		wait "$DAEMON_PID"
-		printf '%-10s %-13s %-10s %-22s %s\n' "$mode" "$priv" "refused" "exit $?" "$(tail -n1 "$T/daemon.log" | cut -c1-60)"
-		DAEMON_PID=""
-		return
-	fi
-	probe_start hold-fstat "$MNT/objects/ab/l500"
-	find "$BACKING/objects" -type f -delete
-	drop_caches
-	res=$(probe_go)
-	probe_stop
-	effective=$(stat_field 'd["inode_mode"]["effective"]')
-	estale=$(grep -c '"err":"ESTALE"' "$T/events.jsonl" 2>/dev/null)
-	source=$(grep '"err":"ESTALE"' "$T/events.jsonl" 2>/dev/null | python3 -c \
-		'import json,sys,collections; c=collections.Counter(json.loads(l)["detail"] for l in sys.stdin); print(",".join(f"{k}:{v}" for k,v in c.items()) or "-")')
-	stop_daemon
-	printf '%-10s %-13s %-10s %-22s %s\n' "$mode" "$priv" "$effective" "${res%% *}" "$estale ($source)"
-}
-
-printf '%-10s %-13s %-10s %-22s %s\n' mode privilege effective "client fstat" "daemon ESTALE replies (source)"
-for mode in never prefer mandatory fallback; do
-	for priv in root unprivileged userns; do
-		[ "$priv" = userns ] && ! unshare -Ur true 2>/dev/null && continue
-		cell "$mode" "$priv"
-	done
-done
+echo "== stalefs doctor"
+"$stalefs" doctor
+echo
+echo "== stalefs matrix (4 modes x root/unprivileged x 3 profiles, read through an overlay over the mount)"
+rc=0
+"$stalefs" matrix --modes never,prefer,mandatory,fallback --privileges root,unprivileged \
+	--profiles none,evict-storm,bcvk-overlay --workloads read+overlay --cache never \
+	--seconds 1 --out "$out/matrix.jsonl" || rc=$?
+case $rc in 0 | 1 | 77) ;; *) echo "estale-demo: stalefs matrix failed (exit $rc)" >&2; exit "$rc" ;; esac
+echo
+"$stalefs" report --format text "$out/matrix.jsonl"
+"$stalefs" report --format markdown --out "$out/matrix.md" "$out/matrix.jsonl"
+"$stalefs" report --format junit --out "$out/matrix.xml" "$out/matrix.jsonl"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out/matrix.md" >>"$GITHUB_STEP_SUMMARY"; fi
+echo
+echo "== stalefs pinpoint (bcvk #157: each hypothesis against a control)"
+rc=0
+"$stalefs" pinpoint --seconds 2 --out "$out/pinpoint.jsonl" || rc=$?
+echo
+echo "estale-demo: done in $(($(date +%s) - start)) s; cell files and reports in $out"
+exit "$rc"

@@ -54,7 +54,8 @@ void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies
 	uint64_t used = 0;
 
 	memset(a, 0, sizeof(*a));
-	qsort(replies, nreplies, sizeof(*replies), by_time);
+	if (nreplies)
+		qsort(replies, nreplies, sizeof(*replies), by_time);
 	for (size_t i = 0; i < nseen; i++) {
 		const struct attrib_seen *s = &seen[i];
 		bool by_tid = s->start_ns != 0;

@@ -115,7 +115,6 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 {
 	static const char *const flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
 	uint64_t n;
-	double d;
 	int ret;
 
 	for (int i = 0; flags[i]; i++)
@@ -133,8 +132,9 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		char e[8];
 
 		ret = one_of(name, v, expects, e, sizeof(e), err, errlen);
-		c->expect = strcmp(e, "none") == 0 ? EXPECT_NONE
-			    : strcmp(e, "some") == 0 ? EXPECT_SOME : EXPECT_ANY;
+		if (!ret)
+			c->expect = strcmp(e, "none") == 0 ? EXPECT_NONE
+				    : strcmp(e, "some") == 0 ? EXPECT_SOME : EXPECT_ANY;
 		return ret;
 	}
 	if (strcmp(name, "profile") == 0) {
@@ -172,36 +172,42 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		return c->until_estale = true, 0;
 	if (strcmp(name, "layer-every") == 0) {
 		ret = number(name, v, 0.05, 3600, &c->layer_every, err, errlen);
-		c->churn = true;
+		if (!ret)
+			c->churn = true;
 		return ret;
 	}
 	if (strcmp(name, "seconds") == 0) {
 		ret = number(name, v, 0.1, 86400, &c->seconds, err, errlen);
-		c->count = 0;
+		if (!ret)
+			c->count = 0;
 		return ret;
 	}
 	if (strcmp(name, "timeout") == 0)
 		return number(name, v, 1, 86400, &c->timeout, err, errlen);
 	if (strcmp(name, "drop-caches-ms") == 0) {
 		ret = whole(name, v, 0, 3600000, &n, err, errlen);
-		c->drop_caches_ms = n;
+		if (!ret)
+			c->drop_caches_ms = n;
 		return ret;
 	}
 	if (strcmp(name, "threads") == 0) {
 		ret = whole(name, v, 1, 256, &n, err, errlen);
-		c->threads = n;
+		if (!ret)
+			c->threads = n;
 		return ret;
 	}
 	if (strcmp(name, "rounds") == 0) {
 		ret = whole(name, v, 1, 1000, &n, err, errlen);
-		c->rounds = n;
+		if (!ret)
+			c->rounds = n;
 		return ret;
 	}
 	if (strcmp(name, "count") == 0)
 		return whole(name, v, 1, UINT64_MAX, &c->count, err, errlen);
 	if (strcmp(name, "reps") == 0) {
 		ret = whole(name, v, 1, 100000, &n, err, errlen);
-		c->reps = n;
+		if (!ret)
+			c->reps = n;
 		return ret;
 	}
 	if (strcmp(name, "seed") == 0)
@@ -210,10 +216,10 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		return whole(name, v, 1, 10000000, &c->objects, err, errlen);
 	if (strcmp(name, "max-links") == 0) {
 		ret = whole(name, v, 1, 65000, &n, err, errlen);
-		c->max_links = n;
+		if (!ret)
+			c->max_links = n;
 		return ret;
 	}
-	(void)d;
 	return 1;
 }
 
@@ -232,22 +238,20 @@ int cell_check(const struct cell *c, char *err, size_t errlen)
 
 void cell_id(const struct cell *c, char *buf, size_t len)
 {
-	char faults[160];
+	char prof[128], faults[160];
+	const char *base = strrchr(c->profile, '/') ? strrchr(c->profile, '/') + 1 : c->profile;
+	size_t n = strlen(base);
 
+	/* A profile given as a path: its file name without .rules. */
+	if (n > 6 && strcmp(base + n - 6, ".rules") == 0)
+		n -= 6;
+	snprintf(prof, sizeof(prof), "%.*s", (int)n, base);
 	if (c->nrules && strcmp(c->profile, "none") != 0)
-		snprintf(faults, sizeof(faults), "%s+%d-rules", c->profile, c->nrules);
+		snprintf(faults, sizeof(faults), "%s+%d-rule%s", prof, c->nrules, c->nrules > 1 ? "s" : "");
 	else if (c->nrules)
 		snprintf(faults, sizeof(faults), "%d-rule%s", c->nrules, c->nrules > 1 ? "s" : "");
 	else
-		snprintf(faults, sizeof(faults), "%s", c->profile);
-	/* A profile given as a path: its file name without .rules. */
-	if (strchr(faults, '/')) {
-		char *base = strrchr(faults, '/') + 1, *dot = strstr(base, ".rules");
-
-		if (dot)
-			*dot = '\0';
-		memmove(faults, base, strlen(base) + 1);
-	}
+		snprintf(faults, sizeof(faults), "%s", prof);
 	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s", c->mode, c->privilege, c->cache, faults,
 		 c->workload, c->overlay ? "+overlay" : "", c->churn ? "+churn" : "",
 		 c->layer_every > 0 ? "+layers" : "", c->drop_caches_ms ? "+drop" : "");
@@ -345,6 +349,10 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 	arg(buf, len, "seed", v);
 	if (c->expect != EXPECT_ANY)
 		arg(buf, len, "expect", expects[c->expect]);
+	if (c->timeout) {
+		snprintf(v, sizeof(v), "%g", c->timeout);
+		arg(buf, len, "timeout", v);
+	}
 }
 
 void cell_params_json(const struct cell *c, FILE *f)
