@@ -254,13 +254,14 @@ static FILE *open_out(const char *cmd, const char *path)
 	return f;
 }
 
-/* Worse exit codes win: 130 > 124 > 99 > 1 > 0; 77 only when nothing ran. */
+/* Worse exit codes win: 130 > 124 > 99 > 1 > 0 (77 is decided at the end:
+ * only when no cell could run). */
 static int worse(int a, int b)
 {
-	static const int order[] = { 0, 77, 1, 99, 124, 130 };
+	static const int order[] = { 0, 1, 99, 124, 130 };
 	int ra = 0, rb = 0;
 
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (order[i] == a)
 			ra = i;
 		if (order[i] == b)
@@ -315,12 +316,11 @@ int matrix_main(int argc, char **argv)
 	unsigned int ncells = 1, k = 0, mine = 0, done = 0;
 	uint64_t estale = 0;
 	double t0 = now();
-	int code = 77, ran = 0;
+	int code = 0, ran = 0;
 	FILE *out;
 
 	if ((code = parse("matrix", argc, argv, &cli)))
 		return code > 0 ? 0 : 2;
-	code = 77;
 	/* An axis not given is the base cell's single value. */
 	for (int a = 0; a < 5; a++)
 		if (!cli.ax.n[a]) {
@@ -402,7 +402,8 @@ int matrix_main(int argc, char **argv)
 		estale += r.estale_total;
 		if (r.status != RUN_CANNOT)
 			ran = 1;
-		code = worse(code, run_exit_code(&r) == 77 ? 77 : run_exit_code(&r));
+		if (r.status != RUN_CANNOT)	/* a cell that cannot run here is a skip */
+			code = worse(code, run_exit_code(&r));
 		fprintf(stderr, "[%u/%u] %s: %s%s%s, %llu ESTALE (%llu so far), %.1f s, ~%.0f s left\n",
 			k, mine, id, run_verdict_name(r.verdict),
 			r.status != RUN_RAN ? " " : "", r.status != RUN_RAN ? run_status_name(r.status) : "",
