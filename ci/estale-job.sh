@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One ESTALE matrix job, the same in a GitHub Actions matrix job and by hand:
+#   ci/estale-job.sh [--builddir DIR] [--out DIR] [--name NAME] [--allow-userns] -- MATRIX-ARGS...
+# e.g. ci/estale-job.sh --name never-root-none -- --modes never --privileges root \
+#        --profiles none --workloads read,read+overlay --seconds 5 --reps 3
+# It records what the machine can do (stalefs doctor --json), relaxes Ubuntu's
+# AppArmor user-namespace restriction when allowed (--allow-userns) and the
+# cells need it (a userns privilege; needs root), runs `stalefs matrix MATRIX-ARGS --out OUT/cells-NAME.jsonl`,
+# writes OUT/summary-NAME.md (stalefs report), and unmounts leftovers.
+# Exit: the matrix's (0 as expected, 1 not, 77 nothing could run, ...), 2 usage.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$top/build
+out=$top/build/estale
+name=job
+allow_userns=no
+while [ $# -gt 0 ]; do
+	case $1 in
+	--builddir) builddir=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--allow-userns) allow_userns=yes; shift ;;
+	--) shift; break ;;
+	*) echo "estale-job: unknown option '$1' (matrix arguments go after --)" >&2; exit 2 ;;
+	esac
+done
+case $name in *[!A-Za-z0-9._+-]*) echo "estale-job: bad --name '$name'" >&2; exit 2 ;; esac
+stalefs=$builddir/passthrough/stalefs
+[ -x "$stalefs" ] || { echo "estale-job: no $stalefs (build first: ci/build.sh --no-test)" >&2; exit 2; }
+mkdir -p "$out"
+rm -f "$out/cells-$name.jsonl"
+"$stalefs" doctor --json >"$out/doctor-$name.json" || true
+if [ "$allow_userns" = yes ] && [[ " $* " == *userns* ]] &&
+	[ -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ]; then
+	sysctl -w kernel.apparmor_restrict_unprivileged_userns=0
+fi
+rc=0
+"$stalefs" matrix "$@" --out "$out/cells-$name.jsonl" || rc=$?
+bash "$top/ci/unmount-leftovers.sh" >&2
+if [ -s "$out/cells-$name.jsonl" ]; then
+	"$stalefs" report --format markdown --title "stalefs: $name" --out "$out/summary-$name.md" \
+		"$out/cells-$name.jsonl" || true
+	"$stalefs" report "$out/cells-$name.jsonl" || true
+fi
+exit "$rc"
