@@ -34,7 +34,7 @@ Installs QEMU, busybox-static and cpio with apt-get, fetches virtiofsd (Debian:
 from trixie through a private apt configuration; Ubuntu: the archive's
 package) and a guest kernel (unpacked, not installed) into the cache dir
 $STALEFS_COMPARE_CACHE (default /var/cache/stalefs-compare), and writes
-$CACHE/paths.env. Prints: virtiofsd=... kernel=... qemu=... busybox=... modules=...
+$CACHE/paths.env. $STALEFS_GUEST_KERNEL_PKG names another guest kernel package. Prints: virtiofsd=... kernel=... qemu=... busybox=... modules=...
 Exit 0 done, 77 a piece cannot be had here (reason on stderr).
 EOF
 }
@@ -131,8 +131,14 @@ debian_uri() {
 # fetched (with extra packages) and unpacked into $CACHE/kernel.
 fetch_kernel() {
 	local meta=$1 img pkgs=() ver dir=$CACHE/kernel
-	img=$(apt-cache depends "$meta" 2>/dev/null |
+	img=${STALEFS_GUEST_KERNEL_PKG:-}
+	[[ -n $img ]] || img=$(apt-cache depends "$meta" 2>/dev/null |
 		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	# Debian: a 6.12 guest double-faults under QEMU 7.2 TCG with virtiofs; keep to 6.1.
+	if [[ $distro == debian-12 && -n $img && $img != linux-image-6.1.* ]]; then
+		img=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' |
+			awk '{ print $1 }' | sort -V | tail -n 1)
+	fi
 	[[ -n $img ]] || cannot "apt-cache knows no kernel package behind $meta"
 	ver=${img#linux-image-}
 	pkgs=("$img")
@@ -150,6 +156,7 @@ fetch_kernel() {
 	for deb in "$dir/$ver"/debs/*.deb; do
 		"${sudo[@]}" dpkg -x "$deb" "$dir/$ver/root" || cannot "dpkg -x $deb failed"
 	done
+	"${sudo[@]}" rm -rf "$dir/$ver/debs"
 	"${sudo[@]}" touch "$dir/$ver/.done"
 	echo "$ver"
 }

@@ -19,40 +19,11 @@
 #include <time.h>
 
 #include "churn.h"
+#include "opt.h"
 #include "ostree.h"
 #include "reader.h"
 #include "storm.h"
 #include "tree.h"
-
-static int parse_u64(const char *opt, const char *v, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno || *end || end == v || *v == '-' || n > max) {
-		fprintf(stderr, "stalefs workload: bad --%s '%s' (0..%llu)\n", opt, v,
-			(unsigned long long)max);
-		return -EINVAL;
-	}
-	*out = n;
-	return 0;
-}
-
-/* --seconds: more than 0, at most a day. */
-static int parse_seconds(const char *cmd, const char *opt, const char *v, double *out)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !(d > 0 && d <= 86400)) {
-		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (0 to 86400)\n", cmd, opt, v);
-		return -EINVAL;
-	}
-	*out = d;
-	return 0;
-}
 
 static void on_stop(int sig)
 {
@@ -99,26 +70,26 @@ static int cmd_gen(int argc, char **argv)
 			root = optarg;
 			break;
 		case 'o':
-			if (parse_u64("objects", optarg, 10000000, &p.objects) < 0)
+			if (opt_u64("gen", "objects", optarg, 0, 10000000, &p.objects) < 0)
 				return 2;
 			break;
 		case 'l':
-			if (parse_u64("max-links", optarg, 65000, &v) < 0)
+			if (opt_u64("gen", "max-links", optarg, 0, 65000, &v) < 0)
 				return 2;
 			p.max_links = v;
 			break;
 		case 'L':
-			if (parse_u64("layers", optarg, 1000, &v) < 0)
+			if (opt_u64("gen", "layers", optarg, 0, 1000, &v) < 0)
 				return 2;
 			p.layers = v;
 			break;
 		case 'c':
-			if (parse_u64("checkouts", optarg, 1000, &v) < 0)
+			if (opt_u64("gen", "checkouts", optarg, 0, 1000, &v) < 0)
 				return 2;
 			p.checkouts = v;
 			break;
 		case 's':
-			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)
+			if (opt_u64("gen", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
 		case 'h':
@@ -194,28 +165,24 @@ static int cmd_read(int argc, char **argv)
 			p.manifest = optarg;
 			break;
 		case 't':
-			if (parse_u64("threads", optarg, 256, &v) < 0)
+			if (opt_u64("read", "threads", optarg, 1, 256, &v) < 0)
 				return 2;
-			if (v == 0) {
-				fprintf(stderr, "stalefs workload read: --threads must be at least 1\n");
-				return 2;
-			}
 			p.threads = v;
 			break;
 		case 'S':
-			if (parse_seconds("read", "seconds", optarg, &p.seconds) < 0)
+			if (opt_seconds("read", "seconds", optarg, &p.seconds) < 0)
 				return 2;
 			break;
 		case 'n':
-			if (parse_u64("count", optarg, UINT64_MAX, &p.count) < 0)
+			if (opt_u64("read", "count", optarg, 0, UINT64_MAX, &p.count) < 0)
 				return 2;
 			break;
 		case 's':
-			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)
+			if (opt_u64("read", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
 		case 'H':
-			if (parse_u64("hot", optarg, 100, &v) < 0)
+			if (opt_u64("read", "hot", optarg, 0, 100, &v) < 0)
 				return 2;
 			p.hot_pct = v;
 			break;
@@ -223,7 +190,7 @@ static int cmd_read(int argc, char **argv)
 			json = optarg;
 			break;
 		case 'D':
-			if (parse_u64("drop-caches-ms", optarg, 3600000, &v) < 0)
+			if (opt_u64("read", "drop-caches-ms", optarg, 0, 3600000, &v) < 0)
 				return 2;
 			p.drop_caches_ms = v;
 			break;
@@ -300,20 +267,20 @@ static int cmd_churn(int argc, char **argv)
 			p.root = optarg;
 			break;
 		case 'S':
-			if (parse_seconds("churn", "seconds", optarg, &p.seconds) < 0)
+			if (opt_seconds("churn", "seconds", optarg, &p.seconds) < 0)
 				return 2;
 			break;
 		case 's':
-			if (parse_u64("seed", optarg, UINT64_MAX, &p.seed) < 0)
+			if (opt_u64("churn", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
 		case 'p':
-			if (parse_u64("pause-us", optarg, 10000000, &v) < 0)
+			if (opt_u64("churn", "pause-us", optarg, 0, 10000000, &v) < 0)
 				return 2;
 			p.pause_us = v;
 			break;
 		case 'l':
-			if (parse_seconds("churn", "layer-every", optarg, &p.layer_every_s) < 0)
+			if (opt_seconds("churn", "layer-every", optarg, &p.layer_every_s) < 0)
 				return 2;
 			break;
 		case 'h':

@@ -39,8 +39,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "counts.h"
 #include "json.h"
 #include "sha256.h"
 #include "tree.h"
@@ -145,16 +147,15 @@ static void count(struct run *run, enum ostreewl_op op, int e, const char *path)
 		r->ok[op]++;
 		return;
 	}
-	r->err[op][e < OSTREEWL_ERRNO_MAX ? e : 0]++;
+	r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
-	if (r->nestale < OSTREEWL_ESTALE_MAX) {
-		struct ostreewl_estale *ev = &r->estale[r->nestale];
-		struct timespec ts;
+	if (r->nestale < COUNTS_EVENTS_MAX) {
+		struct wl_event *ev = &r->estale[r->nestale];
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ev->t_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-		ev->round = run->round;
+		ev->t_ns = counts_now_ns();
+		ev->start_ns = 0;
+		ev->tid = (int)syscall(SYS_gettid);
 		ev->op = op;
 		snprintf(ev->path, sizeof(ev->path), "%s", path);
 	}
@@ -926,7 +927,7 @@ uint64_t ostreewl_errors(const struct ostreewl_result *r)
 	uint64_t n = 0;
 
 	for (int op = 0; op < OSTREEWL_OP_COUNT; op++)
-		for (int e = 0; e < OSTREEWL_ERRNO_MAX; e++)
+		for (int e = 0; e < COUNTS_ERRNO_MAX; e++)
 			n += r->err[op][e];
 	return n;
 }
@@ -936,19 +937,13 @@ bool ostreewl_failed(const struct ostreewl_result *r)
 	return r->nfailures || ostreewl_errors(r) || r->mismatches || r->fsck_corrupted;
 }
 
-static const char *ename(int e, char *buf, size_t len)
-{
-	const char *n = e ? strerrorname_np(e) : NULL;
-
-	if (n)
-		return n;
-	snprintf(buf, len, e ? "E%d" : "other", e);
-	return buf;
-}
 
 void ostreewl_json(const struct ostreewl_params *p, const struct ostreewl_result *r, FILE *f)
 {
-	char eb[16];
+	static const bool fd_ops[OSTREEWL_OP_COUNT] = {
+		[OSTREEWL_READ] = true, [OSTREEWL_CLOSE] = true, [OSTREEWL_READDIR] = true,
+	};
+	uint64_t total = 0;
 
 	fputs("{\"workload\":\"ostree\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
@@ -985,37 +980,16 @@ void ostreewl_json(const struct ostreewl_params *p, const struct ostreewl_result
 		fputs("null", f);
 	fputs(",\"ops\":{", f);
 	for (int op = 0; op < OSTREEWL_OP_COUNT; op++) {
-		const char *sep = "";
-
-		fprintf(f, "%s\"%s\":{\"ok\":%llu,\"errors\":{", op ? "," : "", op_names[op],
-			(unsigned long long)r->ok[op]);
-		for (int e = 0; e < OSTREEWL_ERRNO_MAX; e++) {
-			if (!r->err[op][e])
-				continue;
-			fprintf(f, "%s\"%s\":%llu", sep, ename(e, eb, sizeof(eb)),
-				(unsigned long long)r->err[op][e]);
-			sep = ",";
-		}
-		fputs("}}", f);
+		counts_json_op(f, op == 0, op_names[op], r->ok[op], r->err[op], &total);
+		fputc('}', f);
 	}
 	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"symlinks\":%llu,"
 		"\"mismatches\":%llu,\"missing\":%llu,\"extra\":%llu},",
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->symlinks_checked, (unsigned long long)r->mismatches,
 		(unsigned long long)r->missing, (unsigned long long)r->extra);
-	fprintf(f, "\"estale_total\":%llu,\"estale\":[", (unsigned long long)r->nestale);
-	for (uint64_t i = 0; i < r->nestale && i < OSTREEWL_ESTALE_MAX; i++) {
-		const struct ostreewl_estale *ev = &r->estale[i];
-		bool fd_op = ev->op == OSTREEWL_READ || ev->op == OSTREEWL_CLOSE ||
-			     ev->op == OSTREEWL_READDIR;
-
-		fprintf(f, "%s{\"t_ns\":%llu,\"round\":%u,\"op\":\"%s\",\"%s\":", i ? "," : "",
-			(unsigned long long)ev->t_ns, ev->round, op_names[ev->op],
-			fd_op ? "opened_by" : "path");
-		json_put_string(f, ev->path);
-		fputc('}', f);
-	}
-	fprintf(f, "],\"duration_s\":%.3f}\n", r->seconds);
+	counts_json_events(f, r->estale, r->nestale, op_names, fd_ops);
+	fprintf(f, ",\"duration_s\":%.3f}\n", r->seconds);
 }
 
 void ostreewl_summary(const struct ostreewl_result *r, FILE *f)

@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counts.h"
+
 enum ostreewl_mode {
 	OSTREEWL_BARE,
 	OSTREEWL_BARE_USER,
@@ -57,8 +59,6 @@ enum ostreewl_op {
 	OSTREEWL_OP_COUNT
 };
 
-#define OSTREEWL_ERRNO_MAX 256
-#define OSTREEWL_ESTALE_MAX 1000
 #define OSTREEWL_FAILURES_MAX 32
 #define OSTREEWL_OUTPUT_MAX 2048	/* the tail kept of a failing step's output */
 
@@ -89,12 +89,6 @@ struct ostreewl_failure {
 	char output[OSTREEWL_OUTPUT_MAX + 1];
 };
 
-struct ostreewl_estale {
-	uint64_t t_ns;		/* CLOCK_MONOTONIC */
-	unsigned int round;
-	enum ostreewl_op op;
-	char path[384];		/* relative to the root */
-};
 
 struct ostreewl_result {
 	bool not_installed;	/* no ostree binary: nothing ran */
@@ -107,12 +101,12 @@ struct ostreewl_result {
 	uint64_t nfailures;	/* all failed steps, even past OSTREEWL_FAILURES_MAX */
 	char hint[200];		/* a known cause of a failure, or "" */
 	uint64_t ok[OSTREEWL_OP_COUNT];
-	uint64_t err[OSTREEWL_OP_COUNT][OSTREEWL_ERRNO_MAX];
+	uint64_t err[OSTREEWL_OP_COUNT][COUNTS_ERRNO_MAX];
 	uint64_t files_checked, bytes_checked, symlinks_checked;
 	uint64_t mismatches;	/* content, size, type or target differs, or missing/extra */
 	uint64_t missing, extra;
-	struct ostreewl_estale estale[OSTREEWL_ESTALE_MAX];
-	uint64_t nestale;	/* all ESTALEs, even past OSTREEWL_ESTALE_MAX */
+	struct wl_event estale[COUNTS_EVENTS_MAX];	/* our own walk's (one thread) */
+	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
 	double seconds;
 };
 

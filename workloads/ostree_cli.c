@@ -8,28 +8,13 @@
  * Exit codes: 0 clean, 1 a step failed or errors/mismatches seen, 2 usage,
  * 77 the ostree command is not installed.
  */
+#include "opt.h"
 #include "ostree.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int parse_u64(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno || *end || end == v || *v == '-' || n < min || n > max) {
-		fprintf(stderr, "stalefs workload ostree: bad --%s '%s' (%llu..%llu)\n", opt, v,
-			(unsigned long long)min, (unsigned long long)max);
-		return -EINVAL;
-	}
-	*out = n;
-	return 0;
-}
 
 int ostree_cli(int argc, char **argv)
 {
@@ -74,25 +59,25 @@ int ostree_cli(int argc, char **argv)
 			p.mode = ret;
 			break;
 		case 'o':
-			if (parse_u64("objects", optarg, 1, 1000000, &p.objects) < 0)
+			if (opt_u64("ostree", "objects", optarg, 1, 1000000, &p.objects) < 0)
 				return 2;
 			break;
 		case 'l':
-			if (parse_u64("max-links", optarg, 1, 65000, &v) < 0)
+			if (opt_u64("ostree", "max-links", optarg, 1, 65000, &v) < 0)
 				return 2;
 			p.max_links = v;
 			break;
 		case 's':
-			if (parse_u64("seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
+			if (opt_u64("ostree", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
 		case 'c':
-			if (parse_u64("checkouts", optarg, 1, 1000, &v) < 0)
+			if (opt_u64("ostree", "checkouts", optarg, 1, 1000, &v) < 0)
 				return 2;
 			p.checkouts = v;
 			break;
 		case 'R':
-			if (parse_u64("rounds", optarg, 1, 100000, &v) < 0)
+			if (opt_u64("ostree", "rounds", optarg, 1, 100000, &v) < 0)
 				return 2;
 			p.rounds = v;
 			break;

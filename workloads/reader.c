@@ -18,25 +18,16 @@
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
+#include "counts.h"
 #include "json.h"
+#include "manifest.h"
 #include "sha256.h"
 #include "tree.h"
 
-struct name {
-	char *path;		/* relative to the root */
-	char *target;		/* a symlink's target, or NULL */
-	char hash[65];
-	uint64_t size;
-};
-
 struct run {
 	const struct reader_params *p;
-	struct name *names;
-	size_t nnames;
-	size_t *hot;		/* indexes of names of the most linked objects */
-	size_t nhot;
+	struct manifest m;
 	int rootfd;
-	bool xattrs;		/* objects carry TREE_XATTR (manifest header) */
 	char ovl[4096];		/* the overlay's tmpfs, when reading through one */
 	double deadline;
 	pthread_mutex_t lock;	/* guards r */
@@ -47,6 +38,9 @@ struct run {
 static const char *const rop_names[ROP_COUNT] = {
 	"stat", "open", "read", "close", "readdir", "readlink", "getxattr",
 };
+
+/* Ops on an open fd: their events name the path the fd was opened by. */
+static const bool fd_ops[ROP_COUNT] = { [ROP_READ] = true, [ROP_CLOSE] = true };
 
 static int stop_all;	/* atomic; set by reader_stop() */
 
@@ -91,95 +85,13 @@ static int fail(char *err, size_t len, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static const struct name *sort_names;	/* for qsort's comparator only */
-
-static int by_hash(const void *a, const void *b)
-{
-	return strcmp(sort_names[*(const size_t *)a].hash, sort_names[*(const size_t *)b].hash);
-}
-
-static int load_manifest(struct run *run, const char *path, char *err, size_t errlen)
-{
-	char line[4400];
-	size_t cap = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return fail(err, errlen, -errno, "manifest %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *rel = strtok(line, "\t"), *hash = strtok(NULL, "\t\n");
-		char *size = strtok(NULL, "\t\n"), *target = strtok(NULL, "\n");
-
-		if (rel && hash && strcmp(rel, "#xattr") == 0 && strcmp(hash, TREE_XATTR) == 0)
-			run->xattrs = true;
-		if (!rel || !hash || !size || rel[0] == '#' || strlen(hash) != 64)
-			continue;
-		if (run->nnames == cap) {
-			struct name *grown;
-
-			cap = cap ? cap * 2 : 1024;
-			grown = realloc(run->names, cap * sizeof(*run->names));
-			if (!grown) {
-				fclose(f);
-				return fail(err, errlen, -ENOMEM, "out of memory");
-			}
-			run->names = grown;
-		}
-		struct name *n = &run->names[run->nnames++];
-
-		n->path = strdup(rel);
-		n->target = target ? strdup(target) : NULL;
-		memcpy(n->hash, hash, 65);
-		n->size = strtoull(size, NULL, 10);
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		return fail(err, errlen, -e, "reading manifest %s: %s", path, strerror(e));
-	}
-	fclose(f);
-	if (!run->nnames)
-		return fail(err, errlen, -EINVAL, "manifest %s lists no files", path);
-	return 0;
-}
-
-/* Hot: the names of objects that have at least 10 names. */
-static int find_hot(struct run *run, char *err, size_t errlen)
-{
-	run->hot = calloc(run->nnames, sizeof(*run->hot));
-	if (!run->hot)
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < run->nnames; i++)
-		run->hot[i] = i;
-	sort_names = run->names;
-	qsort(run->hot, run->nnames, sizeof(*run->hot), by_hash);
-	for (size_t i = 0, j; i < run->nnames; i = j) {
-		for (j = i; j < run->nnames && strcmp(run->names[run->hot[j]].hash,
-						      run->names[run->hot[i]].hash) == 0; j++)
-			;
-		if (j - i >= 10)
-			for (size_t k = i; k < j; k++)
-				run->hot[run->nhot++] = run->hot[k];
-	}
-	return 0;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* When the calling thread's current syscall began (for ESTALE events: the
  * harness joins them with the daemon's replies inside [start, end]). */
 static __thread uint64_t op_start;
 
 static void begin(void)
 {
-	op_start = mono_ns();
+	op_start = counts_now_ns();
 }
 
 static void count(struct run *run, enum rop op, int e, const char *path)
@@ -188,12 +100,12 @@ static void count(struct run *run, enum rop op, int e, const char *path)
 	if (!e) {
 		run->r->ok[op]++;
 	} else {
-		run->r->err[op][e < RERRNO_MAX ? e : 0]++;
+		run->r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 		if (e == ESTALE) {
-			if (run->r->nestale < RESTALE_MAX) {
-				struct estale_event *ev = &run->r->estale[run->r->nestale];
+			if (run->r->nestale < COUNTS_EVENTS_MAX) {
+				struct wl_event *ev = &run->r->estale[run->r->nestale];
 
-				ev->t_ns = mono_ns();
+				ev->t_ns = counts_now_ns();
 				ev->start_ns = op_start;
 				ev->tid = (int)syscall(SYS_gettid);
 				ev->op = op;
@@ -205,14 +117,6 @@ static void count(struct run *run, enum rop op, int e, const char *path)
 	pthread_mutex_unlock(&run->lock);
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* One round on one name: stat, open, read all (checked), close. */
 static void checked(struct run *run, uint64_t *counter, bool good)
@@ -225,7 +129,7 @@ static void checked(struct run *run, uint64_t *counter, bool good)
 }
 
 /* readlink of a symlink name, getxattr of the object's xattr. */
-static void round_meta(struct run *run, const struct name *n, bool xattr_too)
+static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 {
 	char got[4096];
 	ssize_t k;
@@ -239,7 +143,7 @@ static void round_meta(struct run *run, const struct name *n, bool xattr_too)
 			checked(run, &run->r->links_checked, strcmp(got, n->target) == 0);
 		}
 	}
-	if (xattr_too && run->xattrs) {
+	if (xattr_too && run->m.xattrs) {
 		char want[TREE_XATTR_LEN + 1], path[4200];
 
 		/* getxattr has no *at form; /proc/self/fd/N/path resolves from the root fd. */
@@ -261,7 +165,7 @@ static void round_meta(struct run *run, const struct name *n, bool xattr_too)
 	}
 }
 
-static void round_once(struct run *run, const struct name *n, char *buf, size_t buflen,
+static void round_once(struct run *run, const struct mname *n, char *buf, size_t buflen,
 		       bool readdir_too, bool xattr_too)
 {
 	unsigned char digest[32];
@@ -349,13 +253,13 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 		goto out;
 	}
 	/* The layers, in manifest order, and the names rewritten to the merged view. */
-	for (size_t i = 0; i < run->nnames; i++) {
-		char *p = run->names[i].path, *layer = p + strlen("overlay/"), *slash;
+	for (size_t i = 0; i < run->m.n; i++) {
+		char *p = run->m.names[i].path, *layer = p + strlen("overlay/"), *slash;
 
 		slash = strncmp(p, "overlay/", 8) == 0 ? strchr(layer, '/') : NULL;
 		if (!slash || strncmp(slash, "/diff/", 6) != 0 || slash - layer >= 256) {
 			free(p);
-			free(run->names[i].target);
+			free(run->m.names[i].target);
 			continue;
 		}
 		if (!nl || strncmp(layers[nl - 1], layer, slash - layer) != 0 ||
@@ -366,12 +270,12 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 			}
 			snprintf(layers[nl++], sizeof(layers[0]), "%.*s", (int)(slash - layer), layer);
 		}
-		run->names[kept] = run->names[i];
-		run->names[kept].path = strdup(slash + 6);
+		run->m.names[kept] = run->m.names[i];
+		run->m.names[kept].path = strdup(slash + 6);
 		free(p);
 		kept++;
 	}
-	run->nnames = kept;
+	run->m.n = kept;
 	if (!nl || !kept) {
 		ret = fail(err, errlen, -EINVAL, "overlay: the manifest names no overlay/<layer>/diff files");
 		goto out;
@@ -475,10 +379,9 @@ static void *reader_thread(void *arg)
 	char *buf = malloc(buflen);
 
 	while (buf && !stopping() && (p->count ? rounds < p->count : now() < run->deadline)) {
-		size_t i = (run->nhot && rnd(&s) % 100 < p->hot_pct) ? run->hot[rnd(&s) % run->nhot]
-								     : rnd(&s) % run->nnames;
+		size_t i = manifest_pick(&run->m, &s, p->hot_pct);
 
-		round_once(run, &run->names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
+		round_once(run, &run->m.names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
 		rounds++;
 	}
 	free(buf);
@@ -503,7 +406,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	if (run.rootfd < 0)
 		return fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
 	snprintf(mpath, sizeof(mpath), "%s/%s", p->root, TREE_MANIFEST);
-	ret = load_manifest(&run, p->manifest ? p->manifest : mpath, err, errlen);
+	ret = manifest_load(&run.m, p->manifest ? p->manifest : mpath, err, errlen);
 	if (ret < 0)
 		goto out;
 	if (p->drop_caches_ms && access("/proc/sys/vm/drop_caches", W_OK) < 0) {
@@ -516,9 +419,10 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 		if (ret < 0)
 			goto out;
 	}
-	ret = find_hot(&run, err, errlen);
-	if (ret < 0)
+	if (p->overlay && manifest_find_hot(&run.m) < 0) {
+		ret = fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
+	}
 	pthread_mutex_init(&run.lock, NULL);
 	tids = calloc(p->threads, sizeof(*tids));
 	args = calloc(p->threads, sizeof(*args));
@@ -542,12 +446,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 out:
 	close(run.rootfd);
 	overlay_unmount(&run);
-	for (size_t i = 0; i < run.nnames; i++) {
-		free(run.names[i].path);
-		free(run.names[i].target);
-	}
-	free(run.names);
-	free(run.hot);
+	manifest_free(&run.m);
 	return ret;
 }
 
@@ -556,25 +455,14 @@ uint64_t reader_errors(const struct reader_result *r)
 	uint64_t n = 0;
 
 	for (int op = 0; op < ROP_COUNT; op++)
-		for (int e = 0; e < RERRNO_MAX; e++)
+		for (int e = 0; e < COUNTS_ERRNO_MAX; e++)
 			n += r->err[op][e];
 	return n;
-}
-
-static const char *ename(int e, char *buf, size_t len)
-{
-	const char *n = e ? strerrorname_np(e) : NULL;
-
-	if (n)
-		return n;
-	snprintf(buf, len, e ? "E%d" : "other", e);
-	return buf;
 }
 
 void reader_json(const struct reader_params *p, const struct reader_result *r, FILE *f)
 {
 	uint64_t total = 0;
-	char eb[16];
 
 	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
@@ -584,20 +472,7 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		p->hot_pct, p->drop_caches_ms, p->overlay ? "true" : "false");
 	fputs("\"ops\":{", f);
 	for (int op = 0; op < ROP_COUNT; op++) {
-		const char *sep = "";
-
-		fprintf(f, "%s\"%s\":{\"ok\":%llu,\"errors\":{", op ? "," : "", rop_names[op],
-			(unsigned long long)r->ok[op]);
-		total += r->ok[op];
-		for (int e = 0; e < RERRNO_MAX; e++) {
-			if (!r->err[op][e])
-				continue;
-			fprintf(f, "%s\"%s\":%llu", sep, ename(e, eb, sizeof(eb)),
-				(unsigned long long)r->err[op][e]);
-			total += r->err[op][e];
-			sep = ",";
-		}
-		fputc('}', f);
+		counts_json_op(f, op == 0, rop_names[op], r->ok[op], r->err[op], &total);
 		if (op == ROP_GETXATTR)
 			fprintf(f, ",\"unsupported\":%llu", (unsigned long long)r->xattr_unsupported);
 		fputc('}', f);
@@ -607,18 +482,8 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->links_checked, (unsigned long long)r->xattrs_checked,
 		(unsigned long long)r->mismatches);
-	fprintf(f, "\"estale_total\":%llu,\"estale\":[", (unsigned long long)r->nestale);
-	for (uint64_t i = 0; i < r->nestale && i < RESTALE_MAX; i++) {
-		const struct estale_event *ev = &r->estale[i];
-		bool fd_op = ev->op == ROP_READ || ev->op == ROP_CLOSE;
-
-		fprintf(f, "%s{\"t_ns\":%llu,\"start_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":",
-			i ? "," : "", (unsigned long long)ev->t_ns, (unsigned long long)ev->start_ns,
-			ev->tid, rop_names[ev->op], fd_op ? "opened_by" : "path");
-		json_put_string(f, ev->path);
-		fputc('}', f);
-	}
-	fprintf(f, "],\"drops\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n",
+	counts_json_events(f, r->estale, r->nestale, rop_names, fd_ops);
+	fprintf(f, ",\"drops\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n",
 		(unsigned long long)r->drops, r->seconds, (unsigned long long)total,
 		r->seconds > 0 ? total / r->seconds : 0.0);
 }

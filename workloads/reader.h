@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counts.h"
+
 enum rop { ROP_STAT, ROP_OPEN, ROP_READ, ROP_CLOSE, ROP_READDIR, ROP_READLINK, ROP_GETXATTR,
 	   ROP_COUNT };
 
@@ -29,8 +31,6 @@ enum rop { ROP_STAT, ROP_OPEN, ROP_READ, ROP_CLOSE, ROP_READDIR, ROP_READLINK, R
  * overlay cannot be mounted, drop_caches cannot be written): exit 77. */
 #define READER_CANNOT_RUN (-ENOTSUP)
 
-#define RERRNO_MAX 256
-#define RESTALE_MAX 1000
 
 struct reader_params {
 	const char *root;
@@ -44,22 +44,14 @@ struct reader_params {
 	int overlay;		/* read through an overlayfs over the layers */
 };
 
-struct estale_event {
-	uint64_t t_ns;		/* CLOCK_MONOTONIC, when the call returned */
-	uint64_t start_ns;	/* ... and when it began */
-	int tid;
-	enum rop op;
-	char path[256];		/* for fd ops, the path the fd was opened by */
-};
-
 struct reader_result {
 	uint64_t ok[ROP_COUNT];
-	uint64_t err[ROP_COUNT][RERRNO_MAX];
+	uint64_t err[ROP_COUNT][COUNTS_ERRNO_MAX];
 	uint64_t files_checked, bytes_checked, mismatches;
 	uint64_t links_checked, xattrs_checked;
 	uint64_t xattr_unsupported;	/* getxattr said EOPNOTSUPP: the mount has no xattrs */
-	struct estale_event estale[RESTALE_MAX];
-	uint64_t nestale;	/* all ESTALEs, even past RESTALE_MAX */
+	struct wl_event estale[COUNTS_EVENTS_MAX];
+	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
 	uint64_t drops;		/* drop_caches writes done */
 	double seconds;
 };

@@ -21,22 +21,15 @@
 
 #include <liburing.h>
 
+#include "counts.h"
 #include "json.h"
+#include "manifest.h"
 #include "sha256.h"
 #include "tree.h"
 
-struct name {
-	char *path;		/* relative to the root */
-	char hash[65];
-	uint64_t size;
-};
-
 struct run {
 	const struct storm_params *p;
-	struct name *names;
-	size_t nnames;
-	size_t *hot;		/* indexes of names of the most linked objects */
-	size_t nhot;
+	struct manifest m;
 	int rootfd;		/* O_PATH; every statx and openat is relative to it */
 	unsigned int chunk;	/* bytes per read */
 	double deadline;
@@ -53,14 +46,14 @@ struct run {
 /* What one worker counted, unlocked; only that worker writes it. */
 struct tally {
 	uint64_t ok[SOP_COUNT];
-	uint64_t err[SOP_COUNT][STORM_ERRNO_MAX];
+	uint64_t err[SOP_COUNT][COUNTS_ERRNO_MAX];
 	uint64_t files, bytes, mismatches, batches;
 };
 
 /* One name of a batch. The kernel writes stx and buf until the request's
  * completion is reaped. */
 struct slot {
-	const struct name *n;
+	const struct mname *n;
 	int fd;			/* -1: not open */
 	uint64_t off;		/* the next read's offset: bytes hashed so far */
 	struct sha256 h;
@@ -123,76 +116,6 @@ static int fail(char *err, size_t len, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int by_hash(const void *a, const void *b, void *arg)
-{
-	const struct name *names = arg;
-
-	return strcmp(names[*(const size_t *)a].hash, names[*(const size_t *)b].hash);
-}
-
-/* The manifest: "relpath\tsha256hex\tsize" per line; later columns are ignored. */
-static int load_manifest(struct run *run, const char *path, char *err, size_t errlen)
-{
-	char line[4400];
-	size_t cap = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return fail(err, errlen, -errno, "manifest %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *save, *rel = strtok_r(line, "\t", &save), *hash = strtok_r(NULL, "\t", &save);
-		char *size = strtok_r(NULL, "\t\n", &save);
-		struct name *n;
-
-		if (!rel || !hash || !size || strlen(hash) != 64 || !isdigit((unsigned char)*size))
-			continue;
-		if (run->nnames == cap) {
-			struct name *grown;
-
-			cap = cap ? cap * 2 : 1024;
-			grown = realloc(run->names, cap * sizeof(*run->names));
-			if (!grown)
-				goto nomem;
-			run->names = grown;
-		}
-		n = &run->names[run->nnames];
-		n->path = strdup(rel);
-		if (!n->path)
-			goto nomem;
-		memcpy(n->hash, hash, 65);
-		n->size = strtoull(size, NULL, 10);
-		run->nnames++;
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		return fail(err, errlen, -e, "reading manifest %s: %s", path, strerror(e));
-	}
-	fclose(f);
-	if (!run->nnames)
-		return fail(err, errlen, -EINVAL, "manifest %s lists no files", path);
-	/* Hot: the names of objects that have at least 10 names. */
-	run->hot = calloc(run->nnames, sizeof(*run->hot));
-	if (!run->hot)
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < run->nnames; i++)
-		run->hot[i] = i;
-	qsort_r(run->hot, run->nnames, sizeof(*run->hot), by_hash, run->names);
-	for (size_t i = 0, j; i < run->nnames; i = j) {
-		for (j = i; j < run->nnames && strcmp(run->names[run->hot[j]].hash,
-						      run->names[run->hot[i]].hash) == 0; j++)
-			;
-		if (j - i >= 10)
-			for (size_t k = i; k < j; k++)
-				run->hot[run->nhot++] = run->hot[k];
-	}
-	return 0;
-nomem:
-	fclose(f);
-	return fail(err, errlen, -ENOMEM, "out of memory");
-}
-
 /* kernel.io_uring_disabled (6.6 and later), or -1 when there is none. */
 static int io_uring_disabled(void)
 {
@@ -227,14 +150,6 @@ static int no_io_uring(int e, char *err, size_t errlen)
 	return STORM_NO_IO_URING;
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* One completion of op with result res (>= 0, or -errno). */
 static void tally(struct worker *w, enum sop op, int res, const char *path)
@@ -246,16 +161,15 @@ static void tally(struct worker *w, enum sop op, int res, const char *path)
 		w->t.ok[op]++;
 		return;
 	}
-	w->t.err[op][e < STORM_ERRNO_MAX ? e : 0]++;
+	w->t.err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
 	pthread_mutex_lock(&w->run->lock);
-	if (r->nestale < STORM_ESTALE_MAX) {
-		struct storm_event *ev = &r->estale[r->nestale];
-		struct timespec ts;
+	if (r->nestale < COUNTS_EVENTS_MAX) {
+		struct wl_event *ev = &r->estale[r->nestale];
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ev->t_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		ev->t_ns = counts_now_ns();
+		ev->start_ns = 0;	/* io-wq workers ran it: no window for the join */
 		ev->tid = w->tid;
 		ev->op = op;
 		snprintf(ev->path, sizeof(ev->path), "%s", path);
@@ -446,10 +360,9 @@ static void *worker_main(void *arg)
 	while (!__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
 	       (p->count ? w->t.batches < p->count : now() < run->deadline)) {
 		for (unsigned int i = 0; i < p->queue_depth; i++) {
-			size_t k = (run->nhot && rnd(&s) % 100 < p->hot_pct)
-					   ? run->hot[rnd(&s) % run->nhot] : rnd(&s) % run->nnames;
+			size_t k = manifest_pick(&run->m, &s, p->hot_pct);
 
-			w->slots[i].n = &run->names[k];
+			w->slots[i].n = &run->m.names[k];
 			w->slots[i].fd = -1;
 		}
 		if (wave(w, SOP_STATX) < 0 || wave(w, SOP_OPENAT) < 0 || read_wave(w) < 0 ||
@@ -533,7 +446,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 	if (run.rootfd < 0)
 		return fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
 	snprintf(mpath, sizeof(mpath), "%s/%s", p->root, TREE_MANIFEST);
-	ret = load_manifest(&run, p->manifest ? p->manifest : mpath, err, errlen);
+	ret = manifest_load(&run.m, p->manifest ? p->manifest : mpath, err, errlen);
 	if (ret < 0)
 		goto out;
 	run.chunk = read_chunk(p->queue_depth);
@@ -567,7 +480,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 
 		for (int op = 0; op < SOP_COUNT; op++) {
 			r->ok[op] += t->ok[op];
-			for (int e = 0; e < STORM_ERRNO_MAX; e++)
+			for (int e = 0; e < COUNTS_ERRNO_MAX; e++)
 				r->err[op][e] += t->err[op][e];
 		}
 		r->files_checked += t->files;
@@ -583,10 +496,7 @@ out_workers:
 		worker_fini(&ws[i]);
 	free(ws);
 out:
-	for (size_t i = 0; i < run.nnames; i++)
-		free(run.names[i].path);
-	free(run.names);
-	free(run.hot);
+	manifest_free(&run.m);
 	close(run.rootfd);
 	return ret;
 }
@@ -596,25 +506,15 @@ uint64_t storm_errors(const struct storm_result *r)
 	uint64_t n = 0;
 
 	for (int op = 0; op < SOP_COUNT; op++)
-		for (int e = 0; e < STORM_ERRNO_MAX; e++)
+		for (int e = 0; e < COUNTS_ERRNO_MAX; e++)
 			n += r->err[op][e];
 	return n;
 }
 
-static const char *ename(int e, char *buf, size_t len)
-{
-	const char *n = e ? strerrorname_np(e) : NULL;
-
-	if (n)
-		return n;
-	snprintf(buf, len, e ? "E%d" : "other", e);
-	return buf;
-}
-
 void storm_json(const struct storm_params *p, const struct storm_result *r, FILE *f)
 {
+	static const bool fd_ops[SOP_COUNT] = { [SOP_READ] = true, [SOP_CLOSE] = true };
 	uint64_t total = 0;
-	char eb[16];
 
 	fputs("{\"workload\":\"storm\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
@@ -624,36 +524,14 @@ void storm_json(const struct storm_params *p, const struct storm_result *r, FILE
 		p->hot_pct, p->queue_depth);
 	fputs("\"ops\":{", f);
 	for (int op = 0; op < SOP_COUNT; op++) {
-		const char *sep = "";
-
-		fprintf(f, "%s\"%s\":{\"ok\":%llu,\"errors\":{", op ? "," : "", sop_names[op],
-			(unsigned long long)r->ok[op]);
-		total += r->ok[op];
-		for (int e = 0; e < STORM_ERRNO_MAX; e++) {
-			if (!r->err[op][e])
-				continue;
-			fprintf(f, "%s\"%s\":%llu", sep, ename(e, eb, sizeof(eb)),
-				(unsigned long long)r->err[op][e]);
-			total += r->err[op][e];
-			sep = ",";
-		}
-		fputs("}}", f);
+		counts_json_op(f, op == 0, sop_names[op], r->ok[op], r->err[op], &total);
+		fputc('}', f);
 	}
 	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"mismatches\":%llu},",
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->mismatches);
-	fprintf(f, "\"estale_total\":%llu,\"estale\":[", (unsigned long long)r->nestale);
-	for (uint64_t i = 0; i < r->nestale && i < STORM_ESTALE_MAX; i++) {
-		const struct storm_event *ev = &r->estale[i];
-		bool fd_op = ev->op == SOP_READ || ev->op == SOP_CLOSE;
-
-		fprintf(f, "%s{\"t_ns\":%llu,\"tid\":%d,\"op\":\"%s\",\"%s\":", i ? "," : "",
-			(unsigned long long)ev->t_ns, ev->tid, sop_names[ev->op],
-			fd_op ? "opened_by" : "path");
-		json_put_string(f, ev->path);
-		fputc('}', f);
-	}
-	fprintf(f, "],\"batches\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,"
+	counts_json_events(f, r->estale, r->nestale, sop_names, fd_ops);
+	fprintf(f, ",\"batches\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,"
 		"\"ops_per_s\":%.1f}\n",
 		(unsigned long long)r->batches, r->seconds, (unsigned long long)total,
 		r->seconds > 0 ? total / r->seconds : 0.0);

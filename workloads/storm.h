@@ -19,10 +19,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counts.h"
+
 enum sop { SOP_STATX, SOP_OPENAT, SOP_READ, SOP_CLOSE, SOP_COUNT };
 
-#define STORM_ERRNO_MAX 256	/* as the readers' RERRNO_MAX: [0] holds errnos past it */
-#define STORM_ESTALE_MAX 1000
 #define STORM_QD_MAX 4096
 #define STORM_THREADS_MAX 64
 
@@ -40,19 +40,13 @@ struct storm_params {
 	unsigned int hot_pct;	/* share of picks among the most linked objects */
 };
 
-struct storm_event {
-	uint64_t t_ns;		/* CLOCK_MONOTONIC, when the completion was reaped */
-	int tid;		/* the thread that owns the ring (not the io-wq worker) */
-	enum sop op;
-	char path[256];		/* for read and close, the path the fd was opened by */
-};
 
 struct storm_result {
 	uint64_t ok[SOP_COUNT];	/* completions with res >= 0 (each read chunk is one) */
-	uint64_t err[SOP_COUNT][STORM_ERRNO_MAX];	/* completions with res == -errno */
+	uint64_t err[SOP_COUNT][COUNTS_ERRNO_MAX];	/* completions with res == -errno */
 	uint64_t files_checked, bytes_checked, mismatches;
-	struct storm_event estale[STORM_ESTALE_MAX];
-	uint64_t nestale;	/* all ESTALEs, even past STORM_ESTALE_MAX */
+	struct wl_event estale[COUNTS_EVENTS_MAX];
+	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
 	uint64_t batches;	/* over all threads */
 	double seconds;
 };

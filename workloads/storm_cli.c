@@ -7,6 +7,7 @@
  * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage,
  * 77 io_uring is not available here (or stalefs was built without liburing).
  */
+#include "opt.h"
 #include "storm.h"
 
 #include "build_config.h"
@@ -30,36 +31,6 @@ int storm_cli(int argc, char **argv)
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int parse_u64(const char *opt, const char *v, uint64_t min, uint64_t max, uint64_t *out)
-{
-	unsigned long long n;
-	char *end;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || errno || *end || n < min || n > max) {
-		fprintf(stderr, "stalefs workload storm: bad --%s '%s' (%llu..%llu)\n", opt, v,
-			(unsigned long long)min, (unsigned long long)max);
-		return -EINVAL;
-	}
-	*out = n;
-	return 0;
-}
-
-/* --seconds: more than 0, at most a day. */
-static int parse_seconds(const char *v, double *out)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !(d > 0 && d <= 86400)) {
-		fprintf(stderr, "stalefs workload storm: bad --seconds '%s' (0 to 86400)\n", v);
-		return -EINVAL;
-	}
-	*out = d;
-	return 0;
-}
 
 static void usage(void)
 {
@@ -115,30 +86,30 @@ int storm_cli(int argc, char **argv)
 			p.manifest = optarg;
 			break;
 		case 'q':
-			if (parse_u64("queue-depth", optarg, 1, STORM_QD_MAX, &v) < 0)
+			if (opt_u64("storm", "queue-depth", optarg, 1, STORM_QD_MAX, &v) < 0)
 				return 2;
 			p.queue_depth = v;
 			break;
 		case 't':
-			if (parse_u64("threads", optarg, 1, STORM_THREADS_MAX, &v) < 0)
+			if (opt_u64("storm", "threads", optarg, 1, STORM_THREADS_MAX, &v) < 0)
 				return 2;
 			p.threads = v;
 			break;
 		case 'S':
-			if (parse_seconds(optarg, &p.seconds) < 0)
+			if (opt_seconds("storm", "seconds", optarg, &p.seconds) < 0)
 				return 2;
 			have_seconds = true;
 			break;
 		case 'n':
-			if (parse_u64("count", optarg, 1, UINT64_MAX, &p.count) < 0)
+			if (opt_u64("storm", "count", optarg, 1, UINT64_MAX, &p.count) < 0)
 				return 2;
 			break;
 		case 's':
-			if (parse_u64("seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
+			if (opt_u64("storm", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
 		case 'H':
-			if (parse_u64("hot", optarg, 0, 100, &v) < 0)
+			if (opt_u64("storm", "hot", optarg, 0, 100, &v) < 0)
 				return 2;
 			p.hot_pct = v;
 			break;

@@ -187,9 +187,9 @@ START_TEST(reader_json_is_byte_stable)
 	r.bytes_checked = 1234;
 	r.links_checked = 1;
 	r.nestale = 2;
-	r.estale[0] = (struct estale_event){ .t_ns = 10, .start_ns = 8, .tid = 3, .op = ROP_READ };
+	r.estale[0] = (struct wl_event){ .t_ns = 10, .start_ns = 8, .tid = 3, .op = ROP_READ };
 	strcpy(r.estale[0].path, "a/b");
-	r.estale[1] = (struct estale_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT };
+	r.estale[1] = (struct wl_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT };
 	strcpy(r.estale[1].path, "c");
 	r.seconds = 2.0;
 	reader_json(&p, &r, f);
@@ -228,7 +228,7 @@ START_TEST(storm_json_is_byte_stable)
 	r.files_checked = 3;
 	r.bytes_checked = 99;
 	r.nestale = 1;
-	r.estale[0] = (struct storm_event){ .t_ns = 5, .tid = 7, .op = SOP_OPENAT };
+	r.estale[0] = (struct wl_event){ .t_ns = 5, .tid = 7, .op = SOP_OPENAT };
 	strcpy(r.estale[0].path, "x");
 	r.batches = 1;
 	r.seconds = 1.0;
@@ -240,7 +240,7 @@ START_TEST(storm_json_is_byte_stable)
 		"\"statx\":{\"ok\":4,\"errors\":{}},\"openat\":{\"ok\":0,\"errors\":{\"ESTALE\":1}},"
 		"\"read\":{\"ok\":6,\"errors\":{}},\"close\":{\"ok\":0,\"errors\":{}}},"
 		"\"integrity\":{\"files\":3,\"bytes\":99,\"mismatches\":0},\"estale_total\":1,"
-		"\"estale\":[{\"t_ns\":5,\"tid\":7,\"op\":\"openat\",\"path\":\"x\"}],"
+		"\"estale\":[{\"t_ns\":5,\"start_ns\":0,\"tid\":7,\"op\":\"openat\",\"path\":\"x\"}],"
 		"\"batches\":1,\"duration_s\":1.000,\"ops_total\":11,\"ops_per_s\":11.0}\n");
 	ck_assert_uint_eq(storm_errors(&r), 1);
 }

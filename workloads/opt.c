@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Option values of `stalefs workload`; see opt.h. */
+#include "opt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int opt_u64(const char *cmd, const char *opt, const char *v, uint64_t min, uint64_t max,
+	    uint64_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*v < '0' || *v > '9' || errno || *end || n < min || n > max) {
+		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (%llu..%llu)\n", cmd, opt, v,
+			(unsigned long long)min, (unsigned long long)max);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+int opt_seconds(const char *cmd, const char *opt, const char *v, double *out)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*end || end == v || !(d > 0 && d <= 86400)) {
+		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (0 to 86400)\n", cmd, opt, v);
+		return -EINVAL;
+	}
+	*out = d;
+	return 0;
+}
