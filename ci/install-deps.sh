@@ -39,7 +39,14 @@ npm_tools() {
 for arg in "$@"; do
 	case $arg in
 	--valgrind) required+=(valgrind) ;;
-	--lint) required+=(shellcheck python3-yaml nodejs npm); lint=yes ;;
+	--lint)
+		required+=(shellcheck python3-yaml)
+		# node and npm may come from elsewhere (nodesource's nodejs has npm
+		# and conflicts with Debian's npm): only install what is missing.
+		command -v node >/dev/null || required+=(nodejs)
+		command -v npm >/dev/null || required+=(npm)
+		lint=yes
+		;;
 	-h | --help) usage; exit 0 ;;
 	*) printf 'install-deps: unknown argument: %s (try --help)\n' "$arg" >&2; exit 2 ;;
 	esac
