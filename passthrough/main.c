@@ -123,7 +123,7 @@ static const struct {
 } commands[] = {
 	{ "mount", cmd_mount, "run the passthrough daemon on a mountpoint" },
 	{ "ctl", cmd_ctl, "talk to a daemon's control socket (faults, stats, store)" },
-	{ "workload", workload_main, "generate the ostree-like tree (gen), read it checked (read)" },
+	{ "workload", workload_main, "the ostree-like tree (gen) and the workloads: read, storm, ostree, churn" },
 	{ "run", run_main, "run one cell: mode, privilege, cache, faults, workload; count ESTALE" },
 	{ "matrix", matrix_main, "run the cells of the axes given (--modes, --profiles, ...)" },
 	{ "pinpoint", pinpoint_main, "the experiments that settle bcvk #157, each against a control" },
