@@ -126,6 +126,7 @@ static const struct {
 	{ "workload", workload_main, "the ostree-like tree (gen) and the workloads: read, storm, ostree, churn" },
 	{ "run", run_main, "run one cell: mode, privilege, cache, faults, workload; count ESTALE" },
 	{ "matrix", matrix_main, "run the cells of the axes given (--modes, --profiles, ...)" },
+	{ "compare", compare_main, "the same cells against the real virtiofsd in a QEMU guest" },
 	{ "pinpoint", pinpoint_main, "the experiments that settle bcvk #157, each against a control" },
 	{ "report", report_main, "merge harness cell files into a text/markdown/junit/json report" },
 	{ "doctor", doctor_main, "what this machine can run and why not (--json)" },

@@ -424,21 +424,10 @@ static struct attrib_reply *read_events(const char *path, size_t *n, uint64_t *f
 	return v;
 }
 
-/* Fold one repetition's workload result into the cell's; its events into
- * the attribution. Returns the repetition's surfaced ESTALE. */
-static uint64_t collect(struct rep *x, struct run_result *r, struct run_rep *rr)
+void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w)
 {
-	char err[256];
-	struct jv *w = jv_parse_file(x->wl_json, err, sizeof(err));
-	const struct jv *ops = jv_get(w, "ops"), *ev = jv_get(w, "estale");
-	struct attrib_reply *replies;
-	struct attrib_seen *seen = NULL;
-	struct attrib a;
-	size_t nreplies = 0, nseen = 0;
-	uint64_t estale = jv_u64(jv_get(w, "estale_total"), 0);
+	const struct jv *ops = jv_get(w, "ops");
 
-	if (!w)
-		return 0;
 	for (size_t i = 0; ops && i < ops->n; i++) {
 		const struct jv *o = &ops->items[i], *errs = jv_get(o, "errors");
 		int k = op_index(r, ops->keys[i]);
@@ -459,9 +448,9 @@ static uint64_t collect(struct rep *x, struct run_result *r, struct run_rep *rr)
 		if (k >= 0)
 			r->op[k].calls += calls;
 	}
-	rr->estale = estale;
+	rr->estale = jv_u64(jv_get(w, "estale_total"), 0);
 	rr->mismatches = jv_u64(jv_path(w, "integrity.mismatches"), 0);
-	r->estale_total += estale;
+	r->estale_total += rr->estale;
 	r->errors_total += rr->errors;
 	r->files += jv_u64(jv_path(w, "integrity.files"), 0);
 	r->bytes += jv_u64(jv_path(w, "integrity.bytes"), 0);
@@ -470,7 +459,23 @@ static uint64_t collect(struct rep *x, struct run_result *r, struct run_rep *rr)
 	r->mismatches += rr->mismatches;
 	r->ops_total += jv_u64(jv_get(w, "ops_total"), 0);
 	r->work_s += jv_num(jv_get(w, "duration_s"), 0);
+}
 
+/* Fold one repetition's workload result into the cell's; its events and
+ * the daemon's replies into the attribution. */
+static void collect(struct rep *x, struct run_result *r, struct run_rep *rr)
+{
+	char err[256];
+	struct jv *w = jv_parse_file(x->wl_json, err, sizeof(err));
+	const struct jv *ev = jv_get(w, "estale");
+	struct attrib_reply *replies;
+	struct attrib_seen *seen = NULL;
+	struct attrib a;
+	size_t nreplies = 0, nseen = 0;
+
+	if (!w)
+		return;
+	run_add_workload(r, rr, w);
 	replies = read_events(x->events, &nreplies, &r->faults_fired);
 	if (ev && ev->type == JV_ARR && ev->n)
 		seen = calloc(ev->n, sizeof(*seen));
@@ -480,12 +485,11 @@ static uint64_t collect(struct rep *x, struct run_result *r, struct run_rep *rr)
 		seen[nseen].tid = jv_u64(jv_get(&ev->items[i], "tid"), 0);
 		nseen++;
 	}
-	attrib_join(&a, replies, nreplies, seen, nseen, estale);
+	attrib_join(&a, replies, nreplies, seen, nseen, rr->estale);
 	attrib_add(&r->attrib, &a);
 	free(replies);
 	free(seen);
 	jv_free(w);
-	return estale;
 }
 
 static void read_stats(struct rep *x, struct run_result *r)
@@ -671,6 +675,12 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 		}
 	}
 	r->duration_s = now() - t0;
+	run_judge(c, r);
+	return 0;
+}
+
+void run_judge(const struct cell *c, struct run_result *r)
+{
 	if (r->status == RUN_CANNOT)
 		r->verdict = VERDICT_SKIP;
 	else if (r->status != RUN_RAN || r->mismatches ||
@@ -679,7 +689,6 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 		r->verdict = VERDICT_FAIL;
 	else
 		r->verdict = VERDICT_PASS;
-	return 0;
 }
 
 void run_result_free(struct run_result *r)
@@ -706,14 +715,22 @@ int run_exit_code(const struct run_result *r)
 
 void run_result_json(const struct cell *c, const struct run_result *r, FILE *f)
 {
-	char id[512], repro[8192];
+	run_result_json_as(c, r, NULL, f);
+}
+
+void run_result_json_as(const struct cell *c, const struct run_result *r, const char *backend,
+			FILE *f)
+{
+	char id[600], repro[8192];
 	const char *sep;
 
 	cell_id(c, id, sizeof(id));
+	if (backend)
+		snprintf(id + strlen(id), sizeof(id) - strlen(id), "@%s", backend);
 	cell_repro(c, repro, sizeof(repro));
 	fputs("{\"cell\":", f);
 	json_put_string(f, id);
-	fputs(",\"params\":", f);
+	fprintf(f, ",\"backend\":\"%s\",\"params\":", backend ? backend : "stalefs");
 	cell_params_json(c, f);
 	fprintf(f, ",\"status\":\"%s\",\"reason\":", run_status_name(r->status));
 	json_put_string(f, r->reason);

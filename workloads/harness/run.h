@@ -75,8 +75,16 @@ struct run_result {
 int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *r,
 	     char *err, size_t errlen);
 void run_result_free(struct run_result *r);
-/* The cell line (no newline at the end... plus one). */
+/* Add one workload result document (the workloads' JSON) into r and rr. */
+struct jv;
+void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w);
+/* The verdict from the status, the integrity and the cell's expectation. */
+void run_judge(const struct cell *c, struct run_result *r);
+/* The cell line, newline-terminated; backend NULL for stalefs, else its
+ * name is added to the cell id ("...@virtiofsd") and as "backend". */
 void run_result_json(const struct cell *c, const struct run_result *r, FILE *f);
+void run_result_json_as(const struct cell *c, const struct run_result *r, const char *backend,
+			FILE *f);
 /* One human line on f. */
 void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f);
 /* The exit code for a finished cell: 0 pass, 1 fail, 77 cannot run, 99

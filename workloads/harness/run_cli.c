@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "cell.h"
+#include "compare.h"
 #include "proc.h"
 #include "run.h"
 
@@ -40,7 +41,8 @@ static const char *const cell_opts[] = {
 static const char *const cell_flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
 
 enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
-       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_HELP, O_CELL };
+       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_HELP, O_CELL,
+       O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT };
 
 struct axes {
 	char *v[5][AXIS_MAX];	/* modes, privileges, caches, profiles, workloads */
@@ -133,6 +135,9 @@ struct cli {
 	struct axes ax;
 	unsigned int shard, nshards;
 	double time_limit;
+	bool any_cell;		/* a cell option or an axis was given */
+	struct guest_opts g;	/* compare */
+	bool markdown;		/* compare --format markdown */
 };
 
 static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
@@ -140,7 +145,8 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	struct option opts[64];
 	char err[512];
 	int n = 0, c, idx;
-	bool matrix = strcmp(cmd, "matrix") == 0;
+	bool compare = strcmp(cmd, "compare") == 0;
+	bool matrix = strcmp(cmd, "matrix") == 0 || compare;
 
 	for (int i = 0; cell_opts[i]; i++)
 		opts[n++] = (struct option){ cell_opts[i], required_argument, NULL, O_CELL };
@@ -162,6 +168,12 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		opts[n++] = (struct option){ "profiles", required_argument, NULL, O_PROFILES };
 		opts[n++] = (struct option){ "workloads", required_argument, NULL, O_WORKLOADS };
 	}
+	if (compare) {
+		opts[n++] = (struct option){ "runner", required_argument, NULL, O_RUNNER };
+		opts[n++] = (struct option){ "guest-workload", required_argument, NULL, O_GUEST_BIN };
+		opts[n++] = (struct option){ "paths-env", required_argument, NULL, O_PATHS_ENV };
+		opts[n++] = (struct option){ "format", required_argument, NULL, O_FORMAT };
+	}
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	cell_default(&cli->base);
 	cli->o.trace = 0;
@@ -170,7 +182,24 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, &idx)) != -1) {
 		switch (c) {
+		case O_RUNNER:
+			cli->g.runner = optarg;
+			break;
+		case O_GUEST_BIN:
+			cli->g.workload_bin = optarg;
+			break;
+		case O_PATHS_ENV:
+			cli->g.paths_env = optarg;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "markdown")) {
+				fprintf(stderr, "stalefs %s: bad --format '%s' (text|markdown)\n", cmd, optarg);
+				return -EINVAL;
+			}
+			cli->markdown = strcmp(optarg, "markdown") == 0;
+			break;
 		case O_CELL:
+			cli->any_cell = true;
 			if (strcmp(opts[idx].name, "workload") == 0)
 				c = set_workload(&cli->base, optarg, err, sizeof(err));
 			else
@@ -226,6 +255,7 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 			break;
 		}
 		case O_MODES: case O_PRIVILEGES: case O_CACHES: case O_PROFILES: case O_WORKLOADS:
+			cli->any_cell = true;
 			if (split_axis(&cli->ax, c - O_MODES, optarg) < 0)
 				return -EINVAL;
 			break;
@@ -308,12 +338,59 @@ int run_main(int argc, char **argv)
 	return ret;
 }
 
+/* Cell i of the axes' product, from the base cell. 0 or -EINVAL (err). */
+static int axis_cell(const struct cli *cli, unsigned int i, struct cell *c, char *err,
+		     size_t errlen)
+{
+	unsigned int rest = i;
+	int e;
+
+	if (cell_copy(c, &cli->base) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (int a = 4; a >= 0; a--) {
+		const char *v = cli->ax.v[a][rest % cli->ax.n[a]];
+
+		rest /= cli->ax.n[a];
+		e = a == 4 ? set_workload(c, v, err, errlen)
+			   : cell_set(c, a == 0 ? "mode" : a == 1 ? "privilege" : a == 2 ? "cache"
+				      : "profile", v, err, errlen);
+		if (e) {
+			cell_free(c);
+			return -EINVAL;
+		}
+	}
+	e = cell_check(c, err, errlen);
+	if (e)
+		cell_free(c);
+	return e;
+}
+
+/* An axis not given is the base cell's single value. The number of cells. */
+static unsigned int fill_axes(struct cli *cli)
+{
+	unsigned int ncells = 1;
+
+	for (int a = 0; a < 5; a++) {
+		if (!cli->ax.n[a]) {
+			const char *v = a == 0 ? cli->base.mode : a == 1 ? cli->base.privilege
+				: a == 2 ? cli->base.cache : a == 3 ? cli->base.profile : cli->base.workload;
+
+			cli->ax.v[a][0] = strdup(v);
+			cli->ax.n[a] = 1;
+		}
+		ncells *= cli->ax.n[a];
+	}
+	return ncells;
+}
+
 int matrix_main(int argc, char **argv)
 {
 	static struct cli cli;
 	struct cell c;
 	char err[512], id[512], repro[8192];
-	unsigned int ncells = 1, k = 0, mine = 0, done = 0;
+	unsigned int ncells, k = 0, mine = 0, done = 0;
 	uint64_t estale = 0;
 	double t0 = now();
 	int code = 0, ran = 0;
@@ -321,39 +398,14 @@ int matrix_main(int argc, char **argv)
 
 	if ((code = parse("matrix", argc, argv, &cli)))
 		return code > 0 ? 0 : 2;
-	/* An axis not given is the base cell's single value. */
-	for (int a = 0; a < 5; a++)
-		if (!cli.ax.n[a]) {
-			const char *v = a == 0 ? cli.base.mode : a == 1 ? cli.base.privilege
-				: a == 2 ? cli.base.cache : a == 3 ? cli.base.profile : cli.base.workload;
-
-			cli.ax.v[a][0] = strdup(v);
-			cli.ax.n[a] = 1;
-		}
-	for (int a = 0; a < 5; a++)
-		ncells *= cli.ax.n[a];
+	ncells = fill_axes(&cli);
 	/* Check every cell first: a bad value fails before anything runs. */
 	for (unsigned int i = 0; i < ncells; i++) {
-		unsigned int rest = i;
-		int e = 0;
-
-		if (cell_copy(&c, &cli.base) < 0)
-			return 99;
-		for (int a = 4; a >= 0 && !e; a--) {
-			const char *v = cli.ax.v[a][rest % cli.ax.n[a]];
-
-			rest /= cli.ax.n[a];
-			e = a == 4 ? set_workload(&c, v, err, sizeof(err))
-				   : cell_set(&c, a == 0 ? "mode" : a == 1 ? "privilege" : a == 2 ? "cache"
-					      : "profile", v, err, sizeof(err));
-		}
-		if (!e)
-			e = cell_check(&c, err, sizeof(err));
-		cell_free(&c);
-		if (e) {
+		if (axis_cell(&cli, i, &c, err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs matrix: %s\n", err);
 			return 2;
 		}
+		cell_free(&c);
 	}
 	for (unsigned int i = 0; i < ncells; i++)
 		if (i % cli.nshards == (cli.nshards > 1 ? cli.shard - 1 : 0))
@@ -366,7 +418,6 @@ int matrix_main(int argc, char **argv)
 		cli.nshards > 1 ? cli.shard : 1, cli.nshards);
 	for (unsigned int i = 0; i < ncells && !proc_interrupted; i++) {
 		struct run_result r;
-		unsigned int rest = i;
 
 		if (i % cli.nshards != (cli.nshards > 1 ? cli.shard - 1 : 0))
 			continue;
@@ -376,17 +427,7 @@ int matrix_main(int argc, char **argv)
 			code = worse(code, 124);
 			break;
 		}
-		cell_copy(&c, &cli.base);
-		for (int a = 4; a >= 0; a--) {
-			const char *v = cli.ax.v[a][rest % cli.ax.n[a]];
-
-			rest /= cli.ax.n[a];
-			if (a == 4)
-				set_workload(&c, v, err, sizeof(err));
-			else
-				cell_set(&c, a == 0 ? "mode" : a == 1 ? "privilege" : a == 2 ? "cache"
-					 : "profile", v, err, sizeof(err));
-		}
+		axis_cell(&cli, i, &c, err, sizeof(err));
 		cli.o.quiet = true;
 		k++;
 		cell_id(&c, id, sizeof(id));
@@ -425,4 +466,105 @@ int matrix_main(int argc, char **argv)
 	if (!ran && code == 0)
 		code = 77;
 	return code;
+}
+
+/*
+ * stalefs compare [cell options and axes as for matrix] [--runner PATH]
+ *                 [--guest-workload PATH] [--paths-env FILE] [--format text|markdown]
+ *                 [--out FILE] [--keep]
+ * Each cell against stalefs (on /dev/fuse) and against the real virtiofsd
+ * (in a QEMU guest), both rows to --out as cell lines (the virtiofsd one
+ * with "@virtiofsd" in its id), and a table on stdout with a verdict per
+ * cell. Without cell options: the default cells (every mode as root and in
+ * a user namespace, 970-link reads, and the overlay-with-churn cell).
+ * Exit: 0 every cell agrees, 1 some disagree, 2 usage, 77 virtiofsd, QEMU
+ * or a guest kernel cannot be had (ci/compare-setup.sh), 99 harness error,
+ * 130 interrupted.
+ */
+int compare_main(int argc, char **argv)
+{
+	static struct cli cli;
+	static const char *const dflt_modes = "never,prefer,mandatory", *dflt_privs = "root,userns";
+	struct compare_row *rows;
+	struct run_result *ra, *rb;
+	struct cell *cells;
+	char err[512], id[512];
+	unsigned int ncells, nc = 0;
+	double t0 = now();
+	int code, cannot = 0, disagree;
+	FILE *out = NULL;
+
+	if ((code = parse("compare", argc, argv, &cli)))
+		return code > 0 ? 0 : 2;
+	if (!cli.any_cell) {
+		/* The default cells: 970-link reads in every mode, root and userns. */
+		split_axis(&cli.ax, 0, dflt_modes);
+		split_axis(&cli.ax, 1, dflt_privs);
+		cli.base.max_links = 970;
+		cli.base.seconds = 3;
+	}
+	ncells = fill_axes(&cli) + !cli.any_cell;
+	cells = calloc(ncells, sizeof(*cells));
+	ra = calloc(ncells, sizeof(*ra));
+	rb = calloc(ncells, sizeof(*rb));
+	rows = calloc(ncells, sizeof(*rows));
+	if (!cells || !ra || !rb || !rows)
+		return 99;
+	for (unsigned int i = 0; i < ncells; i++) {
+		if (!cli.any_cell && i == ncells - 1) {
+			/* ... and the bcvk shape: an overlay over the share, host churn. */
+			cell_copy(&cells[i], &cli.base);
+			cell_set(&cells[i], "cache", "never", err, sizeof(err));
+			set_workload(&cells[i], "read+overlay+churn", err, sizeof(err));
+		} else if (axis_cell(&cli, i, &cells[i], err, sizeof(err)) < 0 ||
+			   guest_check_cell(&cells[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "stalefs compare: %s\n", err);
+			return 2;
+		}
+	}
+	if (cli.out && !(out = open_out("compare", cli.out)))
+		return 2;
+	cli.g.keep = cli.o.keep;
+	cli.o.quiet = true;
+	proc_on_signals();
+	for (unsigned int i = 0; i < ncells && !proc_interrupted; i++) {
+		cell_id(&cells[i], id, sizeof(id));
+		fprintf(stderr, "[%u/%u] %s: stalefs ...", i + 1, ncells, id);
+		if (run_cell(&cells[i], &cli.o, &ra[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
+			return 99;
+		}
+		fprintf(stderr, " %llu ESTALE; virtiofsd ...", (unsigned long long)ra[i].estale_total);
+		if (guest_run_cell(&cells[i], &cli.g, &rb[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
+			return 99;
+		}
+		fprintf(stderr, " %s, %llu ESTALE (%.1f s)\n", run_status_name(rb[i].status),
+			(unsigned long long)rb[i].estale_total, rb[i].duration_s);
+		if (rb[i].status == RUN_CANNOT)
+			cannot++;
+		if (out) {
+			run_result_json(&cells[i], &ra[i], out);
+			run_result_json_as(&cells[i], &rb[i], "virtiofsd", out);
+			fflush(out);
+		}
+		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i] };
+	}
+	disagree = compare_table(rows, nc, cli.markdown, stdout);
+	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, now() - t0);
+	for (unsigned int i = 0; i < ncells; i++) {
+		run_result_free(&ra[i]);
+		run_result_free(&rb[i]);
+		cell_free(&cells[i]);
+	}
+	if (out && out != stdout)
+		fclose(out);
+	if (proc_interrupted)
+		return 130;
+	if (cannot == (int)nc && nc) {
+		fprintf(stderr, "stalefs compare: virtiofsd could not run any cell here "
+			"(ci/compare-setup.sh installs what it needs)\n");
+		return 77;
+	}
+	return disagree ? 1 : 0;
 }

@@ -5,5 +5,6 @@
 
 int run_main(int argc, char **argv);
 int matrix_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 #endif
