@@ -73,7 +73,10 @@ static int background(void)
 	if (pid > 0) {
 		close(p[1]);
 		if (read(p[0], &status, 1) != 1)
-			_exit(EXIT_RUNTIME);
+			status = EXIT_RUNTIME;
+		/* A failed start: the daemon is gone before its caller hears so. */
+		if (status != 0)
+			waitpid(pid, NULL, 0);
 		_exit(status);
 	}
 	close(p[0]);

@@ -27,7 +27,7 @@ assert not any(other.values()), other
 assert d["integrity"]["mismatches"] == 0 and d["integrity"]["files"] > 0, d["integrity"]
 PY
 swaps=$(sed -n 's/.*layer-swaps=\([0-9]*\).*/\1/p' "$T/churn.out")
-[ "$swaps" -ge 4 ] || fail "only $swaps layer swaps in 3 s"
+[ "$swaps" -ge 2 ] || fail "only $swaps layer swaps in 3 s"
 expect_eq "layer dirs after the swaps" "$(ls "$BACKING/overlay")" "$layers_before"
 ls -d "$BACKING"/overlay/*.churn-* 2>/dev/null && fail "churn left temp dirs behind"
 rc=0
