@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "build_config.h"
+#include "json.h"
 #include "jsonv.h"
 #include "proc.h"
 #include "report.h"
@@ -478,10 +479,46 @@ static void side(const struct run_result *r, char *buf, size_t len)
 		 (unsigned long long)r->mismatches);
 }
 
-int compare_table(const struct compare_row *rows, int n, int markdown, FILE *f)
+static void side_json(const struct run_result *r, FILE *f)
+{
+	struct report_ci ci = report_wilson(r->estale_total, calls(r));
+
+	fprintf(f, "{\"status\":\"%s\",\"reason\":", run_status_name(r->status));
+	json_put_string(f, r->reason);
+	fputs(",\"effective_mode\":", f);
+	json_put_string(f, r->effective_mode);
+	fprintf(f, ",\"calls\":%llu,\"estale\":%llu,\"ci95\":[%.6f,%.6f],\"ebadf\":%llu,"
+		"\"eio\":%llu,\"mismatches\":%llu,\"emitted\":%llu}",
+		(unsigned long long)calls(r), (unsigned long long)r->estale_total, ci.lo, ci.hi,
+		(unsigned long long)errcount(r, "EBADF"), (unsigned long long)errcount(r, "EIO"),
+		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted);
+}
+
+int compare_table(const struct compare_row *rows, int n, int format, FILE *f)
 {
 	char id[512], a[256], b[256], why[256];
-	int disagree = 0;
+	int disagree = 0, markdown = format == COMPARE_MARKDOWN;
+
+	if (format == COMPARE_JSON) {
+		fputs("{\"rows\":[", f);
+		for (int i = 0; i < n; i++) {
+			int ok = compare_agree(&rows[i], why, sizeof(why));
+
+			disagree += !ok;
+			cell_id(rows[i].c, id, sizeof(id));
+			fputs(i ? ",{\"cell\":" : "{\"cell\":", f);
+			json_put_string(f, id);
+			fputs(",\"stalefs\":", f);
+			side_json(rows[i].a, f);
+			fputs(",\"virtiofsd\":", f);
+			side_json(rows[i].b, f);
+			fprintf(f, ",\"agree\":%s,\"why\":", ok ? "true" : "false");
+			json_put_string(f, why);
+			fputc('}', f);
+		}
+		fprintf(f, "],\"cells\":%d,\"disagree\":%d}\n", n, disagree);
+		return disagree;
+	}
 
 	if (markdown)
 		fputs("| cell | stalefs | virtiofsd | verdict |\n|---|---|---|---|\n", f);

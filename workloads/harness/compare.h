@@ -54,7 +54,8 @@ struct compare_row {
 	const struct run_result *a;	/* stalefs */
 	const struct run_result *b;	/* virtiofsd */
 };
-int compare_table(const struct compare_row *rows, int n, int markdown, FILE *f);
+enum { COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_JSON };
+int compare_table(const struct compare_row *rows, int n, int format, FILE *f);
 /* Whether a row agrees; why not in why. */
 int compare_agree(const struct compare_row *row, char *why, size_t len);
 

@@ -137,7 +137,7 @@ struct cli {
 	double time_limit;
 	bool any_cell;		/* a cell option or an axis was given */
 	struct guest_opts g;	/* compare */
-	bool markdown;		/* compare --format markdown */
+	int format;		/* compare --format: COMPARE_TEXT, _MARKDOWN, _JSON */
 };
 
 static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
@@ -192,11 +192,13 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 			cli->g.paths_env = optarg;
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "markdown")) {
-				fprintf(stderr, "stalefs %s: bad --format '%s' (text|markdown)\n", cmd, optarg);
+			if (strcmp(optarg, "text") && strcmp(optarg, "markdown") && strcmp(optarg, "json")) {
+				fprintf(stderr, "stalefs %s: bad --format '%s' (text|markdown|json)\n", cmd,
+					optarg);
 				return -EINVAL;
 			}
-			cli->markdown = strcmp(optarg, "markdown") == 0;
+			cli->format = strcmp(optarg, "markdown") == 0 ? COMPARE_MARKDOWN
+				      : strcmp(optarg, "json") == 0 ? COMPARE_JSON : COMPARE_TEXT;
 			break;
 		case O_CELL:
 			cli->any_cell = true;
@@ -470,7 +472,7 @@ int matrix_main(int argc, char **argv)
 
 /*
  * stalefs compare [cell options and axes as for matrix] [--runner PATH]
- *                 [--guest-workload PATH] [--paths-env FILE] [--format text|markdown]
+ *                 [--guest-workload PATH] [--paths-env FILE] [--format text|markdown|json]
  *                 [--out FILE] [--keep]
  * Each cell against stalefs (on /dev/fuse) and against the real virtiofsd
  * (in a QEMU guest), both rows to --out as cell lines (the virtiofsd one
@@ -550,7 +552,7 @@ int compare_main(int argc, char **argv)
 		}
 		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i] };
 	}
-	disagree = compare_table(rows, nc, cli.markdown, stdout);
+	disagree = compare_table(rows, nc, cli.format, stdout);
 	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, now() - t0);
 	for (unsigned int i = 0; i < ncells; i++) {
 		run_result_free(&ra[i]);
