@@ -10,8 +10,10 @@ require_python
 mkdir "$BACKING/d"
 for i in $(seq 1 50); do echo "$i" >"$BACKING/d/f$i"; done
 start_daemon --cache="$policy"
+t0=$(date +%s%N)
 ls -l "$MNT/d" >/dev/null
 for _ in 1 2 3; do stat "$MNT/d/f1" >/dev/null; done
+elapsed_ms=$((($(date +%s%N) - t0) / 1000000))
 snapshot
 rdp=$(field 'd["requests"].get("READDIRPLUS", 0)')
 rd=$(field 'd["requests"].get("READDIR", 0)')
@@ -25,7 +27,13 @@ never)
 	;;
 auto | always | metadata)
 	[ "$rdp" -ge 1 ] || fail "no READDIRPLUS with cache=$policy"
-	[ "$lookups" -le 3 ] || fail "cache=$policy: $lookups LOOKUPs, want <= 3"
+	# auto's entries live 1 s: a machine too slow to list and stat within
+	# it looks names up again, which is right, not a failure.
+	if [ "$policy" = auto ] && [ "$elapsed_ms" -ge 900 ]; then
+		note "ls and stats took ${elapsed_ms} ms (> the 1 s timeout): $lookups LOOKUPs not checked"
+	else
+		[ "$lookups" -le 3 ] || fail "cache=$policy: $lookups LOOKUPs, want <= 3 (${elapsed_ms} ms)"
+	fi
 	;;
 esac
 stop_daemon

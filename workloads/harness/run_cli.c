@@ -559,6 +559,10 @@ int compare_main(int argc, char **argv)
 		run_result_free(&rb[i]);
 		cell_free(&cells[i]);
 	}
+	free(cells);
+	free(ra);
+	free(rb);
+	free(rows);
 	if (out && out != stdout)
 		fclose(out);
 	if (proc_interrupted)
