@@ -17,6 +17,7 @@
 #include "jsonv.h"
 #include "proc.h"
 #include "report.h"
+#include "textfile.h"
 #include "tree.h"
 
 static double now(void)
@@ -103,40 +104,6 @@ int vlog_count_text(const char *text, struct vlog_counts *v)
 	}
 	free(p);
 	return 0;
-}
-
-static char *slurp(const char *path)
-{
-	char *buf = NULL, chunk[65536];
-	size_t len = 0;
-	ssize_t n;
-	FILE *m;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	m = open_memstream(&buf, &len);
-	while (m && (n = read(fd, chunk, sizeof(chunk))) > 0)
-		fwrite(chunk, 1, n, m);
-	if (m)
-		fclose(m);
-	close(fd);
-	return buf;
-}
-
-static void last_line(const char *path, char *out, size_t len)
-{
-	char line[400];
-	FILE *f = fopen(path, "re");
-
-	out[0] = '\0';
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0])
-			snprintf(out, len, "%s", line);
-	}
-	if (f)
-		fclose(f);
 }
 
 /* "virtiofsd=/path" from paths.env. */
@@ -343,7 +310,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 	}
 	rr->seed = c->seed;
 	rr->exit = proc_exit_code(status);
-	last_line(rerr, why, sizeof(why));
+	textfile_last_line(rerr, why, sizeof(why));
 	if (rr->exit == 77) {
 		r->status = RUN_CANNOT;
 		snprintf(r->reason, sizeof(r->reason), "%s", why);
@@ -355,7 +322,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 		snprintf(r->reason, sizeof(r->reason), "the guest runner exited %d: %s", rr->exit, why);
 	} else {
 		struct jv *w = jv_parse_file(wl, why, sizeof(why));
-		char *text = slurp(vlog);
+		char *text = textfile_read(vlog, NULL);
 		struct vlog_counts v;
 
 		if (!w) {

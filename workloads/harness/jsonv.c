@@ -2,12 +2,15 @@
 /* The JSON reader; see jsonv.h. Recursive descent, depth-limited. */
 #include "jsonv.h"
 
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "textfile.h"
 
 #define JV_DEPTH_MAX 64
 
@@ -372,32 +375,15 @@ struct jv *jv_parse(const char *text, size_t len, char *err, size_t errlen)
 
 struct jv *jv_parse_file(const char *path, char *err, size_t errlen)
 {
-	char *buf = NULL, perr_buf[256];
-	size_t len = 0;
-	FILE *f = fopen(path, "re");
+	char perr_buf[256];
+	size_t len;
+	char *buf = textfile_read(path, &len);
 	struct jv *v;
 
-	if (!f) {
+	if (!buf) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	{
-		FILE *m = open_memstream(&buf, &len);
-		char chunk[65536];
-		size_t n;
-
-		while (m && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, n, m);
-		if (m)
-			fclose(m);
-	}
-	if (ferror(f) || !buf) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "out of memory");
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
 	v = jv_parse(buf, len, perr_buf, sizeof(perr_buf));
 	if (!v)
 		snprintf(err, errlen, "%s: %s", path, perr_buf);

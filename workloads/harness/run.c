@@ -19,6 +19,7 @@
 #include "json.h"
 #include "jsonv.h"
 #include "proc.h"
+#include "textfile.h"
 #include "trace.h"
 #include "tree.h"
 
@@ -139,23 +140,6 @@ static void sweep_stale_workdirs(const char *tmp)
 		closedir(d);
 }
 
-/* The last non-empty line of a file (the daemon's reason for refusing). */
-static void last_line(const char *path, char *out, size_t len)
-{
-	char line[400];
-	FILE *f = fopen(path, "re");
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0])
-			snprintf(out, len, "%s", line);
-	}
-	fclose(f);
-}
-
 static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errlen)
 {
 	struct tree_params p;
@@ -230,7 +214,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 			int code = proc_exit_code(status);
 
 			x->daemon = 0;
-			last_line(x->log, why, sizeof(why));
+			textfile_last_line(x->log, why, sizeof(why));
 			/* Exit 2 at start: this machine or privilege cannot run the mode. */
 			set_status(r, code == 2 ? RUN_CANNOT : RUN_ERROR,
 				   "the daemon did not start (exit %d): %s", code, why);
@@ -556,12 +540,12 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 			   proc_exit_code(status));
 	}
 	if (rr->exit == 77) {
-		last_line(x->wl_err, err, sizeof(err));
+		textfile_last_line(x->wl_err, err, sizeof(err));
 		set_status(r, RUN_CANNOT, "the workload cannot run here: %s", err);
 		goto out;
 	}
 	if (rr->exit != 0 && rr->exit != 1) {
-		last_line(x->wl_err, err, sizeof(err));
+		textfile_last_line(x->wl_err, err, sizeof(err));
 		set_status(r, RUN_ERROR, "the workload exited %d: %s", rr->exit, err);
 		goto out;
 	}

@@ -2,6 +2,7 @@
 /* FUSE tracepoints in a private tracefs instance; see trace.h. */
 #include "trace.h"
 
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+
+#include "textfile.h"
 
 static const char *const tracefs_roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
@@ -186,25 +189,6 @@ int trace_count_text(const char *text, struct trace_counts *c)
 	return 0;
 }
 
-static char *slurp(const char *path)
-{
-	char *buf = NULL, chunk[65536];
-	size_t len = 0;
-	ssize_t n;
-	FILE *m;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	m = open_memstream(&buf, &len);
-	while (m && (n = read(fd, chunk, sizeof(chunk))) > 0)
-		fwrite(chunk, 1, n, m);
-	if (m)
-		fclose(m);
-	close(fd);
-	return buf;
-}
-
 int trace_stop(struct trace *t, struct trace_counts *c)
 {
 	char path[512], *text;
@@ -215,7 +199,7 @@ int trace_stop(struct trace *t, struct trace_counts *c)
 		return -ENOENT;
 	put(t->dir, "tracing_on", "0");
 	snprintf(path, sizeof(path), "%s/trace", t->dir);
-	text = slurp(path);
+	text = textfile_read(path, NULL);
 	ret = text ? trace_count_text(text, c) : -EIO;
 	free(text);
 	/* Overruns, per CPU: the counts are then lower bounds. */
@@ -223,7 +207,7 @@ int trace_stop(struct trace *t, struct trace_counts *c)
 		char *stats, *o;
 
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", t->dir, cpu);
-		stats = slurp(path);
+		stats = textfile_read(path, NULL);
 		if (!stats)
 			break;
 		o = strstr(stats, "overrun:");
