@@ -317,15 +317,20 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		if (target || !strstr(rel, "/deploy/"))
 			continue;
 		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			paths = realloc(paths, cap * sizeof(*paths));
-			objs = realloc(objs, cap * sizeof(*objs));
-			if (!paths || !objs) {
+			char **gp = realloc(paths, (cap ? cap * 2 : 1024) * sizeof(*paths)), **go;
+
+			if (gp)
+				paths = gp;
+			go = gp ? realloc(objs, (cap ? cap * 2 : 1024) * sizeof(*objs)) : NULL;
+			if (go)
+				objs = go;
+			if (!gp || !go) {
 				ret = -ENOMEM;
 				snprintf(err, errlen, "out of memory");
 				fclose(f);
 				goto out;
 			}
+			cap = cap ? cap * 2 : 1024;
 		}
 		paths[n] = strdup(rel);
 		/* The object is .../repo/objects/XX/rest.file of the same layer. */

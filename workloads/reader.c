@@ -21,6 +21,7 @@
 #include "counts.h"
 #include "json.h"
 #include "manifest.h"
+#include "scratch.h"
 #include "sha256.h"
 #include "tree.h"
 
@@ -239,9 +240,8 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
  */
 static int overlay_mount(struct run *run, const char *root, char *err, size_t errlen)
 {
-	char abs[4096], opts[32768], path[4200];
+	char abs[4096], opts[4096], path[4200];	/* mount(2) takes one page of options */
 	size_t used = 0, kept = 0;
-	const char *tmp = getenv("TMPDIR");
 	char (*layers)[256] = calloc(1024, sizeof(*layers));
 	unsigned int nl = 0;
 	int ret = 0, fd;
@@ -265,6 +265,12 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 		if (!nl || strncmp(layers[nl - 1], layer, slash - layer) != 0 ||
 		    layers[nl - 1][slash - layer]) {
 			if (nl == 1024) {
+				/* Names from i on are untouched: free them, keep the rewritten. */
+				for (size_t j = i; j < run->m.n; j++) {
+					free(run->m.names[j].path);
+					free(run->m.names[j].target);
+				}
+				run->m.n = kept;
 				ret = fail(err, errlen, -EINVAL, "overlay: more than 1024 layers");
 				goto out;
 			}
@@ -284,14 +290,20 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 	for (unsigned int l = nl; l-- > 0 && used < sizeof(opts);)
 		used += snprintf(opts + used, sizeof(opts) - used, "%s%s/overlay/%s/diff",
 				 l == nl - 1 ? "" : ":", abs, layers[l]);
+	if (used >= sizeof(opts) - 200) {	/* room for upperdir and workdir */
+		ret = fail(err, errlen, -E2BIG, "overlay: %u layers under %s do not fit the "
+			   "mount options (one page)", nl, abs);
+		goto out;
+	}
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: a private mount namespace: %s",
 			   strerror(errno));
 		goto out;
 	}
-	snprintf(run->ovl, sizeof(run->ovl), "%s/stalefs-overlay.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(run->ovl)) {
-		ret = fail(err, errlen, -errno, "overlay: mkdtemp %s: %s", run->ovl, strerror(errno));
+	/* A scratch dir (its pid file lets the next run sweep it after a SIGKILL). */
+	ret = scratch_make(NULL, "stalefs-overlay", run->ovl, sizeof(run->ovl));
+	if (ret < 0) {
+		ret = fail(err, errlen, ret, "overlay: a scratch dir: %s", strerror(-ret));
 		run->ovl[0] = '\0';
 		goto out;
 	}
@@ -303,7 +315,7 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 			 run->ovl, run->ovl);
 	snprintf(path, sizeof(path), "%s/merged", run->ovl);
 	if (used >= sizeof(opts)) {
-		ret = fail(err, errlen, -EINVAL, "overlay: the layer list is too long");
+		ret = fail(err, errlen, -E2BIG, "overlay: the mount options do not fit one page");
 		goto out;
 	}
 	if (mkdirat(AT_FDCWD, path, 0755) < 0 ||
@@ -338,7 +350,7 @@ static void overlay_unmount(struct run *run)
 	snprintf(path, sizeof(path), "%s/merged", run->ovl);
 	umount2(path, MNT_DETACH);
 	umount2(run->ovl, MNT_DETACH);
-	rmdir(run->ovl);
+	scratch_remove(run->ovl);
 }
 
 /* The guest-side cache dropper: evicts unused dentries and inodes so the

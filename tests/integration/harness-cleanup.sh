@@ -47,10 +47,13 @@ sleep 1
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 settle "SIGKILL of the harness"
-# Its work dir stays until the next run sweeps it.
+# Its work dir and its tracefs instance stay until the next run sweeps them.
 "$STALEFS" run --mode never --seconds 0.3 --quiet --out /dev/null 2>/dev/null ||
 	fail "a run after the kill failed"
 ls -d "$T"/stalefs-run.* 2>/dev/null && fail "the dead run's work dir was not swept"
+for inst in /sys/kernel/tracing/instances/stalefs-"$pid"-*; do
+	[ -e "$inst" ] && fail "the dead run's tracefs instance $inst was not swept"
+done
 
 "$STALEFS" run --mode never --seconds 4 --quiet --out "$T/dk.jsonl" 2>/dev/null &
 pid=$!

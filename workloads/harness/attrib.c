@@ -21,9 +21,12 @@ static void bump(struct attrib *a, const char *source, const char *detail, uint6
 			a->key[i].n += n;
 			return;
 		}
+	if (a->nkeys == ATTRIB_KEYS - 1 && strcmp(detail, "other") != 0) {
+		/* Out of room: the last key counts the rest, whatever their source. */
+		bump(a, "other", "other", n);
+		return;
+	}
 	if (a->nkeys == ATTRIB_KEYS) {
-		/* Out of room: fold into the last key's source as "other". */
-		snprintf(a->key[ATTRIB_KEYS - 1].detail, sizeof(a->key[0].detail), "other");
 		a->key[ATTRIB_KEYS - 1].n += n;
 		return;
 	}
@@ -79,8 +82,14 @@ void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies
 			continue;
 		}
 		if (!by_tid) {
-			last->used = true;
-			used++;
+			/* The same caller's earlier replies in the window belong to
+			 * the same failed call (the VFS's retry): used up too. */
+			for (size_t k = lower_bound(replies, nreplies, from);
+			     k < nreplies && &replies[k] <= last; k++)
+				if (!replies[k].used && replies[k].pid == last->pid) {
+					replies[k].used = true;
+					used++;
+				}
 		}
 		bump(a, last->source, last->detail, 1);
 	}
@@ -102,11 +111,20 @@ void attrib_add(struct attrib *a, const struct attrib *b)
 
 void attrib_json(const struct attrib *a, FILE *f)
 {
-	static const char *const sources[] = { "inject", "host", "daemon" };
+	/* Every source the daemon names, and "other" (unknown sources, overflow). */
+	static const char *const sources[] = { "inject", "host", "daemon", "other" };
+	uint64_t unknown = 0, other = 0;
 
+	for (int i = 0; i < a->nkeys; i++)
+		if (strcmp(a->key[i].source, "inject") && strcmp(a->key[i].source, "host") &&
+		    strcmp(a->key[i].source, "daemon"))
+			*(strcmp(a->key[i].source, "other") ? &unknown : &other) += a->key[i].n;
 	fputc('{', f);
-	for (int s = 0; s < 3; s++) {
+	for (int s = 0; s < 4; s++) {
 		const char *sep = "";
+
+		if (s == 3 && !unknown && !other)	/* "other" only when there is some */
+			break;
 
 		fprintf(f, "\"%s\":{", sources[s]);
 		for (int i = 0; i < a->nkeys; i++) {
@@ -117,6 +135,8 @@ void attrib_json(const struct attrib *a, FILE *f)
 			fprintf(f, ":%llu", (unsigned long long)a->key[i].n);
 			sep = ",";
 		}
+		if (s == 3 && unknown)
+			fprintf(f, "%s\"unknown source\":%llu", sep, (unsigned long long)unknown);
 		fputs("},", f);
 	}
 	fprintf(f, "\"kernel\":%llu,\"unattributed\":%llu}", (unsigned long long)a->kernel,

@@ -17,6 +17,7 @@
 #include "jsonv.h"
 #include "proc.h"
 #include "report.h"
+#include "scratch.h"
 #include "textfile.h"
 #include "tree.h"
 
@@ -36,6 +37,10 @@ int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 	}
 	if (strcmp(c->workload, "ostree") == 0) {
 		snprintf(err, errlen, "the guest has no ostree command: compare read or storm");
+		return -EINVAL;
+	}
+	if (c->reps != 1 || c->until_estale) {
+		snprintf(err, errlen, "compare runs one repetition a cell (no --reps, --until-estale)");
 		return -EINVAL;
 	}
 	return 0;
@@ -126,21 +131,6 @@ static int env_value(const char *file, const char *key, char *out, size_t len)
 	return -ENOENT;
 }
 
-static void wait_quietly(pid_t pid)
-{
-	int status;
-
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-}
-
-static void remove_dir(const char *path)
-{
-	char *argv[] = { "rm", "-rf", "--one-file-system", "--", (char *)path, NULL };
-
-	wait_quietly(proc_spawn(argv, NULL, NULL, SIGKILL));
-}
-
 int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
 		   char *err, size_t errlen)
 {
@@ -171,10 +161,11 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 		snprintf(r->reason, sizeof(r->reason), "no guest runner at %.400s", runner);
 		goto judge;
 	}
-	snprintf(dir, sizeof(dir), "%s/stalefs-compare.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		snprintf(err, errlen, "mkdtemp %s: %s", dir, strerror(errno));
-		return -errno;
+	code = scratch_make(NULL, "stalefs-compare", dir, sizeof(dir));
+	if (code < 0) {
+		snprintf(err, errlen, "a work dir under %s: %s", tmp && *tmp ? tmp : "/tmp",
+			 strerror(-code));
+		return code;
 	}
 	chmod(dir, 0755);
 	snprintf(backing, sizeof(backing), "%s/backing", dir);
@@ -356,16 +347,17 @@ out:
 		proc_stop(churn, 1.0);
 	r->duration_s = now() - t0;
 	r->work_s = r->work_s ? r->work_s : 0;
-	if (!g->keep)
-		remove_dir(dir);
+	if (g->keep)
+		scratch_keep(dir);
+	else
+		scratch_remove(dir);
 judge:
 	run_judge(c, r);
 	return 0;
 out_err:
 	if (churn > 0)
 		proc_stop(churn, 1.0);
-	if (!g->keep)
-		remove_dir(dir);
+	scratch_remove(dir);
 	return code;
 }
 
@@ -396,8 +388,7 @@ int compare_agree(const struct compare_row *row, char *why, size_t len)
 
 	why[0] = '\0';
 	if (a->status != RUN_RAN || b->status != RUN_RAN) {
-		if ((a->status == RUN_CANNOT) == (b->status == RUN_CANNOT) && a->status != RUN_RAN &&
-		    b->status != RUN_RAN) {
+		if (a->status == RUN_CANNOT && b->status == RUN_CANNOT) {
 			snprintf(why, len, "neither runs this cell");
 			return 1;
 		}

@@ -299,6 +299,8 @@ int pinpoint_main(int argc, char **argv)
 	int c, code = 0, ran = 0;
 	FILE *out = NULL;
 
+	for (size_t i = 0; i < NEXP; i++)
+		found[i] = NO_RUN;
 	cell_default(&base);
 	base.seconds = 3;
 	optind = 0;

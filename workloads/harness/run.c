@@ -19,6 +19,7 @@
 #include "json.h"
 #include "jsonv.h"
 #include "proc.h"
+#include "scratch.h"
 #include "textfile.h"
 #include "trace.h"
 #include "tree.h"
@@ -94,58 +95,12 @@ static bool is_mounted(const char *path)
 	return found;
 }
 
-/* rm -rf, for our own work dirs only (no symlinks followed). */
-static void remove_tree(const char *path)
-{
-	pid_t pid;
-	int status;
-	char *argv[] = { "rm", "-rf", "--one-file-system", "--", (char *)path, NULL };
-
-	pid = proc_spawn(argv, NULL, NULL, SIGKILL);
-	/* Not proc_wait(): this runs after an interrupt too, and must finish. */
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-}
-
-/*
- * Work dirs of harnesses that were killed (SIGKILL leaves no mount and no
- * daemon, both die with the harness, but cannot remove the dir): each has a
- * "pid" file; remove those whose process is gone and that mount nothing.
- */
-static void sweep_stale_workdirs(const char *tmp)
-{
-	DIR *d = opendir(tmp);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		char path[PATH_MAX], mnt[PATH_MAX + 8];
-		FILE *f;
-		int pid = 0;
-
-		if (strncmp(de->d_name, "stalefs-run.", 12) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/pid", tmp, de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
-		fclose(f);
-		snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
-		snprintf(mnt, sizeof(mnt), "%s/mnt", path);
-		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH && !is_mounted(mnt))
-			remove_tree(path);
-	}
-	if (d)
-		closedir(d);
-}
-
 static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errlen)
 {
 	struct tree_params p;
 	struct tree_summary s;
 
-	remove_tree(x->backing);
+	scratch_remove(x->backing);
 	tree_params_default(&p);
 	p.objects = c->objects;
 	p.max_links = c->max_links;
@@ -291,7 +246,7 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 	return 0;
 }
 
-static void start_churn(const struct cell *c, struct rep *x, uint64_t seed)
+static int start_churn(const struct cell *c, struct rep *x, uint64_t seed, struct run_result *r)
 {
 	char *argv[16], sd[32], secs[32], every[32];
 	int n = 0;
@@ -315,8 +270,12 @@ static void start_churn(const struct cell *c, struct rep *x, uint64_t seed)
 	}
 	argv[n] = NULL;
 	x->churn = proc_spawn(argv, NULL, NULL, SIGKILL);
-	if (x->churn < 0)
+	if (x->churn < 0) {
+		set_status(r, RUN_ERROR, "starting the host churn: %s", strerror(-x->churn));
 		x->churn = 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* Stop whatever still runs and unmount. Safe to call twice. */
@@ -517,8 +476,8 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 	}
 	if (start_daemon(c, x, r) < 0)
 		goto out;
-	if (c->churn)
-		start_churn(c, x, rr->seed);
+	if (c->churn && start_churn(c, x, rr->seed, r) < 0)
+		goto out;
 	if (start_workload(c, x, rr->seed, r) < 0)
 		goto out;
 	t_work = now();
@@ -534,6 +493,12 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 	}
 	x->workload = 0;
 	rr->exit = proc_exit_code(status);
+	if (x->churn && proc_wait(x->churn, 0.001, &status) == 0) {
+		/* The churn ends only when stopped: ending first means it failed. */
+		x->churn = 0;
+		set_status(r, RUN_ERROR, "the host churn ended during the workload (exit %d)",
+			   proc_exit_code(status));
+	}
 	if (proc_wait(x->daemon, 0.001, &status) == 0) {
 		x->daemon = 0;
 		set_status(r, RUN_ERROR, "the daemon ended during the workload (exit %d)",
@@ -575,6 +540,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	struct rep x = { 0 };
 	double t0 = now();
 	const char *tmp = getenv("TMPDIR");
+	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->rep = calloc(c->reps, sizeof(*r->rep));
@@ -582,42 +548,26 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (o->workdir) {
-		if (mkdir(o->workdir, 0755) < 0 && errno != EEXIST) {
-			snprintf(err, errlen, "work dir %s: %s", o->workdir, strerror(errno));
-			return -errno;
-		}
-		char real[PATH_MAX];
-
-		if (!realpath(o->workdir, real) || strlen(real) >= sizeof(x.dir)) {
-			snprintf(err, errlen, "work dir %s: %s", o->workdir,
-				 strerror(errno ? errno : ENAMETOOLONG));
-			return -EINVAL;
-		}
-		strcpy(x.dir, real);
-	} else {
-		char pidfile[PATH_MAX];
-		FILE *f;
-
-		sweep_stale_workdirs(tmp && *tmp ? tmp : "/tmp");
-		snprintf(x.dir, sizeof(x.dir), "%s/stalefs-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(x.dir)) {
-			snprintf(err, errlen, "mkdtemp %s: %s", x.dir, strerror(errno));
-			return -errno;
-		}
-		snprintf(pidfile, sizeof(pidfile), "%s/pid", x.dir);
-		f = fopen(pidfile, "we");
-		if (f) {
-			fprintf(f, "%d\n", getpid());
-			fclose(f);
-		}
+	/* --workdir DIR: the parent of the run's own dir, never removed itself. */
+	if (o->workdir && mkdir(o->workdir, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "work dir %s: %s", o->workdir, strerror(errno));
+		ret = -errno;
+		goto out_rep;
+	}
+	ret = scratch_make(o->workdir, "stalefs-run", x.dir, sizeof(x.dir));
+	if (ret < 0) {
+		snprintf(err, errlen, "a work dir under %s: %s",
+			 o->workdir ? o->workdir : tmp && *tmp ? tmp : "/tmp", strerror(-ret));
+		goto out_rep;
 	}
 	/* Other users (an unprivileged daemon's creds) must reach the mount. */
 	chmod(x.dir, 0755);
 	if (o->tree) {
 		if (!realpath(o->tree, x.backing)) {
 			snprintf(err, errlen, "tree %s: %s", o->tree, strerror(errno));
-			return -errno;
+			ret = -errno;
+			scratch_remove(x.dir);
+			goto out_rep;
 		}
 	} else {
 		snprintf(x.backing, sizeof(x.backing), "%s/backing", x.dir);
@@ -644,23 +594,27 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	if (proc_interrupted)
 		set_status(r, RUN_INTERRUPTED, "interrupted");
 	teardown(&x);
-	if (!o->keep) {
-		if (o->tree) {	/* only our own files */
-			unlink(x.events);
-			unlink(x.stats);
-			unlink(x.log);
-			unlink(x.wl_json);
-			unlink(x.wl_err);
-			unlink(x.sock);
-			rmdir(x.mnt);
-			rmdir(x.dir);
-		} else {
-			remove_tree(x.dir);
-		}
+	if (o->keep) {
+		scratch_keep(x.dir);
+		fprintf(stderr, "stalefs run: kept %s\n", x.dir);
+	} else if (o->tree) {	/* only our own files: the tree is the caller's */
+		const char *mine[] = { x.events, x.stats, x.log, x.wl_json, x.wl_err, x.sock };
+
+		for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
+			unlink(mine[i]);
+		scratch_keep(x.dir);	/* the pid file */
+		rmdir(x.mnt);
+		rmdir(x.dir);
+	} else {
+		scratch_remove(x.dir);
 	}
 	r->duration_s = now() - t0;
 	run_judge(c, r);
 	return 0;
+out_rep:
+	free(r->rep);
+	r->rep = NULL;
+	return ret;
 }
 
 void run_judge(const struct cell *c, struct run_result *r)

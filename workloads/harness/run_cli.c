@@ -480,8 +480,8 @@ int matrix_main(int argc, char **argv)
  * cell. Without cell options: the default cells (every mode as root and in
  * a user namespace, 970-link reads, and the overlay-with-churn cell).
  * Exit: 0 every cell agrees, 1 some disagree, 2 usage, 77 virtiofsd, QEMU
- * or a guest kernel cannot be had (ci/compare-setup.sh), 99 harness error,
- * 130 interrupted.
+ * or a guest kernel cannot be had (ci/compare-setup.sh), 99 a side failed
+ * (harness error), 124 a side ran over its time, 130 interrupted.
  */
 int compare_main(int argc, char **argv)
 {
@@ -493,7 +493,7 @@ int compare_main(int argc, char **argv)
 	char err[512], id[512];
 	unsigned int ncells, nc = 0;
 	double t0 = now();
-	int code, cannot = 0, disagree;
+	int code, cannot = 0, disagree, harm = 0;
 	FILE *out = NULL;
 
 	if ((code = parse("compare", argc, argv, &cli)))
@@ -545,6 +545,12 @@ int compare_main(int argc, char **argv)
 			(unsigned long long)rb[i].estale_total, rb[i].duration_s);
 		if (rb[i].status == RUN_CANNOT)
 			cannot++;
+		for (int side = 0; side < 2; side++) {
+			const struct run_result *r = side ? &rb[i] : &ra[i];
+
+			if (r->status == RUN_ERROR || r->status == RUN_TIMEOUT)
+				harm = worse(harm, r->status == RUN_ERROR ? 99 : 124);
+		}
 		if (out) {
 			run_result_json(&cells[i], &ra[i], out);
 			run_result_json_as(&cells[i], &rb[i], "virtiofsd", out);
@@ -567,6 +573,8 @@ int compare_main(int argc, char **argv)
 		fclose(out);
 	if (proc_interrupted)
 		return 130;
+	if (harm)
+		return harm;
 	if (cannot == (int)nc && nc) {
 		fprintf(stderr, "stalefs compare: virtiofsd could not run any cell here "
 			"(ci/compare-setup.sh installs what it needs)\n");

@@ -3,7 +3,9 @@
 #include "trace.h"
 
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,30 @@ static int put(const char *dir, const char *file, const char *value)
 	return ret;
 }
 
+/* Instances of harnesses that were killed (SIGKILL cannot remove them):
+ * stalefs-PID-N whose PID is gone. */
+static void sweep_instances(const char *root)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/instances", root);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		int pid;
+
+		if (sscanf(de->d_name, "stalefs-%d-", &pid) != 1 || pid <= 0 ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/instances/%s", root, de->d_name);
+		put(path, "tracing_on", "0");
+		rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int trace_start(struct trace *t, char *why, size_t whylen)
 {
 	static unsigned int serial;
@@ -76,6 +102,7 @@ int trace_start(struct trace *t, char *why, size_t whylen)
 		snprintf(why, whylen, "this kernel has no fuse tracepoints");
 		return -ENOENT;
 	}
+	sweep_instances(root);
 	snprintf(t->dir, sizeof(t->dir), "%s/instances/stalefs-%d-%u", root, getpid(), serial++);
 	if (mkdir(t->dir, 0700) < 0) {
 		ret = -errno;
