@@ -15,6 +15,8 @@
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
+#include "counts.h"
+#include "manifest.h"
 #include "tree.h"
 
 /* A name of the tree (any kind), for layer swaps. */
@@ -33,24 +35,6 @@ struct layers {
 	size_t nnames;
 	int xattrs;		/* objects carry TREE_XATTR */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 
 /* mkdir -p of the directory part of path, relative to dirfd. */
 static int mkparents(int dirfd, const char *path)
@@ -351,16 +335,16 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		snprintf(err, errlen, ls.n ? "out of memory" : "manifest %s names no layers", mpath);
 		goto out;
 	}
-	end = now() + p->seconds;
-	next_swap = p->layer_every_s > 0 ? now() + p->layer_every_s : end + 1;
-	while (now() < end) {
-		size_t i = rnd(&s) % n;
-		int what = rnd(&s) % 3, e = 0;
+	end = counts_now() + p->seconds;
+	next_swap = p->layer_every_s > 0 ? counts_now() + p->layer_every_s : end + 1;
+	while (counts_now() < end) {
+		size_t i = manifest_rand(&s) % n;
+		int what = manifest_rand(&s) % 3, e = 0;
 
-		if (now() >= next_swap) {
+		if (counts_now() >= next_swap) {
 			e = swap_layer(rootfd, &ls, next_layer);
 			next_layer = (next_layer + 1) % ls.n;
-			next_swap = now() + p->layer_every_s;
+			next_swap = counts_now() + p->layer_every_s;
 			if (e)
 				r->errors++;
 			else

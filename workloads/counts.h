@@ -34,6 +34,8 @@ void counts_json_op(FILE *f, bool first, const char *name, uint64_t ok,
  * "path"|"opened_by":".."},...]`: fd_ops[op] says which ops name opened_by. */
 void counts_json_events(FILE *f, const struct wl_event *ev, uint64_t total,
 			const char *const op_names[], const bool fd_ops[]);
+/* CLOCK_MONOTONIC, in ns and in seconds: the workloads' and the harness's clock. */
 uint64_t counts_now_ns(void);
+double counts_now(void);
 
 #endif

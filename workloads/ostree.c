@@ -43,6 +43,7 @@
 #include <sys/wait.h>
 
 #include "counts.h"
+#include "errmsg.h"
 #include "json.h"
 #include "sha256.h"
 #include "tree.h"
@@ -113,27 +114,6 @@ void ostreewl_params_default(struct ostreewl_params *p)
 {
 	*p = (struct ostreewl_params){ .objects = 200, .max_links = 50, .seed = 1,
 				       .mode = OSTREEWL_BARE_USER, .checkouts = 3, .rounds = 1 };
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 /* e: 0 or an errno. path: relative to the root. */
@@ -278,11 +258,11 @@ static bool step(struct run *run, enum ostreewl_step s, unsigned int checkout,
 {
 	struct ostreewl_result *r = run->r;
 	struct ostreewl_stepstat *st = &r->steps[s];
-	double t0 = now();
+	double t0 = counts_now();
 	int status = 0, ret;
 
 	ret = run_cmd(run, argv, &status);
-	st->seconds += now() - t0;
+	st->seconds += counts_now() - t0;
 	st->stale_lines += run->out.stale;
 	if (s == OSTREEWL_FSCK)
 		r->fsck_corrupted += run->out.corrupted;
@@ -443,7 +423,7 @@ static int walk_src(struct run *run, const char *rel, char *err, size_t errlen)
 	fd = openat(run->srcfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
-		ret = fail(err, errlen, -errno, "source %s/%s: %s", run->src, rel, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "source %s/%s: %s", run->src, rel, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return ret;
@@ -453,16 +433,16 @@ static int walk_src(struct run *run, const char *rel, char *err, size_t errlen)
 			continue;
 		if ((size_t)snprintf(child, sizeof(child), "%s%s%s", rel, *rel ? "/" : "",
 				     de->d_name) >= sizeof(child)) {
-			ret = fail(err, errlen, -ENAMETOOLONG, "source path too long under %s", rel);
+			ret = errmsg(err, errlen, -ENAMETOOLONG, "source path too long under %s", rel);
 			break;
 		}
 		if (fstatat(run->srcfd, child, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			ret = fail(err, errlen, -errno, "source %s: %s", child, strerror(errno));
+			ret = errmsg(err, errlen, -errno, "source %s: %s", child, strerror(errno));
 			break;
 		}
 		e = add_entry(run, child, S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ? 'l' : 'f');
 		if (!e) {
-			ret = fail(err, errlen, -ENOMEM, "out of memory");
+			ret = errmsg(err, errlen, -ENOMEM, "out of memory");
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -470,13 +450,13 @@ static int walk_src(struct run *run, const char *rel, char *err, size_t errlen)
 		} else if (S_ISLNK(st.st_mode)) {
 			n = readlinkat(run->srcfd, child, target, sizeof(target) - 1);
 			if (n < 0) {
-				ret = fail(err, errlen, -errno, "source %s: %s", child, strerror(errno));
+				ret = errmsg(err, errlen, -errno, "source %s: %s", child, strerror(errno));
 				break;
 			}
 			target[n] = '\0';
 			e->target = strdup(target);
 			if (!e->target)
-				ret = fail(err, errlen, -ENOMEM, "out of memory");
+				ret = errmsg(err, errlen, -ENOMEM, "out of memory");
 		} else {
 			int ffd = openat(run->srcfd, child, O_RDONLY | O_CLOEXEC);
 
@@ -484,7 +464,7 @@ static int walk_src(struct run *run, const char *rel, char *err, size_t errlen)
 			if (ffd >= 0)
 				close(ffd);
 			if (ret < 0)
-				fail(err, errlen, ret, "source %s: %s", child, strerror(-ret));
+				errmsg(err, errlen, ret, "source %s: %s", child, strerror(-ret));
 		}
 	}
 	closedir(d);
@@ -503,10 +483,10 @@ static int make_source(struct run *run, char *err, size_t errlen)
 	if ((size_t)snprintf(run->src, sizeof(run->src), "%s/stalefs-ostree-src.XXXXXX", tmp) >=
 	    sizeof(run->src)) {
 		run->src[0] = '\0';
-		return fail(err, errlen, -ENAMETOOLONG, "TMPDIR is too long");
+		return errmsg(err, errlen, -ENAMETOOLONG, "TMPDIR is too long");
 	}
 	if (!mkdtemp(run->src)) {
-		ret = fail(err, errlen, -errno, "mkdtemp %s: %s", run->src, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "mkdtemp %s: %s", run->src, strerror(errno));
 		run->src[0] = '\0';
 		return ret;
 	}
@@ -524,7 +504,7 @@ static int make_source(struct run *run, char *err, size_t errlen)
 	memcpy(run->r->src_hash, ts.hash, sizeof(ts.hash));
 	run->srcfd = open(run->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (run->srcfd < 0)
-		return fail(err, errlen, -errno, "%s: %s", run->src, strerror(errno));
+		return errmsg(err, errlen, -errno, "%s: %s", run->src, strerror(errno));
 	ret = walk_src(run, "", err, errlen);
 	if (ret < 0)
 		return ret;
@@ -842,42 +822,42 @@ int ostreewl_run(const struct ostreewl_params *p, struct ostreewl_result *r, cha
 	struct run run = { .p = p, .r = r, .rootfd = -1, .srcfd = -1 };
 	char mode_opt[64], tree_opt[PATH_MAX + 16];
 	struct stat st;
-	double t0 = now();
+	double t0 = counts_now();
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	err[0] = '\0';
 	if (!p->root || !p->checkouts || !p->rounds || !p->max_links ||
 	    p->mode >= OSTREEWL_MODE_COUNT)
-		return fail(err, errlen, -EINVAL,
+		return errmsg(err, errlen, -EINVAL,
 			    "need a root, and checkouts, rounds and max-links of at least 1");
 	ret = find_ostree(p->ostree ? p->ostree : "ostree", run.ostree, sizeof(run.ostree));
 	if (ret < 0) {
 		if (!p->ostree) {
 			r->not_installed = true;
-			return fail(err, errlen, ret, "ostree is not installed (apt-get install ostree)");
+			return errmsg(err, errlen, ret, "ostree is not installed (apt-get install ostree)");
 		}
-		return fail(err, errlen, ret, "--ostree %s: %s", p->ostree, strerror(-ret));
+		return errmsg(err, errlen, ret, "--ostree %s: %s", p->ostree, strerror(-ret));
 	}
 	run.buflen = 1 << 20;
 	run.buf = malloc(run.buflen);
 	if (!run.buf)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errmsg(err, errlen, -ENOMEM, "out of memory");
 	read_version(&run);
 	run.rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (run.rootfd < 0) {
-		ret = fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
 		goto out;
 	}
 	if (fstatat(run.rootfd, WL_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!p->force) {
-			ret = fail(err, errlen, -EEXIST, "%s/%s exists (remove it, or --force)",
+			ret = errmsg(err, errlen, -EEXIST, "%s/%s exists (remove it, or --force)",
 				   p->root, WL_DIR);
 			goto out;
 		}
 		remove_rel(&run, WL_DIR);	/* uncounted: not part of the workload */
 		if (fstatat(run.rootfd, WL_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			ret = fail(err, errlen, -EIO, "could not remove %s/%s", p->root, WL_DIR);
+			ret = errmsg(err, errlen, -EIO, "could not remove %s/%s", p->root, WL_DIR);
 			goto out;
 		}
 	}
@@ -885,7 +865,7 @@ int ostreewl_run(const struct ostreewl_params *p, struct ostreewl_result *r, cha
 	if (ret < 0)
 		goto out;
 	if (mkdirat(run.rootfd, WL_DIR, 0755) < 0) {
-		ret = fail(err, errlen, -errno, "mkdir %s/%s: %s", p->root, WL_DIR, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "mkdir %s/%s: %s", p->root, WL_DIR, strerror(errno));
 		goto out;
 	}
 
@@ -918,7 +898,7 @@ out:
 		close(run.srcfd);
 	if (run.rootfd >= 0)
 		close(run.rootfd);
-	r->seconds = now() - t0;
+	r->seconds = counts_now() - t0;
 	return ret;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/xattr.h>
 
 #include "counts.h"
+#include "errmsg.h"
 #include "json.h"
 #include "manifest.h"
 #include "scratch.h"
@@ -63,27 +64,6 @@ const char *rop_name(enum rop op)
 void reader_params_default(struct reader_params *p)
 {
 	*p = (struct reader_params){ .threads = 4, .seconds = 5.0, .seed = 1, .hot_pct = 50 };
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 /* When the calling thread's current syscall began (for ESTALE events: the
@@ -247,9 +227,9 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 	int ret = 0, fd;
 
 	if (!layers)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errmsg(err, errlen, -ENOMEM, "out of memory");
 	if (!realpath(root, abs)) {
-		ret = fail(err, errlen, -errno, "root %s: %s", root, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "root %s: %s", root, strerror(errno));
 		goto out;
 	}
 	/* The layers, in manifest order, and the names rewritten to the merged view. */
@@ -271,7 +251,7 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 					free(run->m.names[j].target);
 				}
 				run->m.n = kept;
-				ret = fail(err, errlen, -EINVAL, "overlay: more than 1024 layers");
+				ret = errmsg(err, errlen, -EINVAL, "overlay: more than 1024 layers");
 				goto out;
 			}
 			snprintf(layers[nl++], sizeof(layers[0]), "%.*s", (int)(slash - layer), layer);
@@ -283,7 +263,7 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 	}
 	run->m.n = kept;
 	if (!nl || !kept) {
-		ret = fail(err, errlen, -EINVAL, "overlay: the manifest names no overlay/<layer>/diff files");
+		ret = errmsg(err, errlen, -EINVAL, "overlay: the manifest names no overlay/<layer>/diff files");
 		goto out;
 	}
 	used = snprintf(opts, sizeof(opts), "lowerdir=");
@@ -291,47 +271,47 @@ static int overlay_mount(struct run *run, const char *root, char *err, size_t er
 		used += snprintf(opts + used, sizeof(opts) - used, "%s%s/overlay/%s/diff",
 				 l == nl - 1 ? "" : ":", abs, layers[l]);
 	if (used >= sizeof(opts) - 200) {	/* room for upperdir and workdir */
-		ret = fail(err, errlen, -E2BIG, "overlay: %u layers under %s do not fit the "
+		ret = errmsg(err, errlen, -E2BIG, "overlay: %u layers under %s do not fit the "
 			   "mount options (one page)", nl, abs);
 		goto out;
 	}
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: a private mount namespace: %s",
+		ret = errmsg(err, errlen, READER_CANNOT_RUN, "overlay: a private mount namespace: %s",
 			   strerror(errno));
 		goto out;
 	}
 	/* A scratch dir (its pid file lets the next run sweep it after a SIGKILL). */
 	ret = scratch_make(NULL, "stalefs-overlay", run->ovl, sizeof(run->ovl));
 	if (ret < 0) {
-		ret = fail(err, errlen, ret, "overlay: a scratch dir: %s", strerror(-ret));
+		ret = errmsg(err, errlen, ret, "overlay: a scratch dir: %s", strerror(-ret));
 		run->ovl[0] = '\0';
 		goto out;
 	}
 	if (mount("tmpfs", run->ovl, "tmpfs", 0, "mode=0755") < 0) {
-		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: tmpfs: %s", strerror(errno));
+		ret = errmsg(err, errlen, READER_CANNOT_RUN, "overlay: tmpfs: %s", strerror(errno));
 		goto out;
 	}
 	used += snprintf(opts + used, sizeof(opts) - used, ",upperdir=%s/upper,workdir=%s/work",
 			 run->ovl, run->ovl);
 	snprintf(path, sizeof(path), "%s/merged", run->ovl);
 	if (used >= sizeof(opts)) {
-		ret = fail(err, errlen, -E2BIG, "overlay: the mount options do not fit one page");
+		ret = errmsg(err, errlen, -E2BIG, "overlay: the mount options do not fit one page");
 		goto out;
 	}
 	if (mkdirat(AT_FDCWD, path, 0755) < 0 ||
 	    mkdirat(AT_FDCWD, strcat(strcpy(abs, run->ovl), "/upper"), 0755) < 0 ||
 	    mkdirat(AT_FDCWD, strcat(strcpy(abs, run->ovl), "/work"), 0755) < 0) {
-		ret = fail(err, errlen, -errno, "overlay: mkdir: %s", strerror(errno));
+		ret = errmsg(err, errlen, -errno, "overlay: mkdir: %s", strerror(errno));
 		goto out;
 	}
 	if (mount("overlay", path, "overlay", 0, opts) < 0) {
-		ret = fail(err, errlen, READER_CANNOT_RUN, "overlay: mount over %u layers: %s", nl,
+		ret = errmsg(err, errlen, READER_CANNOT_RUN, "overlay: mount over %u layers: %s", nl,
 			   strerror(errno));
 		goto out;
 	}
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		ret = fail(err, errlen, -errno, "overlay: %s: %s", path, strerror(errno));
+		ret = errmsg(err, errlen, -errno, "overlay: %s: %s", path, strerror(errno));
 		goto out;
 	}
 	close(run->rootfd);
@@ -360,7 +340,7 @@ static void *dropper_thread(void *arg)
 	struct run *run = arg;
 	int fd;
 
-	while (now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
+	while (counts_now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
 	       !stopping()) {
 		usleep(run->p->drop_caches_ms * 1000);
 		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
@@ -390,7 +370,7 @@ static void *reader_thread(void *arg)
 	size_t buflen = 1 << 20;
 	char *buf = malloc(buflen);
 
-	while (buf && !stopping() && (p->count ? rounds < p->count : now() < run->deadline)) {
+	while (buf && !stopping() && (p->count ? rounds < p->count : counts_now() < run->deadline)) {
 		size_t i = manifest_pick(&run->m, &s, p->hot_pct);
 
 		round_once(run, &run->m.names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
@@ -413,16 +393,16 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	memset(r, 0, sizeof(*r));
 	err[0] = '\0';
 	if (!p->threads)
-		return fail(err, errlen, -EINVAL, "threads must be at least 1");
+		return errmsg(err, errlen, -EINVAL, "threads must be at least 1");
 	run.rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (run.rootfd < 0)
-		return fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
+		return errmsg(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
 	snprintf(mpath, sizeof(mpath), "%s/%s", p->root, TREE_MANIFEST);
 	ret = manifest_load(&run.m, p->manifest ? p->manifest : mpath, err, errlen);
 	if (ret < 0)
 		goto out;
 	if (p->drop_caches_ms && access("/proc/sys/vm/drop_caches", W_OK) < 0) {
-		ret = fail(err, errlen, READER_CANNOT_RUN, "cannot drop caches: %s (needs root)",
+		ret = errmsg(err, errlen, READER_CANNOT_RUN, "cannot drop caches: %s (needs root)",
 			   strerror(errno));
 		goto out;
 	}
@@ -432,13 +412,13 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 			goto out;
 	}
 	if (p->overlay && manifest_find_hot(&run.m) < 0) {
-		ret = fail(err, errlen, -ENOMEM, "out of memory");
+		ret = errmsg(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	pthread_mutex_init(&run.lock, NULL);
 	tids = calloc(p->threads, sizeof(*tids));
 	args = calloc(p->threads, sizeof(*args));
-	t0 = now();
+	t0 = counts_now();
 	run.deadline = t0 + p->seconds;
 	if (p->drop_caches_ms)
 		dropping = pthread_create(&dropper, NULL, dropper_thread, &run) == 0;
@@ -451,7 +431,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	__atomic_store_n(&run.stop, 1, __ATOMIC_RELAXED);
 	if (dropping)
 		pthread_join(dropper, NULL);
-	r->seconds = now() - t0;
+	r->seconds = counts_now() - t0;
 	free(tids);
 	free(args);
 	pthread_mutex_destroy(&run.lock);

@@ -22,6 +22,7 @@
 #include <liburing.h>
 
 #include "counts.h"
+#include "errmsg.h"
 #include "json.h"
 #include "manifest.h"
 #include "sha256.h"
@@ -93,27 +94,6 @@ void storm_params_default(struct storm_params *p)
 {
 	*p = (struct storm_params){ .queue_depth = 32, .threads = 1, .seconds = 5.0, .seed = 1,
 				    .hot_pct = 50 };
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 /* kernel.io_uring_disabled (6.6 and later), or -1 when there is none. */
@@ -358,7 +338,7 @@ static void *worker_main(void *arg)
 
 	w->tid = (int)syscall(SYS_gettid);
 	while (!__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
-	       (p->count ? w->t.batches < p->count : now() < run->deadline)) {
+	       (p->count ? w->t.batches < p->count : counts_now() < run->deadline)) {
 		for (unsigned int i = 0; i < p->queue_depth; i++) {
 			size_t k = manifest_pick(&run->m, &s, p->hot_pct);
 
@@ -402,7 +382,7 @@ static int worker_init(struct run *run, struct worker *w, unsigned int i, char *
 	w->slots = calloc(qd, sizeof(*w->slots));
 	w->bufs = malloc((size_t)qd * run->chunk);
 	if (!w->slots || !w->bufs)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errmsg(err, errlen, -ENOMEM, "out of memory");
 	for (unsigned int k = 0; k < qd; k++) {
 		w->slots[k].buf = w->bufs + (size_t)k * run->chunk;
 		w->slots[k].fd = -1;
@@ -411,7 +391,7 @@ static int worker_init(struct run *run, struct worker *w, unsigned int i, char *
 	if (ret < 0 && i == 0)
 		return no_io_uring(-ret, err, errlen);
 	if (ret < 0)
-		return fail(err, errlen, ret, "io_uring_queue_init (QD %u) for thread %u: %s", qd,
+		return errmsg(err, errlen, ret, "io_uring_queue_init (QD %u) for thread %u: %s", qd,
 			    i, strerror(-ret));
 	w->ring_up = true;
 	return 0;
@@ -439,12 +419,12 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 	memset(r, 0, sizeof(*r));
 	err[0] = '\0';
 	if (!p->threads || p->threads > STORM_THREADS_MAX)
-		return fail(err, errlen, -EINVAL, "threads must be 1 to %d", STORM_THREADS_MAX);
+		return errmsg(err, errlen, -EINVAL, "threads must be 1 to %d", STORM_THREADS_MAX);
 	if (!p->queue_depth || p->queue_depth > STORM_QD_MAX)
-		return fail(err, errlen, -EINVAL, "queue depth must be 1 to %d", STORM_QD_MAX);
+		return errmsg(err, errlen, -EINVAL, "queue depth must be 1 to %d", STORM_QD_MAX);
 	run.rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (run.rootfd < 0)
-		return fail(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
+		return errmsg(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
 	snprintf(mpath, sizeof(mpath), "%s/%s", p->root, TREE_MANIFEST);
 	ret = manifest_load(&run.m, p->manifest ? p->manifest : mpath, err, errlen);
 	if (ret < 0)
@@ -452,7 +432,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 	run.chunk = read_chunk(p->queue_depth);
 	ws = calloc(p->threads, sizeof(*ws));
 	if (!ws) {
-		ret = fail(err, errlen, -ENOMEM, "out of memory");
+		ret = errmsg(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	for (unsigned int i = 0; i < p->threads; i++) {
@@ -461,19 +441,19 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 			goto out_workers;
 	}
 	pthread_mutex_init(&run.lock, NULL);
-	t0 = now();
+	t0 = counts_now();
 	run.deadline = t0 + p->seconds;
 	for (; started < p->threads; started++) {
 		ret = -pthread_create(&ws[started].thread, NULL, worker_main, &ws[started]);
 		if (ret) {
-			fail(err, errlen, ret, "starting thread %u: %s", started, strerror(-ret));
+			errmsg(err, errlen, ret, "starting thread %u: %s", started, strerror(-ret));
 			__atomic_store_n(&run.stop, 1, __ATOMIC_RELAXED);
 			break;
 		}
 	}
 	for (unsigned int i = 0; i < started; i++)
 		pthread_join(ws[i].thread, NULL);
-	r->seconds = now() - t0;
+	r->seconds = counts_now() - t0;
 	pthread_mutex_destroy(&run.lock);
 	for (unsigned int i = 0; i < started; i++) {
 		const struct tally *t = &ws[i].t;
@@ -488,7 +468,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 		r->mismatches += t->mismatches;
 		r->batches += t->batches;
 		if (!ret && ws[i].ret)
-			ret = fail(err, errlen, -EIO, "thread %u: %s: %s", i, ws[i].what,
+			ret = errmsg(err, errlen, -EIO, "thread %u: %s: %s", i, ws[i].what,
 				   strerror(-ws[i].ret));
 	}
 out_workers:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "inject.h"
 #include "json.h"
 #include "rule.h"
@@ -16,18 +17,6 @@ static const char *const privileges[] = { "root", "unprivileged", "userns", NULL
 static const char *const caches[] = { "auto", "always", "never", "metadata", NULL };
 static const char *const workloads[] = { "read", "storm", "ostree", NULL };
 static const char *const expects[] = { "any", "none", "some", NULL };
-
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 void cell_default(struct cell *c)
 {
@@ -79,7 +68,7 @@ static int one_of(const char *name, const char *v, const char *const set[], char
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "|" : "",
 			 set[i]);
 	}
-	return fail(err, errlen, "bad --%s '%s' (%s)", name, v, list);
+	return errmsg(err, errlen, -EINVAL, "bad --%s '%s' (%s)", name, v, list);
 }
 
 static int number(const char *name, const char *v, double min, double max, double *out,
@@ -91,7 +80,7 @@ static int number(const char *name, const char *v, double min, double max, doubl
 	errno = 0;
 	d = strtod(v, &end);
 	if (errno || *end || end == v || !(d >= min && d <= max))
-		return fail(err, errlen, "bad --%s '%s' (%g to %g)", name, v, min, max);
+		return errmsg(err, errlen, -EINVAL, "bad --%s '%s' (%g to %g)", name, v, min, max);
 	*out = d;
 	return 0;
 }
@@ -105,7 +94,7 @@ static int whole(const char *name, const char *v, uint64_t min, uint64_t max, ui
 	errno = 0;
 	n = strtoull(v, &end, 10);
 	if (errno || *end || end == v || *v == '-' || n < min || n > max)
-		return fail(err, errlen, "bad --%s '%s' (%llu to %llu)", name, v,
+		return errmsg(err, errlen, -EINVAL, "bad --%s '%s' (%llu to %llu)", name, v,
 			    (unsigned long long)min, (unsigned long long)max);
 	*out = n;
 	return 0;
@@ -119,7 +108,7 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 
 	for (int i = 0; flags[i]; i++)
 		if (strcmp(name, flags[i]) == 0 && v)
-			return fail(err, errlen, "--%s takes no value", name);
+			return errmsg(err, errlen, -EINVAL, "--%s takes no value", name);
 	if (strcmp(name, "mode") == 0)
 		return one_of(name, v, modes, c->mode, sizeof(c->mode), err, errlen);
 	if (strcmp(name, "privilege") == 0)
@@ -141,10 +130,10 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		char path[4096];
 
 		if (strcmp(v, "none") != 0 && inject_find_profile(v, path, sizeof(path)) < 0)
-			return fail(err, errlen, "bad --profile '%s': no such profile (a file, or a "
+			return errmsg(err, errlen, -EINVAL, "bad --profile '%s': no such profile (a file, or a "
 				    "name in inject/profiles)", v);
 		if (strlen(v) >= sizeof(c->profile))
-			return fail(err, errlen, "--profile '%s' is too long", v);
+			return errmsg(err, errlen, -EINVAL, "--profile '%s' is too long", v);
 		strcpy(c->profile, v);
 		return 0;
 	}
@@ -153,9 +142,9 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		char why[256];
 
 		if (c->nrules == CELL_MAX_RULES)
-			return fail(err, errlen, "more than %d --inject rules", CELL_MAX_RULES);
+			return errmsg(err, errlen, -EINVAL, "more than %d --inject rules", CELL_MAX_RULES);
 		if (rule_parse(v, &r, why, sizeof(why)) < 0)
-			return fail(err, errlen, "bad --inject '%s': %s", v, why);
+			return errmsg(err, errlen, -EINVAL, "bad --inject '%s': %s", v, why);
 		c->rules[c->nrules] = strdup(v);
 		if (!c->rules[c->nrules])
 			return -ENOMEM;
@@ -226,13 +215,13 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 int cell_check(const struct cell *c, char *err, size_t errlen)
 {
 	if (c->overlay && strcmp(c->workload, "read") != 0)
-		return fail(err, errlen, "--overlay goes with --workload read only");
+		return errmsg(err, errlen, -EINVAL, "--overlay goes with --workload read only");
 	if (c->drop_caches_ms && strcmp(c->workload, "read") != 0)
-		return fail(err, errlen, "--drop-caches-ms goes with --workload read only");
+		return errmsg(err, errlen, -EINVAL, "--drop-caches-ms goes with --workload read only");
 	if (c->rounds != 1 && strcmp(c->workload, "ostree") != 0)
-		return fail(err, errlen, "--rounds goes with --workload ostree only");
+		return errmsg(err, errlen, -EINVAL, "--rounds goes with --workload ostree only");
 	if (c->churn && strcmp(c->workload, "ostree") == 0)
-		return fail(err, errlen, "--churn needs a generated tree (not --workload ostree)");
+		return errmsg(err, errlen, -EINVAL, "--churn needs a generated tree (not --workload ostree)");
 	return 0;
 }
 

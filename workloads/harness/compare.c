@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "build_config.h"
+#include "counts.h"
 #include "json.h"
 #include "jsonv.h"
 #include "proc.h"
@@ -20,14 +21,6 @@
 #include "scratch.h"
 #include "textfile.h"
 #include "tree.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 {
@@ -143,7 +136,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 	struct tree_summary ts;
 	struct run_rep *rr;
 	pid_t churn = 0, pid;
-	double t0 = now(), limit = g->timeout ? g->timeout
+	double t0 = counts_now(), limit = g->timeout ? g->timeout
 				   : (c->count ? 600 : c->seconds + 120);
 	int n = 0, status, code;
 
@@ -284,7 +277,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 		cargv[k] = NULL;
 		churn = proc_spawn(cargv, NULL, NULL, SIGKILL);
 	}
-	r->setup_s = now() - t0;
+	r->setup_s = counts_now() - t0;
 	pid = proc_spawn(argv, NULL, rerr, SIGTERM);
 	if (pid < 0) {
 		snprintf(err, errlen, "starting %s: %s", runner, strerror(-pid));
@@ -345,7 +338,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 out:
 	if (churn > 0)
 		proc_stop(churn, 1.0);
-	r->duration_s = now() - t0;
+	r->duration_s = counts_now() - t0;
 	r->work_s = r->work_s ? r->work_s : 0;
 	if (g->keep)
 		scratch_keep(dir);

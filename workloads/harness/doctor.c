@@ -34,6 +34,7 @@
 
 #include <fuse_lowlevel.h>	/* fuse_common.h: FUSE_MAJOR_VERSION, fuse_version() */
 
+#include "counts.h"
 #include "json.h"
 
 #ifndef __NR_io_uring_setup
@@ -263,14 +264,6 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Collect what a child writes to fd (until EOF) into out, then reap it and
  * kill whatever it left in its process group (a tool's own children).
@@ -279,14 +272,14 @@ static double now(void)
  */
 static int child_finish(pid_t pid, int fd, char *out, size_t outlen, int *status)
 {
-	double deadline = now() + CHILD_SECONDS + 1;
+	double deadline = counts_now() + CHILD_SECONDS + 1;
 	size_t used = 0;
 	bool killed = false;
 	ssize_t n;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int ms = (int)((deadline - now()) * 1000);
+		int ms = (int)((deadline - counts_now()) * 1000);
 		char sink[512];
 		int r;
 
@@ -322,7 +315,7 @@ static int child_finish(pid_t pid, int fd, char *out, size_t outlen, int *status
 			break;
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		if (!killed && now() >= deadline) {
+		if (!killed && counts_now() >= deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			killed = true;

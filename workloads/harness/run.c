@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "counts.h"
 #include "json.h"
 #include "jsonv.h"
 #include "proc.h"
@@ -37,14 +38,6 @@ struct rep {
 	bool tree_ready;	/* the backing tree is pristine and can be reused */
 	struct trace trace;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void set_status(struct run_result *r, enum run_status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -122,7 +115,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 	char *argv[64], mode[48], cache[32], shared[PATH_MAX + 16], ev[PATH_MAX + 16],
 	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200];
 	int n = 0, status;
-	double t0 = now();
+	double t0 = counts_now();
 
 	snprintf(mode, sizeof(mode), "--inode-file-handles=%s", c->mode);
 	snprintf(cache, sizeof(cache), "--cache=%s", c->cache);
@@ -179,7 +172,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 			set_status(r, RUN_INTERRUPTED, "interrupted");
 			return -1;
 		}
-		if (now() - t0 > MOUNT_WAIT_S) {
+		if (counts_now() - t0 > MOUNT_WAIT_S) {
 			set_status(r, RUN_ERROR, "no mount after %.0f s", MOUNT_WAIT_S);
 			return -1;
 		}
@@ -453,7 +446,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		   struct run_result *r)
 {
 	struct run_rep *rr = &r->rep[r->reps_ran];
-	double t0 = now(), t_work, t_end, limit = c->timeout ? c->timeout
+	double t0 = counts_now(), t_work, t_end, limit = c->timeout ? c->timeout
 				       : (c->count ? 600 : c->seconds + 60);
 	char err[512];
 	int status, code;
@@ -480,7 +473,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		goto out;
 	if (start_workload(c, x, rr->seed, r) < 0)
 		goto out;
-	t_work = now();
+	t_work = counts_now();
 	r->setup_s += t_work - t0;
 	code = proc_wait(x->workload, limit, &status);
 	if (code == -ETIMEDOUT) {
@@ -515,7 +508,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		goto out;
 	}
 out:
-	t_end = now();
+	t_end = counts_now();
 	teardown(x);
 	if (x->trace.dir[0]) {
 		struct trace_counts tc;
@@ -530,7 +523,7 @@ out:
 		collect(x, r, rr);
 		r->reps_ran++;
 	}
-	r->teardown_s += now() - t_end;
+	r->teardown_s += counts_now() - t_end;
 	return r->status == RUN_RAN ? 0 : -1;
 }
 
@@ -538,7 +531,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	     char *err, size_t errlen)
 {
 	struct rep x = { 0 };
-	double t0 = now();
+	double t0 = counts_now();
 	const char *tmp = getenv("TMPDIR");
 	int ret;
 
@@ -608,7 +601,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	} else {
 		scratch_remove(x.dir);
 	}
-	r->duration_s = now() - t0;
+	r->duration_s = counts_now() - t0;
 	run_judge(c, r);
 	return 0;
 out_rep:

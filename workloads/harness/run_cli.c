@@ -28,6 +28,7 @@
 
 #include "cell.h"
 #include "compare.h"
+#include "counts.h"
 #include "proc.h"
 #include "run.h"
 
@@ -50,14 +51,6 @@ struct axes {
 };
 
 static const char *const axis_names[5] = { "modes", "privileges", "caches", "profiles", "workloads" };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int usage(const char *cmd, FILE *f)
 {
@@ -394,7 +387,7 @@ int matrix_main(int argc, char **argv)
 	char err[512], id[512], repro[8192];
 	unsigned int ncells, k = 0, mine = 0, done = 0;
 	uint64_t estale = 0;
-	double t0 = now();
+	double t0 = counts_now();
 	int code = 0, ran = 0;
 	FILE *out;
 
@@ -423,7 +416,7 @@ int matrix_main(int argc, char **argv)
 
 		if (i % cli.nshards != (cli.nshards > 1 ? cli.shard - 1 : 0))
 			continue;
-		if (cli.time_limit && now() - t0 > cli.time_limit) {
+		if (cli.time_limit && counts_now() - t0 > cli.time_limit) {
 			fprintf(stderr, "stalefs matrix: time limit of %.0f s reached after %u of %u cells\n",
 				cli.time_limit, done, mine);
 			code = worse(code, 124);
@@ -451,7 +444,7 @@ int matrix_main(int argc, char **argv)
 			k, mine, id, run_verdict_name(r.verdict),
 			r.status != RUN_RAN ? " " : "", r.status != RUN_RAN ? run_status_name(r.status) : "",
 			(unsigned long long)r.estale_total, (unsigned long long)estale, r.duration_s,
-			(now() - t0) / k * (mine - k));
+			(counts_now() - t0) / k * (mine - k));
 		if (r.verdict == VERDICT_FAIL) {
 			cell_repro(&c, repro, sizeof(repro));
 			fprintf(stderr, "  repro: %s\n", repro);
@@ -463,7 +456,7 @@ int matrix_main(int argc, char **argv)
 		code = 130;
 	if (out != stdout)
 		fclose(out);
-	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, now() - t0,
+	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, counts_now() - t0,
 		(unsigned long long)estale);
 	if (!ran && code == 0)
 		code = 77;
@@ -492,7 +485,7 @@ int compare_main(int argc, char **argv)
 	struct cell *cells;
 	char err[512], id[512];
 	unsigned int ncells, nc = 0;
-	double t0 = now();
+	double t0 = counts_now();
 	int code, cannot = 0, disagree, harm = 0;
 	FILE *out = NULL;
 
@@ -559,7 +552,7 @@ int compare_main(int argc, char **argv)
 		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i] };
 	}
 	disagree = compare_table(rows, nc, cli.format, stdout);
-	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, now() - t0);
+	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, counts_now() - t0);
 	for (unsigned int i = 0; i < ncells; i++) {
 		run_result_free(&ra[i]);
 		run_result_free(&rb[i]);
