@@ -34,6 +34,24 @@ static const char *const cache_names[] = {
 	[CACHE_METADATA] = "metadata",
 };
 
+static const char *const version_names[] = {
+	[VIRTIOFSD_1_13_0] = "1.13.0",
+	[VIRTIOFSD_1_13_2] = "1.13.2",
+};
+
+const char *virtiofsd_version_name(enum virtiofsd_version v)
+{
+	return version_names[v];
+}
+
+int virtiofsd_version_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(version_names) / sizeof(version_names[0])); i++)
+		if (strcmp(name, version_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
 const char *inode_mode_name(enum inode_mode mode)
 {
 	return mode_names[mode];
@@ -82,6 +100,11 @@ void config_usage(const char *prog)
 	       "  --thread-pool-size=N         worker threads; 0 = serial (default: 0)\n"
 	       "  --allow-mmap                 allow mmap of DIRECT_IO files where libfuse can ask\n"
 	       "  --sandbox=none               accepted for compatibility; no sandbox is made\n"
+	       "  --rlimit-nofile=N            set soft and hard fd limits to N; 0 leaves them\n"
+	       "                               (default: min(1000000, fs.nr_open); if the hard\n"
+	       "                               limit cannot be raised, the hard limit is used)\n"
+	       "  --announce-submounts         flag directories on another mount (FUSE_ATTR_SUBMOUNT)\n"
+	       "  --no-announce-submounts      do not (default: announce, as virtiofsd 1.13)\n"
 	       "  -f, --foreground             stay in the foreground\n"
 	       "  -d, --debug                  debug log, libfuse request trace; implies -f\n"
 	       "  --log-level=LEVEL            error|warn|info|debug (default: info)\n"
@@ -89,6 +112,12 @@ void config_usage(const char *prog)
 	       "testbed options:\n"
 	       "  --unprivileged               drop CAP_DAC_READ_SEARCH before the handle probe\n"
 	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
+	       "  --virtiofsd-version=V        1.13.0|1.13.2: the release modelled; 1.13.2 has the\n"
+	       "                               guest-fd limit (RLIMIT_NOFILE - 610, ENFILE past it)\n"
+	       "                               (default: 1.13.2)\n"
+	       "  --identity-names=N           slots of the table of recent names whose nodeid,\n"
+	       "                               generation or submount flag changes are logged;\n"
+	       "                               0 = off (default: 65536, 32 bytes each)\n"
 	       "  --busy-poll=USEC             workers poll /dev/fuse this long before sleeping\n"
 	       "                               (timing only; default: 0)\n"
 	       "  --events=FILE                JSON lines: every error reply and every fired fault\n"
@@ -161,7 +190,8 @@ enum {
 	OPT_SHARED_DIR = 256, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
 	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL,
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
-	OPT_INJECT, OPT_PROFILE, OPT_CONTROL,
+	OPT_INJECT, OPT_PROFILE, OPT_CONTROL, OPT_RLIMIT, OPT_VERSION, OPT_SUBMOUNTS,
+	OPT_NO_SUBMOUNTS, OPT_NAMES,
 };
 
 static const struct option long_opts[] = {
@@ -181,6 +211,11 @@ static const struct option long_opts[] = {
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
 	{ "userns", no_argument, NULL, OPT_USERNS },
 	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+	{ "rlimit-nofile", required_argument, NULL, OPT_RLIMIT },
+	{ "virtiofsd-version", required_argument, NULL, OPT_VERSION },
+	{ "announce-submounts", no_argument, NULL, OPT_SUBMOUNTS },
+	{ "no-announce-submounts", no_argument, NULL, OPT_NO_SUBMOUNTS },
+	{ "identity-names", required_argument, NULL, OPT_NAMES },
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "control", required_argument, NULL, OPT_CONTROL },
@@ -200,6 +235,9 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		.cache = CACHE_AUTO,
 		.readdirplus = true,
 		.log_level = LOG_LVL_INFO,
+		.virtiofsd_version = VIRTIOFSD_1_13_2,
+		.announce_submounts = true,
+		.identity_names = CONFIG_NAMES_DEFAULT,
 	};
 	err[0] = '\0';
 	optind = 0;	/* full reset: config_parse may run more than once */
@@ -251,6 +289,36 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		case OPT_BUSY_POLL:
 			if (parse_uint(optarg, 1000000, &cfg->busy_poll_us) < 0)
 				return fail(err, errlen, "bad --busy-poll '%s' (0..1000000 microseconds)", optarg);
+			break;
+		case OPT_RLIMIT: {
+			unsigned long long n;
+			char *end;
+
+			errno = 0;
+			n = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' || optarg[0] == '+' ||
+			    n > CONFIG_RLIMIT_MAX)
+				return fail(err, errlen, "bad --rlimit-nofile '%s' (0..%llu; 0 leaves the limit)",
+					    optarg, CONFIG_RLIMIT_MAX);
+			cfg->rlimit_nofile = n;
+			cfg->rlimit_nofile_set = true;
+			break;
+		}
+		case OPT_VERSION:
+			v = virtiofsd_version_parse(optarg);
+			if (v < 0)
+				return fail(err, errlen, "unknown --virtiofsd-version '%s' (1.13.0, 1.13.2)", optarg);
+			cfg->virtiofsd_version = v;
+			break;
+		case OPT_SUBMOUNTS:
+			cfg->announce_submounts = true;
+			break;
+		case OPT_NO_SUBMOUNTS:
+			cfg->announce_submounts = false;
+			break;
+		case OPT_NAMES:
+			if (parse_uint(optarg, CONFIG_NAMES_MAX, &cfg->identity_names) < 0)
+				return fail(err, errlen, "bad --identity-names '%s' (0..%u)", optarg, CONFIG_NAMES_MAX);
 			break;
 		case OPT_ALLOW_MMAP:
 			cfg->allow_mmap = true;

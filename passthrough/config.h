@@ -25,7 +25,16 @@ enum cache_policy {
 	CACHE_METADATA,
 };
 
+/* The virtiofsd release modelled where releases differ (the guest-fd limit). */
+enum virtiofsd_version {
+	VIRTIOFSD_1_13_0,	/* bcvk's (Ubuntu): no guest-fd accounting */
+	VIRTIOFSD_1_13_2,	/* the current release: guest-fd limit, ENFILE */
+};
+
 #define CONFIG_MAX_RULES 64
+#define CONFIG_RLIMIT_MAX 1073741816ULL	/* the kernel's largest fs.nr_open */
+#define CONFIG_NAMES_DEFAULT 65536U	/* identity table slots */
+#define CONFIG_NAMES_MAX (1U << 24)
 
 struct config {
 	const char *shared_dir;
@@ -43,6 +52,11 @@ struct config {
 	bool userns;			/* enter a user namespace after mounting */
 	unsigned int thread_pool_size;	/* 0: serial, one thread */
 	unsigned int busy_poll_us;	/* workers read on this long before sleeping */
+	enum virtiofsd_version virtiofsd_version;
+	unsigned long long rlimit_nofile;	/* --rlimit-nofile; 0 leaves the limit alone */
+	bool rlimit_nofile_set;		/* given (else virtiofsd's default) */
+	bool announce_submounts;	/* FUSE_ATTR_SUBMOUNT on dirs on another mount */
+	unsigned int identity_names;	/* identity table slots; 0: no tracking */
 	enum log_level log_level;
 	const char *events_path;	/* JSON lines, one per error reply */
 	const char *stats_path;		/* JSON, rewritten on SIGUSR1 and at exit */
@@ -77,6 +91,8 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen);
 
 const char *inode_mode_name(enum inode_mode mode);
 const char *cache_policy_name(enum cache_policy cache);
+const char *virtiofsd_version_name(enum virtiofsd_version v);
+int virtiofsd_version_parse(const char *name);
 int inode_mode_parse(const char *name, bool *was_fallback);
 int cache_policy_parse(const char *name);
 

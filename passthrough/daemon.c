@@ -39,6 +39,16 @@ void daemon_stats_mode(const struct daemon *d, struct stats_mode *m)
 		.reason = d->backing.mode_reason,
 		.cache = cache_policy_name(d->cfg->cache),
 		.readdirplus = d->cfg->readdirplus,
+		.version = virtiofsd_version_name(d->cfg->virtiofsd_version),
+		.rlimit = d->fdl.rlimit,
+		.guest_limit = d->fdl.enforce ? d->fdl.guest_limit : 0,
+		.guest_fds = __atomic_load_n(&d->fdl.guest_used, __ATOMIC_RELAXED),
+		.guest_refused = __atomic_load_n(&d->fdl.refused, __ATOMIC_RELAXED),
+		.announce_submounts = d->cfg->announce_submounts,
+		.submounts_offered = d->submounts_offered,
+		.submounts_sent = __atomic_load_n(&d->submounts_sent, __ATOMIC_RELAXED),
+		.identity_changes = __atomic_load_n(&d->identity_changes, __ATOMIC_RELAXED),
+		.identity_slots = d->names.nslots,
 	};
 }
 
@@ -129,10 +139,8 @@ static void log_mode(const struct daemon *d)
 		 cfg->userns ? ", user namespace" : "");
 }
 
-/* inject_target.path_of: "/rel/path" of nodeid (+ "/name"), from the host. */
-static int path_of(void *arg, uint64_t nodeid, const char *name, char *buf, size_t len)
+int daemon_path_of(struct daemon *d, uint64_t nodeid, const char *name, char *buf, size_t len)
 {
-	struct daemon *d = arg;
 	char link[32], host[4096];
 	struct inode *inode = store_get(&d->store, nodeid);
 	size_t rootlen = strlen(d->root_path);
@@ -162,6 +170,12 @@ static int path_of(void *arg, uint64_t nodeid, const char *name, char *buf, size
 	if (!buf[0])
 		snprintf(buf, len, "/");
 	return 0;
+}
+
+/* inject_target.path_of */
+static int path_of(void *arg, uint64_t nodeid, const char *name, char *buf, size_t len)
+{
+	return daemon_path_of(arg, nodeid, name, buf, len);
 }
 
 static void log_fault(void *arg, const struct inject_event *ev)
@@ -408,16 +422,30 @@ int daemon_run(const struct config *cfg)
 		}
 	}
 
+	/* virtiofsd sets the fd limit before the rest of its setup. */
+	{
+		char why[512];
+
+		ret = fdlimit_setup(&d.fdl, cfg, why, sizeof(why));
+		if (ret < 0) {
+			log_err("%s", why);
+			code = EXIT_USAGE;
+			goto out_fdlimit;
+		}
+	}
 	ret = backing_init(&d.backing, cfg->shared_dir);
 	if (ret < 0) {
 		log_err("shared dir '%s': %s", cfg->shared_dir, strerror(-ret));
 		code = EXIT_USAGE;
-		goto out_report;
+		goto out_fdlimit;
 	}
 	if (!realpath(cfg->shared_dir, d.root_path))
 		snprintf(d.root_path, sizeof(d.root_path), "%s", cfg->shared_dir);
 	d.ctl_fd = -1;
 	ret = store_init(&d.store);
+	d.store.fdl = &d.fdl;
+	if (ret == 0)
+		ret = names_init(&d.names, cfg->identity_names);
 	if (ret == 0)
 		ret = stats_init(&d.stats, cfg->events_path);
 	if (ret == 0)
@@ -498,9 +526,11 @@ out_stats:
 	inject_destroy(&d.inj);
 	stats_destroy(&d.stats);
 	store_destroy(&d.store);
+	names_destroy(&d.names);
 out_backing:
 	backing_destroy(&d.backing);
-out_report:
+out_fdlimit:
+	fdlimit_destroy(&d.fdl);
 	report(&status_fd, code ? code : EXIT_RUNTIME);
 	fuse_opt_free_args(&args);
 	return code;

@@ -12,8 +12,10 @@
 
 #include "backing.h"
 #include "config.h"
+#include "fdlimit.h"
 #include "inject.h"
 #include "inode.h"
+#include "names.h"
 #include "stats.h"
 
 /* A file the silly-rename fault renamed to .nfsXXXX, until silly-cleanup. */
@@ -37,6 +39,11 @@ struct daemon {
 	const struct config *cfg;	/* immutable */
 	struct backing backing;
 	struct inode_store store;
+	struct fdlimit fdl;		/* fd limits (rlimit, guest fds) */
+	struct names names;		/* recent names, for identity changes */
+	bool submounts_offered;		/* immutable after INIT: the kernel offered FUSE_SUBMOUNTS */
+	uint64_t submounts_sent;	/* atomic; entry replies with FUSE_ATTR_SUBMOUNT */
+	uint64_t identity_changes;	/* atomic; identity changes logged */
 	struct stats stats;
 	struct inject inj;
 	struct fuse_session *se;	/* immutable while the loop runs */
@@ -84,6 +91,9 @@ void faults_stop(struct daemon *d);
 /* The control socket (ctl.c). */
 int ctl_start(struct daemon *d, const char *path);
 void ctl_stop(struct daemon *d, const char *path);
+
+/* "/rel/path" of nodeid (+ "/name") under the shared dir, from the host. 0 / -errno. */
+int daemon_path_of(struct daemon *d, uint64_t nodeid, const char *name, char *buf, size_t len);
 
 /* Fill the "what took effect" part of the stats document. */
 void daemon_stats_mode(const struct daemon *d, struct stats_mode *m);

@@ -5,3 +5,4 @@
 __thread struct errsrc errsrc_current;
 __thread int errsrc_op;
 __thread char errsrc_detail_buf[96];
+__thread unsigned int errsrc_pid;

@@ -25,6 +25,8 @@ struct errsrc {
 extern __thread struct errsrc errsrc_current;
 /* The op the thread is serving (an enum op), for fault hooks below ops/. */
 extern __thread int errsrc_op;
+/* The calling process of that op (FUSE's in.h.pid: the caller's tid). */
+extern __thread unsigned int errsrc_pid;
 /* Room for an injected error's detail ("rule 3 errno"). */
 extern __thread char errsrc_detail_buf[96];
 

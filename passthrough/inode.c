@@ -2,6 +2,8 @@
 /* The inode store; see inode.h for the rules it keeps. */
 #include "inode.h"
 
+#include "fdlimit.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +47,12 @@ struct inode *inode_new(const struct inode_ids *ids, uint32_t type, int fd,
 	return inode;
 }
 
-static void inode_free(struct inode *inode)
+static void inode_free(struct inode_store *s, struct inode *inode)
 {
 	if (inode->fd >= 0)
 		close(inode->fd);
+	if (inode->guest_fd && s)
+		fdlimit_give(s->fdl);
 	free(inode);
 }
 
@@ -108,8 +112,16 @@ static bool unlink_locked(struct inode_store *s, struct inode *inode)
 
 static int link_locked(struct inode_store *s, struct inode *inode)
 {
-	int ret = htab_insert(&s->by_nodeid, &inode->n_nodeid, hash_u64(inode->nodeid));
+	int ret;
 
+	/* virtiofsd 1.13.2 counts the fd of a new entry (never of a claim). */
+	if (inode->fd >= 0 && s->fdl && !inode->guest_fd) {
+		ret = fdlimit_take(s->fdl);
+		if (ret < 0)
+			return ret;
+		inode->guest_fd = true;
+	}
+	ret = htab_insert(&s->by_nodeid, &inode->n_nodeid, hash_u64(inode->nodeid));
 	if (ret < 0)
 		return ret;
 	ret = htab_insert(&s->by_ids, &inode->n_ids, ids_hash(&inode->ids));
@@ -136,7 +148,7 @@ out_nodeid:
 }
 
 static void clear_locked(struct inode_store *s, struct inode **freelist);
-static void free_list(struct inode *list);
+static void free_list(struct inode_store *s, struct inode *list);
 
 /* Free every entry whose last user the maps held, after dropping the lock. */
 static void clear_locked(struct inode_store *s, struct inode **freelist)
@@ -155,12 +167,12 @@ static void clear_locked(struct inode_store *s, struct inode **freelist)
 	}
 }
 
-static void free_list(struct inode *list)
+static void free_list(struct inode_store *s, struct inode *list)
 {
 	while (list) {
 		struct inode *next = (struct inode *)list->n_nodeid.next;
 
-		inode_free(list);
+		inode_free(s, list);
 		list = next;
 	}
 }
@@ -172,7 +184,7 @@ void store_clear(struct inode_store *s)
 	pthread_mutex_lock(&s->lock);
 	clear_locked(s, &freelist);
 	pthread_mutex_unlock(&s->lock);
-	free_list(freelist);
+	free_list(s, freelist);
 }
 
 void store_destroy(struct inode_store *s)
@@ -241,7 +253,7 @@ int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_t
 		found->users++;
 		*out = found;
 		pthread_mutex_unlock(&s->lock);
-		inode_free(cand);
+		inode_free(s, cand);
 		return 0;
 	}
 	if ((twist == TWIST_REUSE || twist == TWIST_REUSE_GEN) && s->nfreed &&
@@ -262,7 +274,7 @@ int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_t
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (ret < 0)
-		inode_free(cand);
+		inode_free(s, cand);
 	return ret;
 }
 
@@ -293,13 +305,15 @@ int store_evict(struct inode_store *s, uint64_t nodeid, int err, uint32_t rule)
 
 	pthread_mutex_lock(&s->lock);
 	inode = find_locked(s, nodeid);
-	if (inode && err == EBADF)
+	if (inode && err == EBADF) {
+		s->evicted[s->nevicted++ % STORE_EVICTED] = nodeid;
 		last = unlink_locked(s, inode);
+	}
 	else if (inode)
 		set_stale_locked(s, inode, err, rule);
 	pthread_mutex_unlock(&s->lock);
 	if (last)
-		inode_free(inode);
+		inode_free(s, inode);
 	return inode ? 0 : -ENOENT;
 }
 
@@ -342,7 +356,7 @@ bool store_holds(struct inode_store *s, const struct inode_ids *ids)
 
 void inode_discard(struct inode *cand)
 {
-	inode_free(cand);
+	inode_free(NULL, cand);	/* never linked: holds no guest-fd slot */
 }
 
 void store_restart(struct inode_store *s)
@@ -354,7 +368,7 @@ void store_restart(struct inode_store *s)
 	s->next_nodeid = 2;
 	s->nfreed = 0;
 	pthread_mutex_unlock(&s->lock);
-	free_list(freelist);
+	free_list(s, freelist);
 }
 
 void store_dump(struct inode_store *s, FILE *f)
@@ -398,9 +412,9 @@ int store_set_root(struct inode_store *s, struct inode *cand)
 		cand->nlookup = 2;
 	pthread_mutex_unlock(&s->lock);
 	if (free_old)
-		inode_free(old);
+		inode_free(s, old);
 	if (ret < 0)
-		inode_free(cand);
+		inode_free(s, cand);
 	return ret;
 }
 
@@ -439,7 +453,7 @@ void store_put(struct inode_store *s, struct inode *inode)
 	last = --inode->users == 0;
 	pthread_mutex_unlock(&s->lock);
 	if (last)
-		inode_free(inode);
+		inode_free(s, inode);
 }
 
 static bool unref_locked(struct inode_store *s, struct inode *inode, uint64_t n)
@@ -463,7 +477,7 @@ void store_forget(struct inode_store *s, uint64_t nodeid, uint64_t n)
 		last = unref_locked(s, inode, n);
 	pthread_mutex_unlock(&s->lock);
 	if (last)
-		inode_free(inode);
+		inode_free(s, inode);
 }
 
 void store_unref(struct inode_store *s, struct inode *inode, uint64_t n)
@@ -474,7 +488,7 @@ void store_unref(struct inode_store *s, struct inode *inode, uint64_t n)
 	last = unref_locked(s, inode, n);
 	pthread_mutex_unlock(&s->lock);
 	if (last)
-		inode_free(inode);
+		inode_free(s, inode);
 }
 
 void store_counts(struct inode_store *s, struct store_counts *c)
@@ -486,4 +500,16 @@ void store_counts(struct inode_store *s, struct store_counts *c)
 	c->handles = s->nhandles;
 	c->next_nodeid = s->next_nodeid;
 	pthread_mutex_unlock(&s->lock);
+}
+
+bool store_kernel_knows(struct inode_store *s, uint64_t nodeid)
+{
+	bool known;
+
+	pthread_mutex_lock(&s->lock);
+	known = find_locked(s, nodeid) != NULL;
+	for (unsigned int i = 0; !known && i < STORE_EVICTED && i < s->nevicted; i++)
+		known = s->evicted[i] == nodeid;
+	pthread_mutex_unlock(&s->lock);
+	return known;
 }

@@ -26,6 +26,9 @@
 #include "htab.h"
 
 #define ROOT_NODEID 1
+#define STORE_EVICTED 1024
+
+struct fdlimit;
 
 struct inode_ids {
 	uint64_t ino;
@@ -47,6 +50,7 @@ struct inode {
 	bool linked;			/* store->lock; in the maps */
 	bool has_handle;		/* immutable */
 	bool claimable;			/* store->lock; in by_ids (and by_handle) */
+	bool guest_fd;			/* store->lock; holds a guest-fd slot (fdlimit) */
 	uint8_t stale_err;		/* store->lock; injected: every request answers it */
 	uint32_t stale_rule;		/* store->lock; the rule that made it stale */
 	struct file_handle fh;		/* immutable; valid if has_handle; bytes follow */
@@ -64,6 +68,9 @@ struct inode_store {
 	uint64_t freed[16];		/* lock; recently freed (nodeid, generation) pairs, */
 	uint64_t freed_gen[16];		/*   newest last, for the nodeid-reuse fault */
 	unsigned int nfreed;		/* lock */
+	uint64_t evicted[STORE_EVICTED];	/* lock; nodeids evicted by faults (ring) */
+	unsigned int nevicted;		/* lock; evictions so far */
+	struct fdlimit *fdl;		/* immutable once serving; guest-fd accounting or NULL */
 };
 
 struct store_counts {
@@ -122,6 +129,11 @@ int store_set_stale_ids(struct inode_store *s, const struct inode_ids *ids, int 
 /* Is an entry with these ids (fd or handle) in the store? Its nodeid or 0. */
 bool store_holds(struct inode_store *s, const struct inode_ids *ids);
 uint64_t store_peek_ids(struct inode_store *s, const struct inode_ids *ids);
+/*
+ * Does the kernel still hold nodeid: linked, or evicted by a fault (the
+ * daemon dropped it, the kernel did not)? A forgotten nodeid is not held.
+ */
+bool store_kernel_knows(struct inode_store *s, uint64_t nodeid);
 /* Free a candidate that was never given to the store. */
 void inode_discard(struct inode *cand);
 /* A server restart: every entry dropped, nodeids start over at 2. */

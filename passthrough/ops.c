@@ -6,8 +6,11 @@
 #include "ops.h"
 
 #include <errno.h>
+#include <linux/fuse.h>
+#include <sys/uio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "errsrc.h"
 #include "log.h"
@@ -18,6 +21,7 @@ struct daemon *req_begin(fuse_req_t req, enum op op)
 
 	errsrc_reset();
 	errsrc_op = op;
+	errsrc_pid = fuse_req_ctx(req)->pid;
 	stats_count(&d->stats.requests[op], 1);
 	return d;
 }
@@ -40,11 +44,24 @@ void reply_err_event(struct daemon *d, enum op op, uint64_t nodeid, const char *
 		.pid = pid,
 	};
 
+	struct fdlimit_note note;
+	char path[1024];
+
 	if (!ev.source) {
 		/* A failure nobody named: a library call's errno. */
 		ev.source = ERRSRC_HOST;
 		ev.detail = "libfuse";
 	}
+	if (err == EMFILE || err == ENFILE) {
+		fdlimit_explain(&d->fdl, err, strcmp(ev.detail, "guest-fd-limit") == 0, &note);
+		ev.limit = &note;
+		log_debug("%s: %s %llu reached (%ld fds open, %llu guest fds)", op_name(op),
+			  note.limit, (unsigned long long)note.limit_n, note.fds,
+			  (unsigned long long)note.guest_fds);
+	}
+	/* The host path of a failed name lookup, so a host event can be joined to it. */
+	if (name && d->stats.events && daemon_path_of(d, nodeid, name, path, sizeof(path)) == 0)
+		ev.path = path;
 	if (log_get_level() >= LOG_LVL_DEBUG)
 		log_debug("%s nodeid %llu%s%s: %s (%s %s)", op_name(op),
 			  (unsigned long long)nodeid, name ? " name " : "", name ? name : "",
@@ -106,6 +123,26 @@ void op_close_path(struct daemon *d, struct op_fd *of)
 	pfd_release(&of->pfd);
 	store_put(&d->store, of->inode);
 	of->inode = NULL;
+}
+
+int op_guest_open(struct daemon *d, const struct inode *inode, int flags)
+{
+	int fd = backing_reopen(&d->backing, inode, flags), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = fdlimit_take(&d->fdl);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+void op_guest_close(struct daemon *d, int fd)
+{
+	close(fd);
+	fdlimit_give(&d->fdl);
 }
 
 void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max)
@@ -176,6 +213,56 @@ static int lookup_twisted(struct daemon *d, struct inode *parent, const char *na
 	return 0;
 }
 
+/* Set by op_do_lookup for the entry reply that follows on the same thread. */
+static __thread bool lookup_submount;
+
+bool op_lookup_submount(void)
+{
+	return lookup_submount;
+}
+
+/*
+ * virtiofsd do_lookup: a directory whose st_dev or mount ID differs from its
+ * parent's is a submount root; with announce-submounts its attr carries
+ * FUSE_ATTR_SUBMOUNT, so a virtio-fs guest gives it its own superblock.
+ */
+static bool is_submount(const struct inode *parent, const struct inode *child)
+{
+	return S_ISDIR(child->type) &&
+	       (child->ids.dev != parent->ids.dev || child->ids.mnt_id != parent->ids.mnt_id);
+}
+
+/*
+ * An answer for (parent, name) that differs from the last one the kernel
+ * got, while the kernel may still hold the old nodeid: its dentry is now
+ * invalid (fuse_dentry_revalidate), and overlayfs over it answers ESTALE.
+ */
+static void note_identity(struct daemon *d, const struct inode *parent, const char *name,
+			  const struct inode *inode, uint64_t gen, bool submount)
+{
+	struct name_change c;
+	struct identity_event ev;
+	char path[1024];
+
+	if (!names_note(&d->names, parent->nodeid, name, inode->nodeid, gen, submount, &c))
+		return;
+	if (c.old_nodeid != inode->nodeid && !store_kernel_knows(&d->store, c.old_nodeid))
+		return;	/* forgotten: the kernel has no dentry left to invalidate */
+	ev = (struct identity_event){
+		.op = errsrc_op, .parent = parent->nodeid, .name = name,
+		.change = c.old_nodeid != inode->nodeid ? "nodeid"
+			  : c.old_generation != (uint32_t)gen ? "generation" : "submount",
+		.old_nodeid = c.old_nodeid, .nodeid = inode->nodeid,
+		.old_generation = c.old_generation, .generation = gen,
+		.old_submount = c.old_submount, .submount = submount,
+		.pid = errsrc_pid,
+	};
+	if (daemon_path_of(d, parent->nodeid, name, path, sizeof(path)) == 0)
+		ev.path = path;
+	stats_count(&d->identity_changes, 1);
+	stats_identity_event(&d->stats, &ev);
+}
+
 int op_do_lookup(struct daemon *d, struct inode *parent, const char *name,
 		 struct fuse_entry_param *e, struct inode **out)
 {
@@ -184,6 +271,7 @@ int op_do_lookup(struct daemon *d, struct inode *parent, const char *name,
 	int ret;
 
 	memset(e, 0, sizeof(*e));
+	lookup_submount = false;
 	ret = backing_path_fd(&d->backing, parent, &pfd);
 	if (ret < 0)
 		return ret;
@@ -194,19 +282,58 @@ int op_do_lookup(struct daemon *d, struct inode *parent, const char *name,
 	ret = lookup_twisted(d, parent, name, cand, out, &e->generation);
 	if (ret < 0)
 		return ret;
+	lookup_submount = d->cfg->announce_submounts && is_submount(parent, *out);
+	note_identity(d, parent, name, *out, e->generation, is_submount(parent, *out));
 	e->ino = (*out)->nodeid;
 	e->attr_timeout = d->cfg->attr_timeout;
 	e->entry_timeout = d->cfg->entry_timeout;
 	return 0;
 }
 
+/* fuse_reply_entry with FUSE_ATTR_SUBMOUNT, which libfuse 3.14 cannot set. */
+static int reply_entry_submount(fuse_req_t req, const struct fuse_entry_param *e)
+{
+	struct fuse_entry_out out = {
+		.nodeid = e->ino,
+		.generation = e->generation,
+		.entry_valid = (uint64_t)e->entry_timeout,
+		.entry_valid_nsec = (uint32_t)((e->entry_timeout - (uint64_t)e->entry_timeout) * 1e9),
+		.attr_valid = (uint64_t)e->attr_timeout,
+		.attr_valid_nsec = (uint32_t)((e->attr_timeout - (uint64_t)e->attr_timeout) * 1e9),
+	};
+	struct iovec iov = { .iov_base = &out, .iov_len = sizeof(out) };
+
+	attr_from_stat(&out.attr, &e->attr);
+	out.attr.flags = FUSE_ATTR_SUBMOUNT;
+	return fuse_reply_iov(req, &iov, 1);
+}
+
+void attr_from_stat(struct fuse_attr *a, const struct stat *st)
+{
+	*a = (struct fuse_attr){
+		.ino = st->st_ino, .mode = st->st_mode, .nlink = st->st_nlink,
+		.uid = st->st_uid, .gid = st->st_gid, .rdev = st->st_rdev,
+		.size = st->st_size, .blocks = st->st_blocks, .blksize = st->st_blksize,
+		.atime = st->st_atim.tv_sec, .mtime = st->st_mtim.tv_sec, .ctime = st->st_ctim.tv_sec,
+		.atimensec = st->st_atim.tv_nsec, .mtimensec = st->st_mtim.tv_nsec,
+		.ctimensec = st->st_ctim.tv_nsec,
+	};
+}
+
 void reply_entry(fuse_req_t req, enum op op, struct inode *inode,
 		 const struct fuse_entry_param *e)
 {
 	struct daemon *d = fuse_req_userdata(req);
+	int ret;
 
 	reply_done(d, op);
-	if (fuse_reply_entry(req, e) != 0)
+	if (lookup_submount) {
+		stats_count(&d->submounts_sent, 1);
+		ret = reply_entry_submount(req, e);
+	} else {
+		ret = fuse_reply_entry(req, e);
+	}
+	if (ret != 0)
 		store_unref(&d->store, inode, 1);	/* the kernel never saw it */
 	store_put(&d->store, inode);
 }
@@ -237,6 +364,10 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 			 "the kernel's default for DIRECT_IO files applies",
 			 FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION);
 
+	if (d->cfg->announce_submounts && !d->submounts_offered)
+		log_info("the kernel did not offer FUSE_SUBMOUNTS (a /dev/fuse mount never does; "
+			 "virtio-fs does): virtiofsd would not announce submounts, stalefs still "
+			 "flags them (FUSE_ATTR_SUBMOUNT) and this kernel ignores the flag");
 	/* FUSE_INIT starts a fresh store; nodeids keep counting (virtiofsd). */
 	store_clear(&d->store);
 	ret = backing_root(&d->backing, &root);

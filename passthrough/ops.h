@@ -51,6 +51,15 @@ int op_open_path(struct daemon *d, uint64_t nodeid, struct op_fd *of);
 /* Release the fd, then the entry. Safe on a zeroed or failed op_fd. */
 void op_close_path(struct daemon *d, struct op_fd *of);
 
+/*
+ * A guest fd (OPEN, OPENDIR, CREATE): the entry reopened with flags and
+ * counted against the guest-fd limit (virtiofsd 1.13.2: opened first, then
+ * counted; closed again and ENFILE past the limit). fd or -errno.
+ */
+int op_guest_open(struct daemon *d, const struct inode *inode, int flags);
+/* Close a guest fd and give its slot back. */
+void op_guest_close(struct daemon *d, int fd);
+
 /* The caller's uid, gid and (up to max) supplementary groups. */
 void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max);
 /* -EROFS under --readonly, else 0. */
@@ -62,6 +71,11 @@ int op_check_writable(struct daemon *d);
  */
 int op_do_lookup(struct daemon *d, struct inode *parent, const char *name,
 		 struct fuse_entry_param *e, struct inode **out);
+/* Did the last op_do_lookup on this thread answer a submount root to announce? */
+bool op_lookup_submount(void);
+/* struct stat to the wire's fuse_attr (flags 0). */
+struct fuse_attr;
+void attr_from_stat(struct fuse_attr *a, const struct stat *st);
 /* Send an entry reply; give the lookup reference back if it cannot be sent. */
 void reply_entry(fuse_req_t req, enum op op, struct inode *inode,
 		 const struct fuse_entry_param *e);

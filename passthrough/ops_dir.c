@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/fuse.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,7 +36,7 @@ void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	ret = op_get_inode(d, ino, &inode);
 	if (ret < 0)
 		goto out_free;
-	fd = backing_reopen(&d->backing, inode, O_RDONLY | O_DIRECTORY);
+	fd = op_guest_open(d, inode, O_RDONLY | O_DIRECTORY);
 	store_put(&d->store, inode);
 	if (fd < 0) {
 		ret = fd;
@@ -44,7 +45,7 @@ void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	ds->dp = fdopendir(fd);
 	if (!ds->dp) {
 		ret = host_err("fdopendir");
-		close(fd);
+		op_guest_close(d, fd);
 		goto out_free;
 	}
 	fi->fh = (uintptr_t)ds;
@@ -55,6 +56,7 @@ void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	reply_done(d, OP_OPENDIR);
 	if (fuse_reply_open(req, fi) != 0) {
 		closedir(ds->dp);
+		fdlimit_give(&d->fdl);
 		free(ds);
 	}
 	return;
@@ -103,6 +105,11 @@ static ssize_t add_entry(fuse_req_t req, struct inode *dir, struct dirent *de, c
 	if (ret < 0)
 		return ret;
 	size = fuse_add_direntry_plus(req, p, rem, de->d_name, &e, de->d_off);
+	if (size <= rem && op_lookup_submount()) {
+		/* libfuse 3.14 cannot set attr flags: patch the entry it wrote. */
+		((struct fuse_direntplus *)p)->entry_out.attr.flags |= FUSE_ATTR_SUBMOUNT;
+		stats_count(&d->submounts_sent, 1);
+	}
 	if (size <= rem && sent->n == sent->cap) {
 		size_t cap = sent->cap ? sent->cap * 2 : 32;
 		struct inode **v = realloc(sent->v, cap * sizeof(*v));
@@ -209,8 +216,10 @@ void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct dir_stream *ds = (struct dir_stream *)(uintptr_t)fi->fh;
 
-	req_begin(req, OP_RELEASEDIR);
+	struct daemon *d = req_begin(req, OP_RELEASEDIR);
+
 	closedir(ds->dp);
+	fdlimit_give(&d->fdl);
 	free(ds);
 	reply_err(req, OP_RELEASEDIR, ino, NULL, 0);
 }

@@ -163,6 +163,13 @@ bool op_fault_gate(struct daemon *d, const struct fuse_buf *buf)
 
 	if (buf->flags & FUSE_BUF_IS_FD || buf->size < sizeof(*in))
 		return false;
+	if (in->opcode == FUSE_INIT && buf->size >= sizeof(*in) + sizeof(struct fuse_init_in)) {
+		/* libfuse 3.14 hides the INIT flags it does not know. */
+		const struct fuse_init_in *init = (const void *)(in + 1);
+
+		d->submounts_offered = (init->flags & FUSE_SUBMOUNTS) != 0;
+		return false;
+	}
 	for (i = 0; i < sizeof(opcodes) / sizeof(opcodes[0]); i++)
 		if (opcodes[i].opcode == in->opcode)
 			break;

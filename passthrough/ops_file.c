@@ -39,7 +39,7 @@ void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	ret = op_get_inode(d, ino, &inode);
 	if (ret < 0)
 		goto out_err;
-	fd = backing_reopen(&d->backing, inode, fi->flags);
+	fd = op_guest_open(d, inode, fi->flags);
 	store_put(&d->store, inode);
 	if (fd < 0) {
 		ret = fd;
@@ -49,7 +49,7 @@ void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	set_open_flags(d, fi);
 	reply_done(d, OP_OPEN);
 	if (fuse_reply_open(req, fi) != 0)
-		close(fd);
+		op_guest_close(d, fd);
 	return;
 out_err:
 	reply_err(req, OP_OPEN, ino, NULL, ret);
@@ -81,6 +81,15 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	creds_leave(&saved);
 	if (ret == 0)
 		ret = op_do_lookup(d, dir.inode, name, &e, &inode);
+	if (ret == 0) {
+		/* virtiofsd 1.13.2 counts the handle after the lookup; unlike it,
+		 * the lookup's reference goes back when that fails. */
+		ret = fdlimit_take(&d->fdl);
+		if (ret < 0) {
+			store_unref(&d->store, inode, 1);
+			store_put(&d->store, inode);
+		}
+	}
 out:
 	op_close_path(d, &dir);
 	if (ret < 0) {
@@ -93,7 +102,7 @@ out:
 	set_open_flags(d, fi);
 	reply_done(d, OP_CREATE);
 	if (fuse_reply_create(req, &e, fi) != 0) {
-		close(fd);
+		op_guest_close(d, fd);
 		store_unref(&d->store, inode, 1);
 	}
 	store_put(&d->store, inode);
@@ -165,8 +174,9 @@ void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	req_begin(req, OP_RELEASE);
-	close(fi->fh);
+	struct daemon *d = req_begin(req, OP_RELEASE);
+
+	op_guest_close(d, fi->fh);
 	reply_err(req, OP_RELEASE, ino, NULL, 0);
 }
 

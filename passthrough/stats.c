@@ -66,7 +66,42 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 		ev->err, errno_name(ev->err, eb, sizeof(eb)),
 		ev->source ? ev->source : ERRSRC_HOST);
 	json_put_string(st->events, ev->detail ? ev->detail : "unknown");
-	fprintf(st->events, ",\"pid\":%u}\n", ev->pid);
+	fprintf(st->events, ",\"pid\":%u", ev->pid);
+	if (ev->path) {
+		fputs(",\"path\":", st->events);
+		json_put_string(st->events, ev->path);
+	}
+	if (ev->limit)
+		fprintf(st->events, ",\"limit\":\"%s\",\"limit_n\":%llu,\"fds\":%ld,\"guest_fds\":%llu",
+			ev->limit->limit, (unsigned long long)ev->limit->limit_n, ev->limit->fds,
+			(unsigned long long)ev->limit->guest_fds);
+	fputs("}\n", st->events);
+	pthread_mutex_unlock(&st->events_lock);
+}
+
+void stats_identity_event(struct stats *st, const struct identity_event *ev)
+{
+	struct timespec ts;
+
+	if (!st->events)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&st->events_lock);
+	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"identity\",\"op\":\"%s\",\"parent\":%llu,"
+		"\"name\":", (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+		op_name(ev->op), (unsigned long long)ev->parent);
+	json_put_string(st->events, ev->name);
+	fputs(",\"path\":", st->events);
+	if (ev->path)
+		json_put_string(st->events, ev->path);
+	else
+		fputs("null", st->events);
+	fprintf(st->events, ",\"change\":\"%s\",\"old_nodeid\":%llu,\"nodeid\":%llu,"
+		"\"old_generation\":%llu,\"generation\":%llu,\"old_submount\":%s,\"submount\":%s,"
+		"\"pid\":%u}\n", ev->change, (unsigned long long)ev->old_nodeid,
+		(unsigned long long)ev->nodeid, (unsigned long long)ev->old_generation,
+		(unsigned long long)ev->generation, ev->old_submount ? "true" : "false",
+		ev->submount ? "true" : "false", ev->pid);
 	pthread_mutex_unlock(&st->events_lock);
 }
 
@@ -118,6 +153,18 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	fputs("},\"cache\":", f);
 	json_put_string(f, mode->cache);
 	fprintf(f, ",\"readdirplus\":%s", mode->readdirplus ? "true" : "false");
+	if (mode->version)
+		fprintf(f, ",\"virtiofsd_version\":\"%s\",\"fds\":{\"rlimit_nofile\":%llu,"
+			"\"guest_limit\":%llu,\"guest_fds\":%llu,\"guest_refused\":%llu},"
+			"\"submounts\":{\"announce\":%s,\"offered\":%s,\"sent\":%llu},"
+			"\"identity\":{\"slots\":%llu,\"changes\":%llu}", mode->version,
+			(unsigned long long)mode->rlimit, (unsigned long long)mode->guest_limit,
+			(unsigned long long)mode->guest_fds, (unsigned long long)mode->guest_refused,
+			mode->announce_submounts ? "true" : "false",
+			mode->submounts_offered ? "true" : "false",
+			(unsigned long long)mode->submounts_sent,
+			(unsigned long long)mode->identity_slots,
+			(unsigned long long)mode->identity_changes);
 	fprintf(f, ",\"store\":{\"entries\":%llu,\"fds\":%llu,\"handles\":%llu,\"stale\":%llu,"
 		"\"next_nodeid\":%llu}",
 		(unsigned long long)c.entries, (unsigned long long)c.fds,

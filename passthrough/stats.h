@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fdlimit.h"
 #include "inode.h"
 #include "inject.h"
 #include "op.h"
@@ -44,11 +45,29 @@ struct error_event {
 	const char *source;	/* ERRSRC_HOST, ERRSRC_DAEMON, or NULL */
 	const char *detail;
 	uint32_t pid;		/* the calling process */
+	const char *path;	/* "/rel/path" of (nodeid, name) under the shared dir, or NULL */
+	const struct fdlimit_note *limit;	/* EMFILE / ENFILE: the limit hit, or NULL */
 };
 
 void stats_error_event(struct stats *st, const struct error_event *ev);
 /* A fired fault, as a "type":"fault" line. */
 void stats_fault_event(struct stats *st, const struct inject_event *ev);
+
+/* A LOOKUP-like answer that differs from the last one for the same name. */
+struct identity_event {
+	enum op op;
+	uint64_t parent;
+	const char *name;
+	const char *path;	/* may be NULL */
+	const char *change;	/* "nodeid", "generation", "submount" */
+	uint64_t old_nodeid, nodeid;
+	uint64_t old_generation, generation;
+	bool old_submount, submount;
+	uint32_t pid;
+};
+
+/* A "type":"identity" line. */
+void stats_identity_event(struct stats *st, const struct identity_event *ev);
 
 /* What took effect, for the stats document. */
 struct stats_mode {
@@ -57,6 +76,13 @@ struct stats_mode {
 	const char *reason;
 	const char *cache;
 	int readdirplus;
+	const char *version;		/* virtiofsd release modelled */
+	uint64_t rlimit;		/* RLIMIT_NOFILE in effect */
+	uint64_t guest_limit;		/* 0: none (1.13.0) */
+	uint64_t guest_fds, guest_refused;
+	bool announce_submounts, submounts_offered;
+	uint64_t submounts_sent;
+	uint64_t identity_changes, identity_slots;
 };
 
 /* Write the counters as one JSON document to f. */
