@@ -17,11 +17,13 @@ static const char *const privileges[] = { "root", "unprivileged", "userns", NULL
 static const char *const caches[] = { "auto", "always", "never", "metadata", NULL };
 static const char *const workloads[] = { "read", "storm", "ostree", NULL };
 static const char *const expects[] = { "any", "none", "some", NULL };
+static const char *const versions[] = { "1.13.0", "1.13.2", NULL };
 
 void cell_default(struct cell *c)
 {
 	*c = (struct cell){ .threads = 4, .rounds = 1, .seconds = 2.0, .reps = 1, .seed = 1, .objects = 200,
-			    .max_links = 100, .expect = EXPECT_ANY };
+			    .max_links = 100, .expect = EXPECT_ANY, .rlimit_nofile = -1 };
+	strcpy(c->version, "1.13.2");
 	strcpy(c->mode, "never");
 	strcpy(c->privilege, "root");
 	strcpy(c->cache, "auto");
@@ -115,6 +117,14 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		return one_of(name, v, privileges, c->privilege, sizeof(c->privilege), err, errlen);
 	if (strcmp(name, "cache") == 0)
 		return one_of(name, v, caches, c->cache, sizeof(c->cache), err, errlen);
+	if (strcmp(name, "virtiofsd-version") == 0)
+		return one_of(name, v, versions, c->version, sizeof(c->version), err, errlen);
+	if (strcmp(name, "rlimit-nofile") == 0) {
+		ret = whole(name, v, 0, 1073741816, &n, err, errlen);
+		if (!ret)
+			c->rlimit_nofile = (int64_t)n;
+		return ret;
+	}
 	if (strcmp(name, "workload") == 0)
 		return one_of(name, v, workloads, c->workload, sizeof(c->workload), err, errlen);
 	if (strcmp(name, "expect") == 0) {
@@ -241,9 +251,18 @@ void cell_id(const struct cell *c, char *buf, size_t len)
 		snprintf(faults, sizeof(faults), "%d-rule%s", c->nrules, c->nrules > 1 ? "s" : "");
 	else
 		snprintf(faults, sizeof(faults), "%s", prof);
-	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s", c->mode, c->privilege, c->cache, faults,
+	char model[48] = "";
+
+	/* The virtiofsd model only when it is not the default one. */
+	if (strcmp(c->version, "1.13.2") != 0 || c->rlimit_nofile >= 0) {
+		int m = snprintf(model, sizeof(model), "@%s", c->version);
+
+		if (c->rlimit_nofile >= 0)
+			snprintf(model + m, sizeof(model) - m, ",nofile=%lld", (long long)c->rlimit_nofile);
+	}
+	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s%s", c->mode, c->privilege, c->cache, faults,
 		 c->workload, c->overlay ? "+overlay" : "", c->churn ? "+churn" : "",
-		 c->layer_every > 0 ? "+layers" : "", c->drop_caches_ms ? "+drop" : "");
+		 c->layer_every > 0 ? "+layers" : "", c->drop_caches_ms ? "+drop" : "", model);
 }
 
 /* Append to buf, shell-quoting the value when it needs it. */
@@ -290,6 +309,12 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 		arg(buf, len, "profile", c->profile);
 	for (int i = 0; i < c->nrules; i++)
 		arg(buf, len, "inject", c->rules[i]);
+	if (strcmp(c->version, d.version))
+		arg(buf, len, "virtiofsd-version", c->version);
+	if (c->rlimit_nofile >= 0) {
+		snprintf(v, sizeof(v), "%lld", (long long)c->rlimit_nofile);
+		arg(buf, len, "rlimit-nofile", v);
+	}
 	arg(buf, len, "workload", c->workload);
 	if (c->overlay)
 		arg(buf, len, "overlay", NULL);
@@ -360,7 +385,10 @@ void cell_params_json(const struct cell *c, FILE *f)
 			fputc(',', f);
 		json_put_string(f, c->rules[i]);
 	}
-	fputs("],\"workload\":", f);
+	fputs("],\"virtiofsd_version\":", f);
+	json_put_string(f, c->version);
+	fprintf(f, ",\"rlimit_nofile\":%lld", (long long)c->rlimit_nofile);
+	fputs(",\"workload\":", f);
 	json_put_string(f, c->workload);
 	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"layer_every\":%.3f,\"drop_caches_ms\":%u,"
 		"\"xattr\":%s,\"threads\":%u,\"rounds\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"

@@ -24,6 +24,8 @@ struct cell {
 	char profile[128];	/* a profile name or file, or "none" */
 	char *rules[CELL_MAX_RULES];	/* --inject rules (owned) */
 	int nrules;
+	char version[8];	/* virtiofsd modelled: 1.13.0 | 1.13.2 */
+	int64_t rlimit_nofile;	/* the daemon's --rlimit-nofile; -1: its default */
 	char workload[16];	/* read | storm | ostree */
 	bool overlay;		/* read through an overlay over the layers */
 	bool churn;		/* host-side churn beside the workload */

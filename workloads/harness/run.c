@@ -113,7 +113,8 @@ static bool mutates(const struct cell *c)
 static int start_daemon(const struct cell *c, struct rep *x, struct run_result *r)
 {
 	char *argv[64], mode[48], cache[32], shared[PATH_MAX + 16], ev[PATH_MAX + 16],
-	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200];
+	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200],
+	     ver[40], nofile[40];
 	int n = 0, status;
 	double t0 = counts_now();
 
@@ -132,6 +133,12 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 	argv[n++] = ev;
 	argv[n++] = st;
 	argv[n++] = ctl;
+	snprintf(ver, sizeof(ver), "--virtiofsd-version=%s", c->version);
+	argv[n++] = ver;
+	if (c->rlimit_nofile >= 0) {
+		snprintf(nofile, sizeof(nofile), "--rlimit-nofile=%lld", (long long)c->rlimit_nofile);
+		argv[n++] = nofile;
+	}
 	if (strcmp(c->privilege, "unprivileged") == 0)
 		argv[n++] = "--unprivileged";
 	else if (strcmp(c->privilege, "userns") == 0)

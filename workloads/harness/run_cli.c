@@ -37,20 +37,23 @@
 static const char *const cell_opts[] = {
 	"mode", "privilege", "cache", "profile", "inject", "workload", "layer-every",
 	"drop-caches-ms", "threads", "rounds", "seconds", "count", "reps", "seed", "objects", "max-links",
-	"expect", "timeout", NULL,
+	"expect", "timeout", "virtiofsd-version", "rlimit-nofile", NULL,
 };
 static const char *const cell_flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
 
 enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
-       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_HELP, O_CELL,
+       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS, O_HELP, O_CELL,
        O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT };
 
+#define NAXES 6
+
 struct axes {
-	char *v[5][AXIS_MAX];	/* modes, privileges, caches, profiles, workloads */
-	int n[5];
+	char *v[NAXES][AXIS_MAX];	/* modes, privileges, caches, profiles, workloads, versions */
+	int n[NAXES];
 };
 
-static const char *const axis_names[5] = { "modes", "privileges", "caches", "profiles", "workloads" };
+static const char *const axis_names[NAXES] = { "modes", "privileges", "caches", "profiles",
+					       "workloads", "versions" };
 
 static int usage(const char *cmd, FILE *f)
 {
@@ -60,13 +63,14 @@ static int usage(const char *cmd, FILE *f)
 		" [--drop-caches-ms N] [--xattr]\n"
 		"       [--threads N] [--rounds N] [--seconds S | --count N] [--reps N] [--until-estale]"
 		" [--seed S] [--objects N]\n"
-		"       [--max-links N] [--expect any|none|some] [--timeout S]\n"
+		"       [--max-links N] [--expect any|none|some] [--timeout S]"
+		" [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N]\n"
 		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
 		" [--quiet]\n", cmd);
 	if (strcmp(cmd, "matrix") == 0)
 		fprintf(f, "       [--modes LIST] [--privileges LIST] [--caches LIST] [--profiles LIST]\n"
 			"       [--workloads LIST (read|storm|ostree[+overlay][+churn][+layers][+drop])]\n"
-			"       [--shard I/N] [--time-limit S]\n");
+			"       [--versions LIST (1.13.0,1.13.2)] [--shard I/N] [--time-limit S]\n");
 	fprintf(f, "exit: 0 as expected, 1 not as expected, 2 usage, 77 cannot run here, 99 harness"
 		" error, 124 time limit, 130 interrupted\n");
 	return f == stdout ? 0 : 2;
@@ -160,6 +164,7 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		opts[n++] = (struct option){ "caches", required_argument, NULL, O_CACHES };
 		opts[n++] = (struct option){ "profiles", required_argument, NULL, O_PROFILES };
 		opts[n++] = (struct option){ "workloads", required_argument, NULL, O_WORKLOADS };
+		opts[n++] = (struct option){ "versions", required_argument, NULL, O_VERSIONS };
 	}
 	if (compare) {
 		opts[n++] = (struct option){ "runner", required_argument, NULL, O_RUNNER };
@@ -250,6 +255,7 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 			break;
 		}
 		case O_MODES: case O_PRIVILEGES: case O_CACHES: case O_PROFILES: case O_WORKLOADS:
+		case O_VERSIONS:
 			cli->any_cell = true;
 			if (split_axis(&cli->ax, c - O_MODES, optarg) < 0)
 				return -EINVAL;
@@ -344,13 +350,13 @@ static int axis_cell(const struct cli *cli, unsigned int i, struct cell *c, char
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (int a = 4; a >= 0; a--) {
+	for (int a = NAXES - 1; a >= 0; a--) {
 		const char *v = cli->ax.v[a][rest % cli->ax.n[a]];
 
 		rest /= cli->ax.n[a];
 		e = a == 4 ? set_workload(c, v, err, errlen)
 			   : cell_set(c, a == 0 ? "mode" : a == 1 ? "privilege" : a == 2 ? "cache"
-				      : "profile", v, err, errlen);
+				      : a == 3 ? "profile" : "virtiofsd-version", v, err, errlen);
 		if (e) {
 			cell_free(c);
 			return -EINVAL;
@@ -367,10 +373,11 @@ static unsigned int fill_axes(struct cli *cli)
 {
 	unsigned int ncells = 1;
 
-	for (int a = 0; a < 5; a++) {
+	for (int a = 0; a < NAXES; a++) {
 		if (!cli->ax.n[a]) {
 			const char *v = a == 0 ? cli->base.mode : a == 1 ? cli->base.privilege
-				: a == 2 ? cli->base.cache : a == 3 ? cli->base.profile : cli->base.workload;
+				: a == 2 ? cli->base.cache : a == 3 ? cli->base.profile
+				: a == 4 ? cli->base.workload : cli->base.version;
 
 			cli->ax.v[a][0] = strdup(v);
 			cli->ax.n[a] = 1;
