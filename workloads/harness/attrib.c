@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "jsonv.h"
 
 static int by_time(const void *a, const void *b)
 {
@@ -54,7 +55,7 @@ static size_t lower_bound(const struct attrib_reply *r, size_t n, uint64_t t)
 void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies,
 		 const struct attrib_seen *seen, size_t nseen, uint64_t total)
 {
-	uint64_t used = 0;
+	uint64_t used = 0, weight = 0;
 
 	memset(a, 0, sizeof(*a));
 	if (nreplies)
@@ -77,8 +78,11 @@ void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies
 			}
 			last = r;
 		}
+		uint64_t w = s->weight ? s->weight : 1;
+
+		weight += w;
 		if (!last) {
-			a->kernel++;
+			a->kernel += w;
 			continue;
 		}
 		if (!by_tid) {
@@ -91,12 +95,37 @@ void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies
 					used++;
 				}
 		}
-		bump(a, last->source, last->detail, 1);
+		bump(a, last->source, last->detail, w);
 	}
-	a->unattributed = total > nseen ? total - nseen : 0;
+	a->unattributed = total > weight ? total - weight : 0;
 	a->emitted = nreplies;
 	/* Surfaced ESTALE beyond the event list may have used replies too. */
 	a->masked = nreplies - used > a->unattributed ? nreplies - used - a->unattributed : 0;
+}
+
+void attrib_weigh(struct attrib_seen *seen, size_t nseen, const struct jv *ev, const struct jv *bk)
+{
+	for (size_t b = 0; bk && bk->type == JV_ARR && b < bk->n; b++) {
+		uint64_t n = jv_u64(jv_get(&bk->items[b], "n"), 0), k = 0, given = 0;
+		size_t first = nseen;
+
+		for (size_t i = 0; i < nseen; i++)
+			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
+				if (first == nseen)
+					first = i;
+				k++;
+			}
+		if (!k)
+			continue;
+		for (size_t i = first; i < nseen; i++)
+			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
+				seen[i].weight = n / k;
+				given += n / k;
+			}
+		seen[first].weight += n - given;
+		if (!seen[first].weight)
+			seen[first].weight = 1;
+	}
 }
 
 void attrib_add(struct attrib *a, const struct attrib *b)

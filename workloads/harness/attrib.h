@@ -32,6 +32,7 @@ struct attrib_reply {		/* one ESTALE reply from the daemon's event log */
 struct attrib_seen {		/* one surfaced ESTALE from the workload */
 	uint64_t t_ns, start_ns;	/* start_ns 0: unknown */
 	int tid;
+	uint64_t weight;	/* the ESTALE it stands for (its bucket's share); 0 counts 1 */
 };
 
 #define ATTRIB_KEYS 64
@@ -53,6 +54,13 @@ struct attrib {
  * the workload's count of surfaced ESTALE (it may list fewer events). */
 void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies,
 		 const struct attrib_seen *seen, size_t nseen, uint64_t total);
+/*
+ * Weights from the workload's buckets: a bucket's n shared out over its
+ * sampled events (ev: the "estale" array, bk: "estale_buckets"; either may
+ * be NULL, then every event weighs 1).
+ */
+struct jv;
+void attrib_weigh(struct attrib_seen *seen, size_t nseen, const struct jv *ev, const struct jv *bk);
 /* Add b's counts into a. */
 void attrib_add(struct attrib *a, const struct attrib *b);
 /* {"inject":{"rule 1 errno":5},"host":{...},"daemon":{...},"kernel":N,"unattributed":N} */

@@ -33,7 +33,7 @@ struct rep {
 	char dir[2048];		/* the cell's work dir */
 	char backing[PATH_MAX], mnt[PATH_MAX];
 	char events[PATH_MAX], stats[PATH_MAX], log[PATH_MAX], wl_json[PATH_MAX],
-	     wl_err[PATH_MAX], sock[PATH_MAX];
+	     wl_err[PATH_MAX], sock[PATH_MAX], host_events[PATH_MAX];
 	pid_t daemon, workload, churn;
 	bool tree_ready;	/* the backing tree is pristine and can be reused */
 	struct trace trace;
@@ -268,7 +268,10 @@ static int start_churn(const struct cell *c, struct rep *x, uint64_t seed, struc
 		argv[n++] = "--layer-every";
 		argv[n++] = every;
 	}
+	argv[n++] = "--events";
+	argv[n++] = x->host_events;
 	argv[n] = NULL;
+	unlink(x->host_events);
 	x->churn = proc_spawn(argv, NULL, NULL, SIGKILL);
 	if (x->churn < 0) {
 		set_status(r, RUN_ERROR, "starting the host churn: %s", strerror(-x->churn));
@@ -406,13 +409,16 @@ void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv 
 
 /* Fold one repetition's workload result into the cell's; its events and
  * the daemon's replies into the attribution. */
-static void collect(struct rep *x, struct run_result *r, struct run_rep *rr)
+static void collect(const struct cell *c, struct rep *x, struct run_result *r,
+		    struct run_rep *rr)
 {
 	char err[256];
 	struct jv *w = jv_parse_file(x->wl_json, err, sizeof(err));
-	const struct jv *ev = jv_get(w, "estale");
+	const struct jv *ev = jv_get(w, "estale"), *bk = jv_get(w, "estale_buckets");
 	struct attrib_reply *replies;
 	struct attrib_seen *seen = NULL;
+	struct chain_in in;
+	struct chains ch;
 	struct attrib a;
 	size_t nreplies = 0, nseen = 0;
 
@@ -428,8 +434,15 @@ static void collect(struct rep *x, struct run_result *r, struct run_rep *rr)
 		seen[nseen].tid = jv_u64(jv_get(&ev->items[i], "tid"), 0);
 		nseen++;
 	}
+	attrib_weigh(seen, nseen, ev, bk);
 	attrib_join(&a, replies, nreplies, seen, nseen, rr->estale);
 	attrib_add(&r->attrib, &a);
+	if (chain_load(&in, x->events, c->churn ? x->host_events : NULL) == 0) {
+		in.overlay = c->overlay;
+		chain_explain(&ch, &in, w, rr->estale);
+		chains_add(&r->chains, &ch);
+	}
+	chain_in_free(&in);
 	free(replies);
 	free(seen);
 	jv_free(w);
@@ -527,7 +540,7 @@ out:
 	}
 	if (rr->exit == 0 || rr->exit == 1) {
 		read_stats(x, r);
-		collect(x, r, rr);
+		collect(c, x, r, rr);
 		r->reps_ran++;
 	}
 	r->teardown_s += counts_now() - t_end;
@@ -574,6 +587,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	}
 	snprintf(x.mnt, sizeof(x.mnt), "%s/mnt", x.dir);
 	snprintf(x.events, sizeof(x.events), "%s/events.jsonl", x.dir);
+	snprintf(x.host_events, sizeof(x.host_events), "%s/host-events.jsonl", x.dir);
 	snprintf(x.stats, sizeof(x.stats), "%s/stats.json", x.dir);
 	snprintf(x.log, sizeof(x.log), "%s/daemon.log", x.dir);
 	snprintf(x.wl_json, sizeof(x.wl_json), "%s/workload.json", x.dir);
@@ -714,6 +728,8 @@ void run_result_json_as(const struct cell *c, const struct run_result *r, const 
 	fprintf(f, ",\"trace_lost\":%llu,\"masked\":%llu,\"attribution\":",
 		(unsigned long long)r->trace_lost, (unsigned long long)r->attrib.masked);
 	attrib_json(&r->attrib, f);
+	fputs(",\"chains\":", f);
+	chains_json(&r->chains, f);
 	fprintf(f, ",\"faults_fired\":%llu,\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,"
 		"\"teardown_s\":%.3f,\"verdict\":\"%s\",\"repro\":",
 		(unsigned long long)r->faults_fired, r->work_s > 0 ? r->ops_total / r->work_s : 0.0,
@@ -749,4 +765,5 @@ void run_result_summary(const struct cell *c, const struct run_result *r, FILE *
 		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted,
 		(unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
 		r->reps_ran, r->duration_s);
+	chains_print(&r->chains, f, "  ", 120);
 }

@@ -20,6 +20,7 @@
 
 #include "attrib.h"
 #include "cell.h"
+#include "chain.h"
 
 #define RUN_OPS 16
 #define RUN_ERRS 16
@@ -60,6 +61,7 @@ struct run_result {
 	uint64_t estale_total, errors_total;
 	uint64_t files, bytes, symlinks, xattrs, mismatches;
 	struct attrib attrib;
+	struct chains chains;	/* every surfaced ESTALE's cause chain */
 	bool traced;
 	char trace_why[256];	/* why not traced */
 	uint64_t emitted_trace, trace_lost;

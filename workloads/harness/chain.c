@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Cause chains of surfaced ESTALE; see chain.h. */
+#include "chain.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "jsonv.h"
+
+#define WINDOW_NO_START_NS 1000000000ULL	/* io_uring events: the second before */
+
+/* No leading '/', no " (deleted)" (readlink of an unlinked dir) anywhere. */
+static void norm_path(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	while (*src == '/')
+		src++;
+	while (*src && o + 1 < len) {
+		if (strncmp(src, " (deleted)", 10) == 0) {
+			src += 10;
+			continue;
+		}
+		dst[o++] = *src++;
+	}
+	dst[o] = '\0';
+}
+
+static int add_evt(struct chain_in *in, size_t *cap, const struct chain_evt *e)
+{
+	if (in->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		struct chain_evt *v = realloc(in->ev, nc * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		in->ev = v;
+		*cap = nc;
+	}
+	in->ev[in->n++] = *e;
+	return 0;
+}
+
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* One log line into e; false when it is not a line we use. */
+static bool parse_line(const struct jv *v, bool host, struct chain_evt *e)
+{
+	const char *type = jv_str(jv_get(v, "type"), "");
+
+	memset(e, 0, sizeof(*e));
+	e->t_ns = jv_u64(jv_get(v, "t_ns"), 0);
+	e->pid = (uint32_t)jv_u64(jv_get(v, "pid"), 0);
+	norm_path(e->path, sizeof(e->path), jv_str(jv_get(v, "path"), ""));
+	if (host) {
+		e->type = 'h';
+		copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
+		return e->t_ns != 0;
+	}
+	copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
+	e->nodeid = jv_u64(jv_get(v, "nodeid"), 0);
+	if (strcmp(type, "error") == 0) {
+		e->type = 'e';
+		e->err = (int)jv_u64(jv_get(v, "errno"), 0);
+		copy(e->source, sizeof(e->source), jv_str(jv_get(v, "source"), "?"));
+		copy(e->detail, sizeof(e->detail), jv_str(jv_get(v, "detail"), "?"));
+		copy(e->limit, sizeof(e->limit), jv_str(jv_get(v, "limit"), ""));
+		e->limit_n = jv_u64(jv_get(v, "limit_n"), 0);
+		e->fds = (long)jv_num(jv_get(v, "fds"), -1);
+		e->guest_fds = jv_u64(jv_get(v, "guest_fds"), 0);
+		return true;
+	}
+	if (strcmp(type, "identity") == 0) {
+		e->type = 'i';
+		e->old_nodeid = jv_u64(jv_get(v, "old_nodeid"), 0);
+		copy(e->detail, sizeof(e->detail), jv_str(jv_get(v, "change"), "?"));
+		return true;
+	}
+	if (strcmp(type, "fault") == 0) {
+		e->type = 'f';
+		copy(e->op, sizeof(e->op), jv_str(jv_get(v, "kind"), "?"));
+		e->rule = (unsigned int)jv_u64(jv_get(v, "rule"), 0);
+		copy(e->detail, sizeof(e->detail), jv_str(jv_get(v, "answer"), ""));
+		return true;
+	}
+	return false;
+}
+
+static int load_file(struct chain_in *in, size_t *cap, const char *path, bool host)
+{
+	char *line = NULL, err[128];
+	size_t len = 0;
+	ssize_t k;
+	FILE *f;
+	int ret = 0;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	if (host)
+		in->host_logged = true;
+	while (ret == 0 && (k = getline(&line, &len, f)) > 0) {
+		struct jv *v = jv_parse(line, (size_t)k, err, sizeof(err));
+		struct chain_evt e;
+
+		if (v && parse_line(v, host, &e))
+			ret = add_evt(in, cap, &e);
+		jv_free(v);
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct chain_evt *x = a, *y = b;
+
+	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
+}
+
+int chain_load(struct chain_in *in, const char *daemon_events, const char *host_events)
+{
+	size_t cap = 0;
+	int ret;
+
+	*in = (struct chain_in){ 0 };
+	ret = load_file(in, &cap, daemon_events, false);
+	if (ret == 0)
+		ret = load_file(in, &cap, host_events, true);
+	if (in->n)
+		qsort(in->ev, in->n, sizeof(*in->ev), by_time);
+	return ret;
+}
+
+void chain_in_free(struct chain_in *in)
+{
+	free(in->ev);
+	*in = (struct chain_in){ 0 };
+}
+
+/* The first event at or after t. */
+static size_t lower_bound(const struct chain_in *in, uint64_t t)
+{
+	size_t lo = 0, hi = in->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (in->ev[mid].t_ns < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is one path the other, a component-prefix of it, or its suffix from a
+ * component boundary (a workload path relative to the overlay's root)? */
+static bool path_related(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!la || !lb)
+		return false;
+	if (la > lb) {
+		const char *t = a;
+
+		a = b;
+		b = t;
+		la = strlen(a);
+		lb = strlen(b);
+	}
+	/* a is the shorter one */
+	if (strncmp(a, b, la) == 0 && (b[la] == '\0' || b[la] == '/'))
+		return true;
+	return strcmp(b + lb - la, a) == 0 && b[lb - la - 1] == '/';
+}
+
+/* Does the answer e concern the workload's path? */
+static bool answer_for(const struct chain_evt *e, const char *path)
+{
+	size_t lp = strlen(path), le = strlen(e->path);
+
+	if (!lp || !le)
+		return false;
+	/* the daemon's host path ends with the workload's (overlay) path */
+	if (le >= lp && strcmp(e->path + le - lp, path) == 0 && (le == lp || e->path[le - lp - 1] == '/'))
+		return true;
+	return lp > le && strcmp(path + lp - le, e->path) == 0 && path[lp - le - 1] == '/';
+}
+
+static bool is_answer(const struct chain_evt *e)
+{
+	return e->type == 'i' || (e->type == 'e' && strcmp(e->op, "LOOKUP") == 0);
+}
+
+/* The latest event of type 'f' (kind) or 'h' before t that explains e. */
+static const struct chain_evt *cause_of(const struct chain_in *in, const struct chain_evt *e)
+{
+	size_t end = lower_bound(in, e->t_ns + 1);
+	uint64_t nodeid = e->type == 'i' ? e->old_nodeid : e->nodeid;
+
+	for (size_t k = end; k-- > 0;) {
+		const struct chain_evt *x = &in->ev[k];
+
+		if (x->type == 'f' && nodeid && x->nodeid == nodeid &&
+		    (strcmp(x->op, "evict") == 0 || strcmp(x->op, "renode") == 0 ||
+		     strcmp(x->op, "gen-bump") == 0 || strcmp(x->op, "restart") == 0))
+			return x;
+		if (x->type == 'h' && path_related(x->path, e->path))
+			return x;
+	}
+	return NULL;
+}
+
+static const char *errname(int e, char *buf, size_t len)
+{
+	const char *n = e ? strerrorname_np(e) : NULL;
+
+	if (n)
+		return n;
+	snprintf(buf, len, "errno %d", e);
+	return buf;
+}
+
+/* The last 60 bytes of a path, from a component boundary. */
+static const char *short_path(const char *p)
+{
+	size_t n = strlen(p);
+	const char *s;
+
+	if (n <= 60)
+		return p;
+	s = strchr(p + n - 60, '/');
+	return s ? s + 1 : p + n - 60;
+}
+
+struct link3 {
+	char layer[64], reply[200], cause[200], example[400];
+	char note[240];		/* the host event, for the example */
+	bool complete;
+};
+
+/* The reply and cause links for the daemon's answer r. */
+static void explain_answer(const struct chain_in *in, const struct chain_evt *r, struct link3 *l)
+{
+	const struct chain_evt *why;
+	char eb[24];
+
+	if (r->type == 'i') {
+		if (strcmp(r->detail, "nodeid") == 0)
+			snprintf(l->reply, sizeof(l->reply), "%s answered another nodeid", r->op);
+		else
+			snprintf(l->reply, sizeof(l->reply), "%s answered a new %s", r->op,
+				 strcmp(r->detail, "submount") == 0 ? "submount flag" : r->detail);
+	} else if (r->limit[0]) {
+		snprintf(l->reply, sizeof(l->reply), "%s answered %s (%s %llu reached)", r->op,
+			 errname(r->err, eb, sizeof(eb)),
+			 strcmp(r->limit, "guest-fd") == 0 ? "guest-fd limit" : r->limit,
+			 (unsigned long long)r->limit_n);
+	} else {
+		snprintf(l->reply, sizeof(l->reply), "%s answered %s (%s %s)", r->op,
+			 errname(r->err, eb, sizeof(eb)), r->source, r->detail);
+	}
+	if (r->type == 'e' && strcmp(r->source, "inject") == 0) {
+		snprintf(l->cause, sizeof(l->cause), "fault %s", r->detail);
+		l->complete = true;
+		return;
+	}
+	why = cause_of(in, r);
+	if (why && why->type == 'f') {
+		snprintf(l->cause, sizeof(l->cause), "fault rule %u %s", why->rule, why->op);
+		l->complete = true;
+	} else if (why) {
+		snprintf(l->cause, sizeof(l->cause), "host %s", why->op);
+		snprintf(l->note, sizeof(l->note), "; host %.20s of %.160s %.1f ms before", why->op,
+			 short_path(why->path), (double)(r->t_ns - why->t_ns) / 1e6);
+		l->complete = true;
+	} else if (r->limit[0]) {
+		snprintf(l->cause, sizeof(l->cause), in->host_logged ? "no host change on this path"
+								       : "no host change");
+		l->complete = true;
+	} else if (!in->host_logged && r->type == 'e' && strcmp(r->source, "host") == 0) {
+		snprintf(l->cause, sizeof(l->cause), "host syscall %s (no host actor ran)", r->detail);
+		l->complete = true;
+	} else {
+		snprintf(l->cause, sizeof(l->cause), "unknown (no fault, limit or logged host event)");
+	}
+}
+
+static void explain_one(const struct chain_in *in, const struct jv *s, struct link3 *l)
+{
+	uint64_t t = jv_u64(jv_get(s, "t_ns"), 0), start = jv_u64(jv_get(s, "start_ns"), 0);
+	uint32_t tid = (uint32_t)jv_u64(jv_get(s, "tid"), 0);
+	const char *op = jv_str(jv_get(s, "op"), "?");
+	char path[320];
+	const struct chain_evt *estale = NULL, *answer = NULL;
+	uint64_t from = start ? start : (t > WINDOW_NO_START_NS ? t - WINDOW_NO_START_NS : 0);
+	bool earlier = false;
+
+	memset(l, 0, sizeof(*l));
+	norm_path(path, sizeof(path), jv_str(jv_get(s, "path"), jv_str(jv_get(s, "opened_by"), "")));
+	for (size_t k = lower_bound(in, from); k < in->n && in->ev[k].t_ns <= t; k++) {
+		const struct chain_evt *e = &in->ev[k];
+
+		if (start && e->pid != tid)
+			continue;
+		if (!start && e->path[0] && path[0] && !answer_for(e, path) && e->type != 'e')
+			continue;
+		if (e->type == 'e' && e->err == ESTALE)
+			estale = e;
+		else if (is_answer(e))
+			answer = e;
+	}
+	if (estale) {
+		snprintf(l->layer, sizeof(l->layer), "FUSE (the daemon's ESTALE, passed on)");
+		explain_answer(in, estale, l);
+		snprintf(l->reply, sizeof(l->reply), "%s answered ESTALE (%s %s)", estale->op,
+			 estale->source, estale->detail);
+		if (strcmp(estale->source, "host") == 0 && !l->complete) {
+			snprintf(l->cause, sizeof(l->cause), "host syscall %s", estale->detail);
+			l->complete = true;
+		}
+		snprintf(l->example, sizeof(l->example), "%s %s%s", op, short_path(path), l->note);
+		return;
+	}
+	if (!answer && path[0]) {
+		/* The last answer for this path: the dentry it invalidated stays. */
+		for (size_t k = lower_bound(in, t + 1); k-- > 0;) {
+			const struct chain_evt *e = &in->ev[k];
+
+			if (is_answer(e) && answer_for(e, path)) {
+				answer = e;
+				earlier = true;
+				break;
+			}
+		}
+	}
+	if (in->overlay)
+		snprintf(l->layer, sizeof(l->layer), "overlayfs (lower revalidation)");
+	else
+		snprintf(l->layer, sizeof(l->layer), "FUSE client (no ESTALE from the daemon)");
+	if (!answer) {
+		snprintf(l->reply, sizeof(l->reply), "no daemon answer found");
+		snprintf(l->cause, sizeof(l->cause), "unknown");
+		snprintf(l->example, sizeof(l->example), "%s %s", op, short_path(path));
+		return;
+	}
+	explain_answer(in, answer, l);
+	{
+		char more[160] = "";
+
+		if (answer->type == 'i')
+			snprintf(more, sizeof(more), " (nodeid %llu -> %llu)",
+				 (unsigned long long)answer->old_nodeid, (unsigned long long)answer->nodeid);
+		else if (answer->limit[0])
+			snprintf(more, sizeof(more), " (%ld fds open, %llu guest fds)", answer->fds,
+				 (unsigned long long)answer->guest_fds);
+		snprintf(l->example, sizeof(l->example), "%s %s%s%s%s", op, short_path(path), more,
+			 earlier ? " (answered before the call)" : "", l->note);
+	}
+}
+
+void chain_text(const struct chain *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s <- %s <- %s", c->layer, c->reply, c->cause);
+}
+
+static struct chain *slot_for(struct chains *out, const char *layer, const char *reply,
+			      const char *cause)
+{
+	for (int i = 0; i < out->n; i++)
+		if (!strcmp(out->c[i].layer, layer) && !strcmp(out->c[i].reply, reply) &&
+		    !strcmp(out->c[i].cause, cause))
+			return &out->c[i];
+	if (out->n == CHAINS_MAX) {
+		struct chain *last = &out->c[CHAINS_MAX - 1];
+
+		/* Out of room: the last one counts the rest, as incomplete. */
+		copy(last->layer, sizeof(last->layer), "(other layers)");
+		copy(last->reply, sizeof(last->reply), "(other replies)");
+		copy(last->cause, sizeof(last->cause), "(other causes)");
+		last->complete = false;
+		return last;
+	}
+	struct chain *c = &out->c[out->n++];
+
+	memset(c, 0, sizeof(*c));
+	copy(c->layer, sizeof(c->layer), layer);
+	copy(c->reply, sizeof(c->reply), reply);
+	copy(c->cause, sizeof(c->cause), cause);
+	return c;
+}
+
+static void add_count(struct chains *out, const struct link3 *l, uint64_t n, uint64_t sampled)
+{
+	struct chain *c = slot_for(out, l->layer, l->reply, l->cause);
+
+	if (!c->n && !c->sampled) {
+		c->complete = l->complete;
+		copy(c->example, sizeof(c->example), l->example);
+	}
+	c->n += n;
+	c->sampled += sampled;
+	out->total += n;
+	if (c->complete)
+		out->complete += n;
+}
+
+void chain_explain(struct chains *out, const struct chain_in *in, const struct jv *w,
+		   uint64_t total)
+{
+	const struct jv *ev = jv_get(w, "estale"), *bk = jv_get(w, "estale_buckets");
+	size_t nev = ev && ev->type == JV_ARR ? ev->n : 0;
+	size_t nbk = bk && bk->type == JV_ARR ? bk->n : 0;
+	struct link3 *links = nev ? calloc(nev, sizeof(*links)) : NULL;
+	uint64_t counted = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (nev && !links)
+		nev = 0;
+	for (size_t i = 0; i < nev; i++)
+		explain_one(in, &ev->items[i], &links[i]);
+	out->sampled = nev;
+	if (!nbk) {
+		/* No buckets: each kept event stands for itself. */
+		for (size_t i = 0; i < nev; i++)
+			add_count(out, &links[i], 1, 1);
+		counted = nev;
+	}
+	for (size_t b = 0; b < nbk; b++) {
+		uint64_t n = jv_u64(jv_get(&bk->items[b], "n"), 0), given = 0;
+		size_t first = nev, k = 0;
+
+		/* The bucket's samples, grouped by identical links. */
+		for (size_t i = 0; i < nev; i++)
+			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
+				if (first == nev)
+					first = i;
+				k++;
+			}
+		if (!k)
+			continue;	/* counted as unsampled below */
+		for (size_t i = first; i < nev; i++) {
+			uint64_t same = 0, share;
+			bool seen_before = false;
+
+			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) != b)
+				continue;
+			for (size_t j = first; j < i && !seen_before; j++)
+				seen_before = jv_u64(jv_get(&ev->items[j], "bucket"), UINT64_MAX) == b &&
+					      !strcmp(links[j].layer, links[i].layer) &&
+					      !strcmp(links[j].reply, links[i].reply) &&
+					      !strcmp(links[j].cause, links[i].cause);
+			if (seen_before)
+				continue;
+			for (size_t j = i; j < nev; j++)
+				same += jv_u64(jv_get(&ev->items[j], "bucket"), UINT64_MAX) == b &&
+					!strcmp(links[j].layer, links[i].layer) &&
+					!strcmp(links[j].reply, links[i].reply) &&
+					!strcmp(links[j].cause, links[i].cause);
+			/* Floor shares; the bucket's first chain takes the remainder. */
+			share = n * same / k;
+			add_count(out, &links[i], share, same);
+			given += share;
+		}
+		if (given < n)
+			add_count(out, &links[first], n - given, 0);
+		counted += n;
+	}
+	out->unsampled = total > counted ? total - counted : 0;
+	if (out->unsampled) {
+		struct link3 l = { .complete = false };
+
+		copy(l.layer, sizeof(l.layer), "(not sampled)");
+		copy(l.reply, sizeof(l.reply), "(not sampled)");
+		copy(l.cause, sizeof(l.cause), "(not sampled)");
+		add_count(out, &l, out->unsampled, 0);
+	}
+	free(links);
+}
+
+void chains_add(struct chains *a, const struct chains *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		const struct chain *s = &b->c[i];
+		struct chain *d = slot_for(a, s->layer, s->reply, s->cause);
+
+		if (!d->n && !d->sampled) {
+			d->complete = s->complete;
+			copy(d->example, sizeof(d->example), s->example);
+		}
+		d->n += s->n;
+		d->sampled += s->sampled;
+		if (d->complete)
+			a->complete += s->n;
+	}
+	a->total += b->total;
+	a->sampled += b->sampled;
+	a->unsampled += b->unsampled;
+}
+
+static int by_count(const void *x, const void *y)
+{
+	const struct chain *a = *(const struct chain *const *)x, *b = *(const struct chain *const *)y;
+
+	return (a->n < b->n) - (a->n > b->n);
+}
+
+/* The chains, biggest first. */
+static int sorted(const struct chains *c, const struct chain **v)
+{
+	for (int i = 0; i < c->n; i++)
+		v[i] = &c->c[i];
+	qsort(v, (size_t)c->n, sizeof(*v), by_count);
+	return c->n;
+}
+
+void chains_json(const struct chains *c, FILE *f)
+{
+	const struct chain *v[CHAINS_MAX];
+	int n = sorted(c, v);
+
+	fprintf(f, "{\"total\":%llu,\"complete\":%llu,\"sampled\":%llu,\"unsampled\":%llu,\"list\":[",
+		(unsigned long long)c->total, (unsigned long long)c->complete,
+		(unsigned long long)c->sampled, (unsigned long long)c->unsampled);
+	for (int i = 0; i < n; i++) {
+		char text[480];
+
+		chain_text(v[i], text, sizeof(text));
+		fprintf(f, "%s{\"chain\":", i ? "," : "");
+		json_put_string(f, text);
+		fputs(",\"layer\":", f);
+		json_put_string(f, v[i]->layer);
+		fputs(",\"reply\":", f);
+		json_put_string(f, v[i]->reply);
+		fputs(",\"cause\":", f);
+		json_put_string(f, v[i]->cause);
+		fprintf(f, ",\"complete\":%s,\"n\":%llu,\"sampled\":%llu,\"example\":",
+			v[i]->complete ? "true" : "false", (unsigned long long)v[i]->n,
+			(unsigned long long)v[i]->sampled);
+		json_put_string(f, v[i]->example);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+}
+
+void chains_from_json(struct chains *c, const struct jv *v)
+{
+	const struct jv *list = jv_get(v, "list");
+
+	memset(c, 0, sizeof(*c));
+	c->total = jv_u64(jv_get(v, "total"), 0);
+	c->complete = jv_u64(jv_get(v, "complete"), 0);
+	c->sampled = jv_u64(jv_get(v, "sampled"), 0);
+	c->unsampled = jv_u64(jv_get(v, "unsampled"), 0);
+	for (size_t i = 0; list && list->type == JV_ARR && i < list->n && c->n < CHAINS_MAX; i++) {
+		const struct jv *x = &list->items[i];
+		struct chain *d = &c->c[c->n++];
+
+		copy(d->layer, sizeof(d->layer), jv_str(jv_get(x, "layer"), ""));
+		copy(d->reply, sizeof(d->reply), jv_str(jv_get(x, "reply"), ""));
+		copy(d->cause, sizeof(d->cause), jv_str(jv_get(x, "cause"), ""));
+		copy(d->example, sizeof(d->example), jv_str(jv_get(x, "example"), ""));
+		d->complete = jv_bool(jv_get(x, "complete"), false);
+		d->n = jv_u64(jv_get(x, "n"), 0);
+		d->sampled = jv_u64(jv_get(x, "sampled"), 0);
+	}
+}
+
+/* Print first then s, wrapped at width, continuation lines indented by cont. */
+static void wrap(FILE *f, const char *first, const char *s, int width, const char *cont)
+{
+	int col = (int)strlen(first), contw = (int)strlen(cont);
+
+	fputs(first, f);
+	while (*s) {
+		int w = (int)strcspn(s, " ");
+
+		if (col > contw && col + 1 + w > width) {
+			fprintf(f, "\n%s", cont);
+			col = contw;
+		} else if (col > (int)strlen(first) || (col > contw && col != (int)strlen(first))) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", w, s);
+		col += w;
+		s += w;
+		while (*s == ' ')
+			s++;
+	}
+	fputc('\n', f);
+}
+
+void chains_print(const struct chains *c, FILE *f, const char *indent, int width)
+{
+	const struct chain *v[CHAINS_MAX];
+	int n = sorted(c, v);
+	char cont[64];
+
+	snprintf(cont, sizeof(cont), "%s      ", indent);
+	for (int i = 0; i < n; i++) {
+		char line[1400], text[480];
+
+		if (!v[i]->n)
+			continue;
+		chain_text(v[i], text, sizeof(text));
+		snprintf(line, sizeof(line), "%llu ESTALE: %s%s; e.g. %s",
+			 (unsigned long long)v[i]->n, text, v[i]->complete ? "" : " [incomplete]",
+			 v[i]->example);
+		wrap(f, indent, line, width, cont);
+	}
+}
