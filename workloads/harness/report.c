@@ -306,6 +306,7 @@ static int cell_from_jv(struct report_cell *c, const struct jv *v)
 		return -ENOMEM;
 	c->kernel = jv_u64(jv_get(it, "kernel"), 0);
 	c->unattributed = jv_u64(jv_get(it, "unattributed"), 0);
+	chains_from_json(&c->chains, jv_get(v, "chains"));
 	c->faults_fired = jv_u64(jv_get(v, "faults_fired"), 0);
 	c->ops_per_s = nonneg(jv_get(v, "ops_per_s"));
 	c->duration_s = nonneg(jv_get(v, "duration_s"));
@@ -397,6 +398,7 @@ static int cell_merge(struct report_cell *d, struct report_cell *s)
 		return -ENOMEM;
 	d->kernel += s->kernel;
 	d->unattributed += s->unattributed;
+	chains_add(&d->chains, &s->chains);
 	d->faults_fired += s->faults_fired;
 	/* ops/s over the time of both: weighted by their durations. */
 	if (dur > 0)
@@ -926,6 +928,8 @@ static void text_line(FILE *f, char *const col[NCOL], const size_t width[NCOL])
 	fputc('\n', f);
 }
 
+static void chains_section(FILE *f, const struct report *r, bool md);
+
 int report_text(const struct report *r, FILE *out)
 {
 	struct report_totals t;
@@ -954,6 +958,7 @@ int report_text(const struct report *r, FILE *out)
 	fputs("total: ", out);
 	totals_line(out, &t, "; ");
 	fputc('\n', out);
+	chains_section(out, r, false);
 	for (size_t k = 0; k < r->n; k++) {
 		const struct report_cell *c = &r->cells[k];
 
@@ -1027,6 +1032,37 @@ static int piece_close(struct piece *p)
 	return 0;
 }
 
+/*
+ * Why: each cell's cause chains, biggest first, and how many of its ESTALE
+ * have a complete one. md: as a Markdown section of bullets.
+ */
+static void chains_section(FILE *f, const struct report *r, bool md)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+
+		if (!c->chains.total)
+			continue;
+		if (!any)
+			fputs(md ? "\n### Why: cause chains (kernel layer <- daemon answer <- cause)\n\n"
+				 : "\nwhy (kernel layer <- daemon answer <- cause):\n", f);
+		any = true;
+		if (md) {
+			fputs("- **", f);
+			md_put(f, c->id);
+			fprintf(f, "**: %" PRIu64 " ESTALE, %.1f%% with a complete chain\n", c->chains.total,
+				100.0 * (double)c->chains.complete / (double)c->chains.total);
+			chains_print(&c->chains, f, "  - ", 1000);
+		} else {
+			fprintf(f, "%s: %" PRIu64 " ESTALE, %.1f%% with a complete chain\n", c->id,
+				c->chains.total, 100.0 * (double)c->chains.complete / (double)c->chains.total);
+			chains_print(&c->chains, f, "  ", 120);
+		}
+	}
+}
+
 static int md_perop(FILE *f, const struct report *r)
 {
 	bool any = false;
@@ -1061,6 +1097,7 @@ static int md_perop(FILE *f, const struct report *r)
 		}
 		free(it);
 	}
+	chains_section(f, r, true);
 	return 0;
 }
 
@@ -1420,6 +1457,8 @@ static void json_cell(FILE *f, const struct report_cell *c)
 		",\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,\"teardown_s\":%.3f",
 		c->kernel, c->unattributed, c->faults_fired, c->ops_per_s, c->duration_s,
 		c->setup_s, c->teardown_s);
+	fputs(",\"chains\":", f);
+	chains_json(&c->chains, f);
 	json_key_str(f, "verdict", verdict_name(c->verdict));
 	json_key_str(f, "repro", c->repro);
 	fputs(",\"rep_results\":[", f);

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chain.h"
+
 #include "jsonv.h"
 
 /* Name → count, in the order the names first appeared. */
@@ -79,6 +81,7 @@ struct report_cell {
 	bool trace_seen, trace_missing;
 	struct report_counts inject, host, daemon;	/* attribution */
 	uint64_t kernel, unattributed;			/* attribution */
+	struct chains chains;				/* why: cause chains */
 	uint64_t faults_fired;
 	double ops_per_s, duration_s, setup_s, teardown_s;
 	enum report_verdict verdict;
