@@ -424,12 +424,36 @@ START_TEST(cell_defaults)
 
 	t = params_text(&c);
 	ck_assert_str_eq(t, "{\"mode\":\"never\",\"privilege\":\"root\",\"cache\":\"auto\","
-			    "\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,"
+			    "\"profile\":\"none\",\"rules\":[],\"virtiofsd_version\":\"1.13.2\",\"rlimit_nofile\":-1,"
+			 "\"workload\":\"read\",\"overlay\":false,"
 			    "\"churn\":false,\"layer_every\":0.000,\"drop_caches_ms\":0,\"xattr\":false,"
 			    "\"threads\":4,\"rounds\":1,\"seconds\":2.000,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":1,\"objects\":200,\"max_links\":100,"
 			    "\"expect\":\"any\"}");
 	free(t);
+}
+END_TEST
+
+START_TEST(cell_virtiofsd_model_in_id_repro_and_params)
+{
+	struct cell c;
+	char id[512], repro[2048], err[256];
+
+	cell_default(&c);
+	cell_id(&c, id, sizeof(id));
+	ck_assert_ptr_null(strchr(id, '@'));	/* the default model is not named */
+	set_ok(&c, "virtiofsd-version", "1.13.0");
+	set_ok(&c, "rlimit-nofile", "800");
+	cell_id(&c, id, sizeof(id));
+	ck_assert_str_eq(id, "never/root/auto/none/read@1.13.0,nofile=800");
+	cell_repro(&c, repro, sizeof(repro));
+	ck_assert_ptr_nonnull(strstr(repro, " --virtiofsd-version 1.13.0 --rlimit-nofile 800 "));
+	ck_assert_int_eq(cell_set(&c, "virtiofsd-version", "1.14.0", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cell_set(&c, "rlimit-nofile", "-1", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cell_set(&c, "rlimit-nofile", "99999999999", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(c.rlimit_nofile, 800);
+	ck_assert_str_eq(c.version, "1.13.0");
+	cell_free(&c);
 }
 END_TEST
 
@@ -481,7 +505,8 @@ START_TEST(cell_set_every_option)
 	ck_assert_str_eq(t, "{\"mode\":\"prefer\",\"privilege\":\"userns\",\"cache\":\"metadata\","
 			    "\"profile\":\"evict-storm\",\"rules\":[\"evict:every=100,seed=7,as=estale\","
 			    "\"errno:op=LOOKUP|GETATTR,path=/a \\\"b\\\",errno=ESTALE\"],"
-			    "\"workload\":\"storm\",\"overlay\":false,\"churn\":false,"
+			    "\"virtiofsd_version\":\"1.13.2\",\"rlimit_nofile\":-1,"
+			 "\"workload\":\"storm\",\"overlay\":false,\"churn\":false,"
 			    "\"layer_every\":0.000,\"drop_caches_ms\":0,\"xattr\":true,\"threads\":256,"
 			    "\"rounds\":3,\"seconds\":0.000,\"count\":1000,\"reps\":3,\"until_estale\":true,"
 			    "\"seed\":42,\"objects\":5000,\"max_links\":7,\"expect\":\"some\"}");
@@ -521,7 +546,8 @@ START_TEST(cell_set_every_option)
 	ck_assert_str_eq(c.profile, "none");
 	t = params_text(&c);
 	ck_assert_str_eq(t, "{\"mode\":\"never\",\"privilege\":\"root\",\"cache\":\"auto\","
-			    "\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":true,"
+			    "\"profile\":\"none\",\"rules\":[],\"virtiofsd_version\":\"1.13.2\",\"rlimit_nofile\":-1,"
+			 "\"workload\":\"read\",\"overlay\":true,"
 			    "\"churn\":true,\"layer_every\":0.500,\"drop_caches_ms\":100,\"xattr\":false,"
 			    "\"threads\":4,\"rounds\":1,\"seconds\":1.500,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":0,\"objects\":200,\"max_links\":100,"
@@ -1003,6 +1029,7 @@ static Suite *harness_suite(void)
 	tc = tcase_create("cell");
 	tcase_add_test(tc, cell_defaults);
 	tcase_add_test(tc, cell_set_every_option);
+	tcase_add_test(tc, cell_virtiofsd_model_in_id_repro_and_params);
 	tcase_add_test(tc, cell_set_refuses);
 	tcase_add_test(tc, cell_set_refused_value_changes_nothing);
 	tcase_add_test(tc, cell_check_combinations);
