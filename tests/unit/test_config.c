@@ -155,12 +155,47 @@ START_TEST(paths_must_be_directories)
 }
 END_TEST
 
+START_TEST(virtiofsd_model_options)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "/mnt"), 0);
+	ck_assert_int_eq(cfg.virtiofsd_version, VIRTIOFSD_1_13_2);
+	ck_assert(!cfg.rlimit_nofile_set);
+	ck_assert(cfg.announce_submounts);	/* on by default in 1.13 */
+	ck_assert_uint_eq(cfg.identity_names, CONFIG_NAMES_DEFAULT);
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "--virtiofsd-version=1.13.0", "--rlimit-nofile=0",
+			       "--no-announce-submounts", "--identity-names=0", "/mnt"), 0);
+	ck_assert_int_eq(cfg.virtiofsd_version, VIRTIOFSD_1_13_0);
+	ck_assert(cfg.rlimit_nofile_set);
+	ck_assert_uint_eq(cfg.rlimit_nofile, 0);
+	ck_assert(!cfg.announce_submounts);
+	ck_assert_uint_eq(cfg.identity_names, 0);
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "--no-announce-submounts", "--announce-submounts",
+			       "/mnt"), 0);
+	ck_assert(cfg.announce_submounts);	/* the last one wins */
+}
+END_TEST
+
+START_TEST(virtiofsd_model_bad_input_has_a_reason)
+{
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--rlimit-nofile=-1", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "bad --rlimit-nofile '-1'"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--rlimit-nofile=1073741817", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--rlimit-nofile=12x", "/m"), -EINVAL);
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--virtiofsd-version=1.13.1", "/m"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown --virtiofsd-version '1.13.1' (1.13.0, 1.13.2)"));
+	ck_assert_int_eq(PARSE("--shared-dir=/s", "--identity-names=99999999", "/m"), -EINVAL);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, defaults_match_virtiofsd_1_13);
+	tcase_add_test(tc, virtiofsd_model_options);
+	tcase_add_test(tc, virtiofsd_model_bad_input_has_a_reason);
 	tcase_add_test(tc, fallback_is_prefer_and_remembered);
 	tcase_add_test(tc, cache_never_is_strict_and_turns_off_readdirplus);
 	tcase_add_test(tc, cache_metadata_auto_always_follow_the_table);
