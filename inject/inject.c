@@ -234,6 +234,7 @@ void inject_report(struct inject *inj, const struct inject_fire *fire,
 		.name = pt->name,
 		.rule_text = fire->rule_text,
 		.answer = answer,
+		.path = pt->path,
 	};
 
 	if (inj->target.log)

@@ -31,6 +31,7 @@ struct inject_event {
 	const char *name;	/* may be NULL */
 	const char *rule_text;
 	const char *answer;	/* "ESTALE", "evicted", "renamed to .nfs...", ... */
+	const char *path;	/* the target's "/rel/path" when the daemon knew it, or NULL */
 };
 
 struct inject_target {
@@ -48,6 +49,7 @@ struct inject_point {
 	uint64_t nodeid;	/* the request's nodeid (the parent for name ops) */
 	const char *name;	/* the name for name ops, else NULL */
 	unsigned int syscall;	/* host-estale: the HOST_* syscall about to run */
+	const char *path;	/* the target's "/rel/path" for the event log, or NULL */
 };
 
 /* The decision: a copy of what the daemon needs, valid after the lock. */

@@ -137,11 +137,19 @@ static int act(struct daemon *d, const struct inject_fire *f, const struct injec
 	case FAULT_KERNEL_EVICT:
 		daemon_kernel_evict(d, f, pt);
 		return 0;	/* reported by the notifier once sent */
-	case FAULT_EVICT:
+	case FAULT_EVICT: {
+		/* Its path now, while it is known: later EBADF replies name only the nodeid. */
+		struct inject_point at = *pt;
+		char path[1024];
+
+		if (daemon_path_of(d, pt->nodeid, NULL, path, sizeof(path)) == 0)
+			at.path = path;
 		ret = store_evict(&d->store, pt->nodeid, f->err, f->rule_id);
 		snprintf(msg, sizeof(msg), ret < 0 ? "nodeid not in the store" :
 			 f->err == EBADF ? "evicted (EBADF from now on)" : "evicted (ESTALE from now on)");
-		break;
+		inject_report(&d->inj, f, &at, msg);
+		return 0;
+	}
 	case FAULT_ERRNO:
 		fault_answer(&d->inj, f, pt, 0);
 		return f->err;

@@ -127,6 +127,10 @@ void stats_fault_event(struct stats *st, const struct inject_event *ev)
 		fputs("null", st->events);
 	fputs(",\"answer\":", st->events);
 	json_put_string(st->events, ev->answer ? ev->answer : "");
+	if (ev->path) {
+		fputs(",\"path\":", st->events);
+		json_put_string(st->events, ev->path);
+	}
 	fputs("}\n", st->events);
 	pthread_mutex_unlock(&st->events_lock);
 }

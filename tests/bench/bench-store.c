@@ -17,7 +17,9 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "config.h"
 #include "inode.h"
+#include "names.h"
 
 static int base_fd;
 
@@ -80,10 +82,38 @@ static void run(const char *label, uint64_t n, bool with_handle)
 	store_destroy(&s);
 }
 
+/* The table of recent names: bytes per tracked name, ns per answer noted. */
+static void run_names(unsigned int slots)
+{
+	struct names t;
+	struct name_change c;
+	size_t before = heap_used(), after;
+	char name[32];
+	double t0;
+
+	names_init(&t, slots);
+	after = heap_used();
+	t0 = now();
+	for (unsigned int i = 0; i < slots; i++) {
+		snprintf(name, sizeof(name), "%08x.file", i);
+		names_note(&t, 2 + i % 64, name, i + 2, 0, false, &c);
+	}
+	printf("names   slots %8zu  bytes/name  %6.1f  note %6.0f ns  (struct name_slot %zu B,"
+	       " target <= 64)\n", t.nslots, (double)(after - before) / t.nslots,
+	       (now() - t0) / slots * 1e9, names_slot_bytes());
+	names_destroy(&t);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 100000;
 	struct rlimit rl;
+
+	if (argc > 2 && strcmp(argv[2], "names") == 0) {
+		run_names(CONFIG_NAMES_DEFAULT);
+		return 0;
+	}
+	run_names(CONFIG_NAMES_DEFAULT);
 
 	base_fd = open("/", O_PATH | O_CLOEXEC);
 	run("handle", n, true);

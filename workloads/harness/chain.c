@@ -64,6 +64,7 @@ static bool parse_line(const struct jv *v, bool host, struct chain_evt *e)
 	}
 	copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
 	e->nodeid = jv_u64(jv_get(v, "nodeid"), 0);
+	copy(e->name, sizeof(e->name), jv_str(jv_get(v, "name"), ""));
 	if (strcmp(type, "error") == 0) {
 		e->type = 'e';
 		e->err = (int)jv_u64(jv_get(v, "errno"), 0);
@@ -126,6 +127,61 @@ static int by_time(const void *a, const void *b)
 	return (x->t_ns > y->t_ns) - (x->t_ns < y->t_ns);
 }
 
+static uint64_t comp_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t last_comp_hash(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *c = slash ? slash + 1 : path;
+
+	return comp_hash(c, strlen(c));
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct chain_key *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return (x->hash > y->hash) - (x->hash < y->hash);
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * An error reply on a nodeid the daemon no longer knows (EBADF after a
+ * fault evicted it) has no path of its own: the evict event logged it.
+ */
+static void paths_from_evictions(struct chain_in *in)
+{
+	for (size_t k = 0; k < in->n; k++) {
+		struct chain_evt *e = &in->ev[k];
+		char p[sizeof(e->path)];
+
+		if (e->type != 'e' || e->path[0] || !e->nodeid)
+			continue;
+		for (size_t j = k; j-- > 0;) {
+			const struct chain_evt *f = &in->ev[j];
+
+			if (f->type != 'f' || f->nodeid != e->nodeid || strcmp(f->op, "evict") != 0)
+				continue;
+			if (f->path[0]) {
+				snprintf(p, sizeof(p), "%.190s%s%.120s", f->path, e->name[0] ? "/" : "",
+					 e->name);
+				copy(e->path, sizeof(e->path), p);
+			}
+			break;
+		}
+	}
+}
+
+static bool is_answer(const struct chain_evt *e);
+
 int chain_load(struct chain_in *in, const char *daemon_events, const char *host_events)
 {
 	size_t cap = 0;
@@ -135,14 +191,24 @@ int chain_load(struct chain_in *in, const char *daemon_events, const char *host_
 	ret = load_file(in, &cap, daemon_events, false);
 	if (ret == 0)
 		ret = load_file(in, &cap, host_events, true);
-	if (in->n)
-		qsort(in->ev, in->n, sizeof(*in->ev), by_time);
+	if (!in->n)
+		return ret;
+	qsort(in->ev, in->n, sizeof(*in->ev), by_time);
+	paths_from_evictions(in);
+	in->keys = calloc(in->n, sizeof(*in->keys));
+	if (!in->keys)
+		return -ENOMEM;
+	for (size_t k = 0; k < in->n; k++)
+		if (is_answer(&in->ev[k]) && in->ev[k].path[0])
+			in->keys[in->nkeys++] = (struct chain_key){ last_comp_hash(in->ev[k].path), k };
+	qsort(in->keys, in->nkeys, sizeof(*in->keys), by_key);
 	return ret;
 }
 
 void chain_in_free(struct chain_in *in)
 {
 	free(in->ev);
+	free(in->keys);
 	*in = (struct chain_in){ 0 };
 }
 
@@ -296,6 +362,47 @@ static void explain_answer(const struct chain_in *in, const struct chain_evt *r,
 	}
 }
 
+/* The latest answer before t whose path ends with path or one of its ancestors. */
+static const struct chain_evt *last_answer_above(const struct chain_in *in, const char *path,
+						 uint64_t t)
+{
+	const struct chain_evt *best = NULL;
+	size_t len = strlen(path);
+
+	for (size_t end = 0; end <= len; end++) {
+		size_t start, lo = 0, hi = in->nkeys;
+		uint64_t h;
+		char prefix[320];
+
+		if (path[end] != '/' && path[end] != '\0')
+			continue;
+		start = end;
+		while (start > 0 && path[start - 1] != '/')
+			start--;
+		h = comp_hash(path + start, end - start);
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+		while (lo < hi) {	/* the first key > (h, last index before t) */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (in->keys[mid].hash < h ||
+			    (in->keys[mid].hash == h && in->ev[in->keys[mid].idx].t_ns <= t))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k-- > 0 && in->keys[k].hash == h;) {
+			const struct chain_evt *e = &in->ev[in->keys[k].idx];
+
+			if (!answer_for(e, prefix))
+				continue;
+			if (!best || e->t_ns > best->t_ns)
+				best = e;
+			break;
+		}
+	}
+	return best;
+}
+
 static void explain_one(const struct chain_in *in, const struct jv *s, struct link3 *l)
 {
 	uint64_t t = jv_u64(jv_get(s, "t_ns"), 0), start = jv_u64(jv_get(s, "start_ns"), 0);
@@ -333,16 +440,10 @@ static void explain_one(const struct chain_in *in, const struct jv *s, struct li
 		return;
 	}
 	if (!answer && path[0]) {
-		/* The last answer for this path: the dentry it invalidated stays. */
-		for (size_t k = lower_bound(in, t + 1); k-- > 0;) {
-			const struct chain_evt *e = &in->ev[k];
-
-			if (is_answer(e) && answer_for(e, path)) {
-				answer = e;
-				earlier = true;
-				break;
-			}
-		}
+		/* The last answer for this path or a directory above it: the
+		 * overlay dentry it invalidated stays bound to the dead one. */
+		answer = last_answer_above(in, path, t);
+		earlier = answer != NULL;
 	}
 	if (in->overlay)
 		snprintf(l->layer, sizeof(l->layer), "overlayfs (lower revalidation)");

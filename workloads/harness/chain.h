@@ -47,12 +47,21 @@ struct chain_evt {
 	uint64_t limit_n;
 	long fds;
 	uint64_t guest_fds;
+	char name[128];		/* 'e','f': the request's name, or "" */
 	char path[320];		/* normalised: no leading '/', no " (deleted)"; "" if none */
+};
+
+/* Answers by the last component of their path, for path lookups. */
+struct chain_key {
+	uint64_t hash;		/* of the path's last component */
+	size_t idx;		/* into ev; ascending within one hash */
 };
 
 struct chain_in {
 	struct chain_evt *ev;	/* daemon and host events, by time */
 	size_t n;
+	struct chain_key *keys;	/* answers with a path, by (hash, time) */
+	size_t nkeys;
 	bool host_logged;	/* a host actor ran and logged (churn) */
 	bool overlay;		/* the workload read through an overlay over the mount */
 };
