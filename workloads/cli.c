@@ -222,18 +222,22 @@ static int cmd_read(int argc, char **argv)
 		return c == READER_CANNOT_RUN ? 77 : 2;
 	}
 	reader_summary(&r, stderr);
+	c = reader_errors(&r) || r.mismatches ? 1 : 0;
 	if (json) {
 		FILE *f = strcmp(json, "-") == 0 ? stdout : fopen(json, "we");
 
 		if (!f) {
 			fprintf(stderr, "stalefs workload read: %s: %s\n", json, strerror(errno));
-			return 2;
+			c = 2;
+			goto out_free;
 		}
 		reader_json(&p, &r, f);
 		if (f != stdout)
 			fclose(f);
 	}
-	return reader_errors(&r) || r.mismatches ? 1 : 0;
+out_free:
+	reader_result_free(&r);
+	return c;
 }
 
 /*

@@ -48,6 +48,8 @@
 #include "sha256.h"
 #include "tree.h"
 
+_Static_assert(OSTREEWL_OP_COUNT <= COUNTS_OPS_MAX, "ESTALE buckets are per op");
+
 #define WL_DIR "stalefs-ostree"		/* under the root */
 #define BRANCH "stalefs/test"
 
@@ -120,6 +122,7 @@ void ostreewl_params_default(struct ostreewl_params *p)
 static void count(struct run *run, enum ostreewl_op op, int e, const char *path)
 {
 	struct ostreewl_result *r = run->r;
+	struct wl_event ev;
 
 	if (!run->counting)
 		return;
@@ -130,16 +133,9 @@ static void count(struct run *run, enum ostreewl_op op, int e, const char *path)
 	r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
-	if (r->nestale < COUNTS_EVENTS_MAX) {
-		struct wl_event *ev = &r->estale[r->nestale];
-
-		ev->t_ns = counts_now_ns();
-		ev->start_ns = 0;
-		ev->tid = (int)syscall(SYS_gettid);
-		ev->op = op;
-		snprintf(ev->path, sizeof(ev->path), "%s", path);
-	}
-	r->nestale++;
+	ev = (struct wl_event){ .t_ns = counts_now_ns(), .tid = (int)syscall(SYS_gettid), .op = op };
+	snprintf(ev.path, sizeof(ev.path), "%s", path);
+	counts_estale_add(&r->estale, &ev);	/* one thread: no lock */
 }
 
 /* ---- running ostree ---- */
@@ -826,6 +822,7 @@ int ostreewl_run(const struct ostreewl_params *p, struct ostreewl_result *r, cha
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	counts_estale_init(&r->estale, p->seed);
 	err[0] = '\0';
 	if (!p->root || !p->checkouts || !p->rounds || !p->max_links ||
 	    p->mode >= OSTREEWL_MODE_COUNT)
@@ -902,6 +899,11 @@ out:
 	return ret;
 }
 
+void ostreewl_result_free(struct ostreewl_result *r)
+{
+	counts_estale_free(&r->estale);
+}
+
 uint64_t ostreewl_errors(const struct ostreewl_result *r)
 {
 	uint64_t n = 0;
@@ -968,7 +970,7 @@ void ostreewl_json(const struct ostreewl_params *p, const struct ostreewl_result
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->symlinks_checked, (unsigned long long)r->mismatches,
 		(unsigned long long)r->missing, (unsigned long long)r->extra);
-	counts_json_events(f, r->estale, r->nestale, op_names, fd_ops);
+	counts_estale_json(f, &r->estale, op_names, fd_ops);
 	fprintf(f, ",\"duration_s\":%.3f}\n", r->seconds);
 }
 
@@ -986,7 +988,7 @@ void ostreewl_summary(const struct ostreewl_result *r, FILE *f)
 	fprintf(f, "; %llu corrupted objects; %llu ops ok, %llu errors (%llu ESTALE); "
 		"%llu files / %llu bytes / %llu symlinks checked, %llu mismatches; %.1f s\n",
 		(unsigned long long)r->fsck_corrupted, (unsigned long long)ok,
-		(unsigned long long)ostreewl_errors(r), (unsigned long long)r->nestale,
+		(unsigned long long)ostreewl_errors(r), (unsigned long long)r->estale.total,
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->symlinks_checked, (unsigned long long)r->mismatches,
 		r->seconds);

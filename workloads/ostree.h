@@ -105,8 +105,7 @@ struct ostreewl_result {
 	uint64_t files_checked, bytes_checked, symlinks_checked;
 	uint64_t mismatches;	/* content, size, type or target differs, or missing/extra */
 	uint64_t missing, extra;
-	struct wl_event estale[COUNTS_EVENTS_MAX];	/* our own walk's (one thread) */
-	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
+	struct counts_estale estale;	/* our own walk's (one thread: no lock) */
 	double seconds;
 };
 
@@ -121,6 +120,8 @@ int ostreewl_mode_parse(const char *s);
  * source tree could not be made. */
 int ostreewl_run(const struct ostreewl_params *p, struct ostreewl_result *r, char *err,
 		 size_t errlen);
+/* Free what a run allocated in r (its ESTALE buckets). */
+void ostreewl_result_free(struct ostreewl_result *r);
 /* Calls that failed, over all ops. */
 uint64_t ostreewl_errors(const struct ostreewl_result *r);
 /* A step failed, an op failed, a byte differed or fsck found corruption. */

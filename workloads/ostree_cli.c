@@ -133,12 +133,14 @@ int ostree_cli(int argc, char **argv)
 		return ret == -EINVAL || ret == -EEXIST || ret == -ENOENT || ret == -ENOTDIR ? 2 : 1;
 	}
 	ostreewl_summary(&r, stderr);
+	ret = ostreewl_failed(&r) ? 1 : 0;
 	if (jf) {
 		ostreewl_json(&p, &r, jf);
 		if (jf != stdout && fclose(jf) != 0) {
 			fprintf(stderr, "stalefs workload ostree: %s: %s\n", json, strerror(errno));
-			return 2;
+			ret = 2;
 		}
 	}
-	return ostreewl_failed(&r) ? 1 : 0;
+	ostreewl_result_free(&r);
+	return ret;
 }

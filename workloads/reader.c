@@ -44,6 +44,8 @@ static const char *const rop_names[ROP_COUNT] = {
 /* Ops on an open fd: their events name the path the fd was opened by. */
 static const bool fd_ops[ROP_COUNT] = { [ROP_READ] = true, [ROP_CLOSE] = true };
 
+_Static_assert(ROP_COUNT <= COUNTS_OPS_MAX, "ESTALE buckets are per op");
+
 static int stop_all;	/* atomic; set by reader_stop() */
 
 void reader_stop(void)
@@ -83,16 +85,11 @@ static void count(struct run *run, enum rop op, int e, const char *path)
 	} else {
 		run->r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 		if (e == ESTALE) {
-			if (run->r->nestale < COUNTS_EVENTS_MAX) {
-				struct wl_event *ev = &run->r->estale[run->r->nestale];
+			struct wl_event ev = { .t_ns = counts_now_ns(), .start_ns = op_start,
+					       .tid = (int)syscall(SYS_gettid), .op = op };
 
-				ev->t_ns = counts_now_ns();
-				ev->start_ns = op_start;
-				ev->tid = (int)syscall(SYS_gettid);
-				ev->op = op;
-				snprintf(ev->path, sizeof(ev->path), "%s", path);
-			}
-			run->r->nestale++;
+			snprintf(ev.path, sizeof(ev.path), "%s", path);
+			counts_estale_add(&run->r->estale, &ev);
 		}
 	}
 	pthread_mutex_unlock(&run->lock);
@@ -391,6 +388,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	counts_estale_init(&r->estale, p->seed);
 	err[0] = '\0';
 	if (!p->threads)
 		return errmsg(err, errlen, -EINVAL, "threads must be at least 1");
@@ -442,6 +440,11 @@ out:
 	return ret;
 }
 
+void reader_result_free(struct reader_result *r)
+{
+	counts_estale_free(&r->estale);
+}
+
 uint64_t reader_errors(const struct reader_result *r)
 {
 	uint64_t n = 0;
@@ -474,7 +477,7 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->links_checked, (unsigned long long)r->xattrs_checked,
 		(unsigned long long)r->mismatches);
-	counts_json_events(f, r->estale, r->nestale, rop_names, fd_ops);
+	counts_estale_json(f, &r->estale, rop_names, fd_ops);
 	fprintf(f, ",\"drops\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,\"ops_per_s\":%.1f}\n",
 		(unsigned long long)r->drops, r->seconds, (unsigned long long)total,
 		r->seconds > 0 ? total / r->seconds : 0.0);
@@ -488,7 +491,7 @@ void reader_summary(const struct reader_result *r, FILE *f)
 		ok += r->ok[op];
 	fprintf(f, "read: %llu ok, %llu errors (%llu ESTALE), %llu files / %llu bytes checked, "
 		"%llu mismatches, %.1f s\n", (unsigned long long)ok,
-		(unsigned long long)reader_errors(r), (unsigned long long)r->nestale,
+		(unsigned long long)reader_errors(r), (unsigned long long)r->estale.total,
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->mismatches, r->seconds);
 }

@@ -6,7 +6,7 @@
  * symlink name (target checked); every 4th round getxattr of the object's
  * xattr (value checked) when the tree has them, and every 8th a readdir of
  * the directory. Every outcome is counted per op and errno; every ESTALE is
- * kept as an event. The result is one JSON document that depends only on
+ * counted by (op, dir) with sample events (counts.h). The result is one JSON document that depends only on
  * what happened (byte-stable for a fixed result).
  *
  * With overlay set, the readers first mount an overlayfs whose lower layers
@@ -50,8 +50,7 @@ struct reader_result {
 	uint64_t files_checked, bytes_checked, mismatches;
 	uint64_t links_checked, xattrs_checked;
 	uint64_t xattr_unsupported;	/* getxattr said EOPNOTSUPP: the mount has no xattrs */
-	struct wl_event estale[COUNTS_EVENTS_MAX];
-	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
+	struct counts_estale estale;	/* every ESTALE; guarded by the run's lock */
 	uint64_t drops;		/* drop_caches writes done */
 	double seconds;
 };
@@ -59,6 +58,8 @@ struct reader_result {
 void reader_params_default(struct reader_params *p);
 /* Run. 0, or -errno with a one-line reason in err (bad root or manifest). */
 int reader_run(const struct reader_params *p, struct reader_result *r, char *err, size_t errlen);
+/* Free what a run allocated in r (its ESTALE buckets). */
+void reader_result_free(struct reader_result *r);
 /* Ask running readers to stop (async-signal-safe; for SIGINT/SIGTERM). */
 void reader_stop(void);
 /* Calls that failed, over all ops. */

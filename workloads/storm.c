@@ -28,6 +28,8 @@
 #include "sha256.h"
 #include "tree.h"
 
+_Static_assert(SOP_COUNT <= COUNTS_OPS_MAX, "ESTALE buckets are per op");
+
 struct run {
 	const struct storm_params *p;
 	struct manifest m;
@@ -36,7 +38,7 @@ struct run {
 	double deadline;
 	int stop;		/* atomic; a worker could not be started */
 	/*
-	 * Guards r->estale and r->nestale while the workers run. Nothing else
+	 * Guards r->estale (counts_estale_add) while the workers run. Nothing else
 	 * in r is written until they are joined: each worker counts into its
 	 * own tally and storm_run adds those up.
 	 */
@@ -136,6 +138,8 @@ static void tally(struct worker *w, enum sop op, int res, const char *path)
 {
 	struct storm_result *r = w->run->r;
 	int e = res < 0 ? -res : 0;
+	/* start_ns 0: io-wq workers ran it, no window for the join */
+	struct wl_event ev = { .tid = w->tid, .op = op };
 
 	if (!e) {
 		w->t.ok[op]++;
@@ -144,17 +148,10 @@ static void tally(struct worker *w, enum sop op, int res, const char *path)
 	w->t.err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
+	ev.t_ns = counts_now_ns();
+	snprintf(ev.path, sizeof(ev.path), "%s", path);
 	pthread_mutex_lock(&w->run->lock);
-	if (r->nestale < COUNTS_EVENTS_MAX) {
-		struct wl_event *ev = &r->estale[r->nestale];
-
-		ev->t_ns = counts_now_ns();
-		ev->start_ns = 0;	/* io-wq workers ran it: no window for the join */
-		ev->tid = w->tid;
-		ev->op = op;
-		snprintf(ev->path, sizeof(ev->path), "%s", path);
-	}
-	r->nestale++;
+	counts_estale_add(&r->estale, &ev);
 	pthread_mutex_unlock(&w->run->lock);
 }
 
@@ -417,6 +414,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	counts_estale_init(&r->estale, p->seed);
 	err[0] = '\0';
 	if (!p->threads || p->threads > STORM_THREADS_MAX)
 		return errmsg(err, errlen, -EINVAL, "threads must be 1 to %d", STORM_THREADS_MAX);
@@ -481,6 +479,11 @@ out:
 	return ret;
 }
 
+void storm_result_free(struct storm_result *r)
+{
+	counts_estale_free(&r->estale);
+}
+
 uint64_t storm_errors(const struct storm_result *r)
 {
 	uint64_t n = 0;
@@ -510,7 +513,7 @@ void storm_json(const struct storm_params *p, const struct storm_result *r, FILE
 	fprintf(f, "},\"integrity\":{\"files\":%llu,\"bytes\":%llu,\"mismatches\":%llu},",
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->mismatches);
-	counts_json_events(f, r->estale, r->nestale, sop_names, fd_ops);
+	counts_estale_json(f, &r->estale, sop_names, fd_ops);
 	fprintf(f, ",\"batches\":%llu,\"duration_s\":%.3f,\"ops_total\":%llu,"
 		"\"ops_per_s\":%.1f}\n",
 		(unsigned long long)r->batches, r->seconds, (unsigned long long)total,
@@ -525,7 +528,7 @@ void storm_summary(const struct storm_params *p, const struct storm_result *r, F
 		ok += r->ok[op];
 	fprintf(f, "storm: %llu ok, %llu errors (%llu ESTALE), %llu files / %llu bytes checked, "
 		"%llu mismatches, %llu batches (QD %u, threads %u), %.0f ops/s, %.1f s\n",
-		(unsigned long long)ok, (unsigned long long)errs, (unsigned long long)r->nestale,
+		(unsigned long long)ok, (unsigned long long)errs, (unsigned long long)r->estale.total,
 		(unsigned long long)r->files_checked, (unsigned long long)r->bytes_checked,
 		(unsigned long long)r->mismatches, (unsigned long long)r->batches, p->queue_depth,
 		p->threads, r->seconds > 0 ? (ok + errs) / r->seconds : 0.0, r->seconds);

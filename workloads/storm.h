@@ -45,8 +45,7 @@ struct storm_result {
 	uint64_t ok[SOP_COUNT];	/* completions with res >= 0 (each read chunk is one) */
 	uint64_t err[SOP_COUNT][COUNTS_ERRNO_MAX];	/* completions with res == -errno */
 	uint64_t files_checked, bytes_checked, mismatches;
-	struct wl_event estale[COUNTS_EVENTS_MAX];
-	uint64_t nestale;	/* all ESTALEs, even past COUNTS_EVENTS_MAX */
+	struct counts_estale estale;	/* every ESTALE; guarded by the run's lock */
 	uint64_t batches;	/* over all threads */
 	double seconds;
 };
@@ -58,6 +57,8 @@ void storm_params_default(struct storm_params *p);
  * io_uring call failing mid-run). Every failure leaves a one-line reason in err.
  */
 int storm_run(const struct storm_params *p, struct storm_result *r, char *err, size_t errlen);
+/* Free what a run allocated in r (its ESTALE buckets). */
+void storm_result_free(struct storm_result *r);
 /* Completions that failed, over all ops. */
 uint64_t storm_errors(const struct storm_result *r);
 void storm_json(const struct storm_params *p, const struct storm_result *r, FILE *f);

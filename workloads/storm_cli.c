@@ -152,6 +152,7 @@ int storm_cli(int argc, char **argv)
 		return ret == -ENOMEM || ret == -EIO || ret == -EAGAIN ? 1 : 2;
 	}
 	storm_summary(&p, &r, stderr);
+	ret = storm_errors(&r) || r.mismatches ? 1 : 0;
 	if (jf) {
 		storm_json(&p, &r, jf);
 		bool bad = fflush(jf) != 0 || ferror(jf);
@@ -161,10 +162,11 @@ int storm_cli(int argc, char **argv)
 		if (bad) {
 			fprintf(stderr, "stalefs workload storm: writing %s: %s\n", json,
 				strerror(errno));
-			return 2;
+			ret = 2;
 		}
 	}
-	return storm_errors(&r) || r.mismatches ? 1 : 0;
+	storm_result_free(&r);
+	return ret;
 }
 
 #endif /* HAVE_LIBURING */

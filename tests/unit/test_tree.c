@@ -186,11 +186,11 @@ START_TEST(reader_json_is_byte_stable)
 	r.files_checked = 5;
 	r.bytes_checked = 1234;
 	r.links_checked = 1;
-	r.nestale = 2;
-	r.estale[0] = (struct wl_event){ .t_ns = 10, .start_ns = 8, .tid = 3, .op = ROP_READ };
-	strcpy(r.estale[0].path, "a/b");
-	r.estale[1] = (struct wl_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT };
-	strcpy(r.estale[1].path, "c");
+	counts_estale_init(&r.estale, 1);
+	counts_estale_add(&r.estale, &(struct wl_event){ .t_ns = 10, .start_ns = 8, .tid = 3,
+							 .op = ROP_READ, .path = "a/b" });
+	counts_estale_add(&r.estale, &(struct wl_event){ .t_ns = 20, .tid = 4, .op = ROP_STAT,
+							 .path = "c" });
 	r.seconds = 2.0;
 	reader_json(&p, &r, f);
 	fclose(f);
@@ -204,10 +204,13 @@ START_TEST(reader_json_is_byte_stable)
 		"\"getxattr\":{\"ok\":0,\"errors\":{\"ENODATA\":1},\"unsupported\":3}},"
 		"\"integrity\":{\"files\":5,\"bytes\":1234,\"symlinks\":1,\"xattrs\":0,"
 		"\"mismatches\":0},\"estale_total\":2,\"estale\":[{\"t_ns\":10,\"start_ns\":8,"
-		"\"tid\":3,\"op\":\"read\",\"opened_by\":\"a/b\"},{\"t_ns\":20,\"start_ns\":0,"
-		"\"tid\":4,\"op\":\"stat\",\"path\":\"c\"}],"
+		"\"tid\":3,\"op\":\"read\",\"opened_by\":\"a/b\",\"bucket\":0},{\"t_ns\":20,"
+		"\"start_ns\":0,\"tid\":4,\"op\":\"stat\",\"path\":\"c\",\"bucket\":1}],"
+		"\"estale_buckets\":[{\"op\":\"read\",\"dir\":\"a\",\"n\":1,\"kept\":1},"
+		"{\"op\":\"stat\",\"dir\":\".\",\"n\":1,\"kept\":1}],"
 		"\"drops\":0,\"duration_s\":2.000,\"ops_total\":17,\"ops_per_s\":8.5}\n");
 	ck_assert_uint_eq(reader_errors(&r), 4);
+	reader_result_free(&r);
 }
 END_TEST
 
@@ -227,9 +230,9 @@ START_TEST(storm_json_is_byte_stable)
 	r.err[SOP_OPENAT][ESTALE] = 1;
 	r.files_checked = 3;
 	r.bytes_checked = 99;
-	r.nestale = 1;
-	r.estale[0] = (struct wl_event){ .t_ns = 5, .tid = 7, .op = SOP_OPENAT };
-	strcpy(r.estale[0].path, "x");
+	counts_estale_init(&r.estale, 1);
+	counts_estale_add(&r.estale, &(struct wl_event){ .t_ns = 5, .tid = 7, .op = SOP_OPENAT,
+							 .path = "x" });
 	r.batches = 1;
 	r.seconds = 1.0;
 	storm_json(&p, &r, f);
@@ -240,9 +243,11 @@ START_TEST(storm_json_is_byte_stable)
 		"\"statx\":{\"ok\":4,\"errors\":{}},\"openat\":{\"ok\":0,\"errors\":{\"ESTALE\":1}},"
 		"\"read\":{\"ok\":6,\"errors\":{}},\"close\":{\"ok\":0,\"errors\":{}}},"
 		"\"integrity\":{\"files\":3,\"bytes\":99,\"mismatches\":0},\"estale_total\":1,"
-		"\"estale\":[{\"t_ns\":5,\"start_ns\":0,\"tid\":7,\"op\":\"openat\",\"path\":\"x\"}],"
-		"\"batches\":1,\"duration_s\":1.000,\"ops_total\":11,\"ops_per_s\":11.0}\n");
+		"\"estale\":[{\"t_ns\":5,\"start_ns\":0,\"tid\":7,\"op\":\"openat\",\"path\":\"x\","
+		"\"bucket\":0}],\"estale_buckets\":[{\"op\":\"openat\",\"dir\":\".\",\"n\":1,"
+		"\"kept\":1}],\"batches\":1,\"duration_s\":1.000,\"ops_total\":11,\"ops_per_s\":11.0}\n");
 	ck_assert_uint_eq(storm_errors(&r), 1);
+	storm_result_free(&r);
 }
 END_TEST
 #endif
