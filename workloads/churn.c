@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 
 #include "counts.h"
+#include "json.h"
 #include "manifest.h"
 #include "tree.h"
 
@@ -184,6 +185,41 @@ static int swap_layer(int rootfd, const struct layers *ls, unsigned int l)
 	return ret;
 }
 
+/* One change as a JSON line on fd, in one write (see churn.h). e: 0 or -errno. */
+static void log_change(int fd, uint64_t start, const char *op, const char *path,
+		       const char *from, int e)
+{
+	char line[12288], eb[16];
+	size_t len = 0;
+	FILE *f;
+
+	if (fd < 0)
+		return;
+	f = fmemopen(line, sizeof(line), "w");
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);	/* no buffer of its own: len is all in line */
+	fprintf(f, "{\"t_ns\":%llu,\"start_ns\":%llu,\"actor\":\"churn\",\"pid\":%d,"
+		"\"op\":\"%s\",\"path\":", (unsigned long long)counts_now_ns(),
+		(unsigned long long)start, (int)getpid(), op);
+	json_put_string(f, path);
+	if (from) {
+		fputs(",\"from\":", f);
+		json_put_string(f, from);
+	}
+	if (e)
+		fprintf(f, ",\"error\":\"%s\"", counts_errno_name(-e, eb, sizeof(eb)));
+	fputs("}\n", f);
+	if (!ferror(f))
+		len = (size_t)ftell(f);
+	fclose(f);
+	/* A line cut short by the buffer is dropped rather than written broken. */
+	if (len && len < sizeof(line) - 1 && line[len - 1] == '\n' &&
+	    write(fd, line, len) < 0) {
+		/* Nothing to do: the counters on stdout still hold. */
+	}
+}
+
 static const struct lname *sort_lnames;	/* for qsort's comparator only */
 
 static int by_layer_hash(const void *a, const void *b)
@@ -341,8 +377,14 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		size_t i = manifest_rand(&s) % n;
 		int what = manifest_rand(&s) % 3, e = 0;
 
+		uint64_t start = counts_now_ns();
+
 		if (counts_now() >= next_swap) {
+			char fresh[300];
+
 			e = swap_layer(rootfd, &ls, next_layer);
+			snprintf(fresh, sizeof(fresh), "%s.churn-new", ls.dir[next_layer]);
+			log_change(p->events_fd, start, "layer-swap", ls.dir[next_layer], fresh, e);
 			next_layer = (next_layer + 1) % ls.n;
 			next_swap = counts_now() + p->layer_every_s;
 			if (e)
@@ -357,16 +399,20 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 				e = -errno;
 			else
 				r->relinks++;
+			log_change(p->events_fd, start, "relink", paths[i], NULL, e);
 		} else if (what == 1) {
 			e = rename_over(rootfd, objs[i], paths[i], ls.xattrs);
 			if (!e)
 				r->renames++;
+			snprintf(extra, sizeof(extra), "%s.churn-tmp", paths[i]);
+			log_change(p->events_fd, start, "rename", paths[i], extra, e);
 		} else {
 			snprintf(extra, sizeof(extra), "%s.churn-link", paths[i]);
 			if (linkat(rootfd, objs[i], rootfd, extra, 0) < 0 || unlinkat(rootfd, extra, 0) < 0)
 				e = -errno;
 			else
 				r->links++;
+			log_change(p->events_fd, start, "link", extra, objs[i], e);
 		}
 		if (e)
 			r->errors++;

@@ -10,6 +10,18 @@
  *   - layer swap (every layer_every_s): recreate a whole layer as a copy
  *     (new inodes, same bytes, links, symlinks and xattrs), swap it in with
  *     one RENAME_EXCHANGE and delete the old one
+ *
+ * With an events fd, each change is logged as it happens, one JSON line
+ * written with one write(2), so a killed run still leaves every line of the
+ * changes it finished:
+ *   {"t_ns":END,"start_ns":START,"actor":"churn","pid":PID,"op":"relink",
+ *    "path":"deploy/..."}
+ * op is relink, rename, link or layer-swap; path is relative to the root
+ * (the checkout name; for link the extra name; for layer-swap the layer dir
+ * "overlay/<layer>"). rename, link and layer-swap add "from": the temp file
+ * renamed over path, the object linked, the recreated layer exchanged with
+ * path. A change that failed adds "error":"ENOENT" (counted in errors, not
+ * in its op's counter). Times are CLOCK_MONOTONIC (counts_now_ns).
  */
 #ifndef STALEFS_CHURN_H
 #define STALEFS_CHURN_H
@@ -23,6 +35,7 @@ struct churn_params {
 	uint64_t seed;
 	unsigned int pause_us;	/* between two changes */
 	double layer_every_s;	/* 0, or swap in a recreated layer this often */
+	int events_fd;		/* -1, or log each change here (O_APPEND) */
 };
 
 struct churn_result {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "churn.h"
 #include "opt.h"
@@ -254,14 +255,15 @@ static int cmd_churn(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "pause-us", required_argument, NULL, 'p' },
 		{ "layer-every", required_argument, NULL, 'l' },
+		{ "events", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000 };
+	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000, .events_fd = -1 };
 	struct churn_result r;
 	char err[512];
 	uint64_t v;
-	int c;
+	int c, rc = 2;
 
 	optind = 0;
 	opterr = 0;
@@ -272,47 +274,57 @@ static int cmd_churn(int argc, char **argv)
 			break;
 		case 'S':
 			if (opt_seconds("churn", "seconds", optarg, &p.seconds) < 0)
-				return 2;
+				goto out;
 			break;
 		case 's':
 			if (opt_u64("churn", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return 2;
+				goto out;
 			break;
 		case 'p':
 			if (opt_u64("churn", "pause-us", optarg, 0, 10000000, &v) < 0)
-				return 2;
+				goto out;
 			p.pause_us = v;
 			break;
 		case 'l':
 			if (opt_seconds("churn", "layer-every", optarg, &p.layer_every_s) < 0)
-				return 2;
+				goto out;
+			break;
+		case 'e':
+			if (opt_log_file("churn", "events", optarg, &p.events_fd) < 0)
+				goto out;
 			break;
 		case 'h':
 			printf("usage: stalefs workload churn --root BACKING [--seconds S] [--seed S]\n"
-			       "       [--pause-us N] [--layer-every S]\n"
+			       "       [--pause-us N] [--layer-every S] [--events FILE]\n"
 			       "Moves checkout names to new inodes with the same bytes (relink, rename\n"
-			       "over, extra links); --layer-every swaps in a recreated layer that often.\n"
-			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps\n");
-			return 0;
+			       "over, extra links); --layer-every swaps in a recreated layer that often;\n"
+			       "--events logs each change as a JSON line as it happens.\n"
+			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps, no log\n");
+			rc = 0;
+			goto out;
 		default:
 			fprintf(stderr, "stalefs workload churn: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			goto out;
 		}
 	}
 	if (!p.root || optind != argc) {
 		fprintf(stderr, "stalefs workload churn: need --root BACKING and no other arguments\n");
-		return 2;
+		goto out;
 	}
 	if (churn_run(&p, &r, err, sizeof(err)) < 0) {
 		fprintf(stderr, "stalefs workload churn: %s\n", err);
-		return 2;
+		goto out;
 	}
 	printf("relinks=%llu renames=%llu links=%llu layer-swaps=%llu errors=%llu\n",
 	       (unsigned long long)r.relinks, (unsigned long long)r.renames,
 	       (unsigned long long)r.links, (unsigned long long)r.layer_swaps,
 	       (unsigned long long)r.errors);
-	return r.errors ? 1 : 0;
+	rc = r.errors ? 1 : 0;
+out:
+	if (p.events_fd >= 0)
+		close(p.events_fd);
+	return rc;
 }
 
 int workload_main(int argc, char **argv)

@@ -3,8 +3,11 @@
 #include "opt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int opt_u64(const char *cmd, const char *opt, const char *v, uint64_t min, uint64_t max,
 	    uint64_t *out)
@@ -33,5 +36,20 @@ int opt_seconds(const char *cmd, const char *opt, const char *v, double *out)
 		return -EINVAL;
 	}
 	*out = d;
+	return 0;
+}
+
+int opt_log_file(const char *cmd, const char *opt, const char *v, int *fd)
+{
+	int nfd = *v ? open(v, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644) : -1;
+
+	if (nfd < 0) {
+		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (%s)\n", cmd, opt, v,
+			strerror(*v ? errno : ENOENT));
+		return -EINVAL;
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*fd = nfd;
 	return 0;
 }

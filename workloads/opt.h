@@ -14,5 +14,8 @@ int opt_u64(const char *cmd, const char *opt, const char *v, uint64_t min, uint6
 	    uint64_t *out);
 /* Seconds: more than 0, at most a day. */
 int opt_seconds(const char *cmd, const char *opt, const char *v, double *out);
+/* A file to log into: created or truncated, opened O_APPEND; *fd replaces
+ * (and closes) an earlier one when not -1. */
+int opt_log_file(const char *cmd, const char *opt, const char *v, int *fd);
 
 #endif
