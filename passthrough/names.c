@@ -48,6 +48,27 @@ size_t names_slot_bytes(void)
 	return sizeof(struct name_slot);
 }
 
+static size_t slot_of(const struct names *t, uint64_t parent, uint64_t h)
+{
+	return (size_t)((h ^ (parent * 0x9e3779b97f4a7c15ULL)) >> 7) & (t->nslots - 1);
+}
+
+uint64_t names_peek(struct names *t, uint64_t parent, const char *name)
+{
+	uint64_t h, nodeid = 0;
+	size_t i;
+
+	if (!t->nslots)
+		return 0;
+	h = name_hash(name);
+	i = slot_of(t, parent, h);
+	pthread_mutex_lock(&t->lock[i % NAMES_LOCKS]);
+	if (t->slot[i].parent == parent && t->slot[i].hash == h)
+		nodeid = t->slot[i].nodeid;
+	pthread_mutex_unlock(&t->lock[i % NAMES_LOCKS]);
+	return nodeid;
+}
+
 bool names_note(struct names *t, uint64_t parent, const char *name, uint64_t nodeid,
 		uint64_t generation, bool submount, struct name_change *c)
 {
@@ -59,7 +80,7 @@ bool names_note(struct names *t, uint64_t parent, const char *name, uint64_t nod
 	if (!t->nslots)
 		return false;
 	h = name_hash(name);
-	i = (size_t)((h ^ (parent * 0x9e3779b97f4a7c15ULL)) >> 7) & (t->nslots - 1);
+	i = slot_of(t, parent, h);
 	s = &t->slot[i];
 	pthread_mutex_lock(&t->lock[i % NAMES_LOCKS]);
 	if (s->parent == parent && s->hash == h &&

@@ -56,4 +56,7 @@ bool names_note(struct names *t, uint64_t parent, const char *name, uint64_t nod
 		uint64_t generation, bool submount, struct name_change *c);
 
 
+/* The nodeid last answered for (parent, name), or 0 (none, or tracking off). */
+uint64_t names_peek(struct names *t, uint64_t parent, const char *name);
+
 #endif

@@ -59,9 +59,16 @@ void reply_err_event(struct daemon *d, enum op op, uint64_t nodeid, const char *
 			  note.limit, (unsigned long long)note.limit_n, note.fds,
 			  (unsigned long long)note.guest_fds);
 	}
-	/* The host path of a failed name lookup, so a host event can be joined to it. */
-	if (name && d->stats.events && daemon_path_of(d, nodeid, name, path, sizeof(path)) == 0)
-		ev.path = path;
+	/* The host path of a failed name lookup, so a host event can be joined to
+	 * it, and whether it failed a name the kernel holds (a revalidation: the
+	 * kernel drops that dentry) or was a plain negative lookup. */
+	if (name && d->stats.events) {
+		if (daemon_path_of(d, nodeid, name, path, sizeof(path)) == 0)
+			ev.path = path;
+		ev.known = names_peek(&d->names, nodeid, name);
+		if (ev.known && !store_kernel_knows(&d->store, ev.known))
+			ev.known = 0;
+	}
 	if (log_get_level() >= LOG_LVL_DEBUG)
 		log_debug("%s nodeid %llu%s%s: %s (%s %s)", op_name(op),
 			  (unsigned long long)nodeid, name ? " name " : "", name ? name : "",

@@ -71,6 +71,8 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 		fputs(",\"path\":", st->events);
 		json_put_string(st->events, ev->path);
 	}
+	if (ev->known)
+		fprintf(st->events, ",\"known\":%llu", (unsigned long long)ev->known);
 	if (ev->limit)
 		fprintf(st->events, ",\"limit\":\"%s\",\"limit_n\":%llu,\"fds\":%ld,\"guest_fds\":%llu",
 			ev->limit->limit, (unsigned long long)ev->limit->limit_n, ev->limit->fds,

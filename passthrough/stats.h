@@ -47,6 +47,7 @@ struct error_event {
 	uint32_t pid;		/* the calling process */
 	const char *path;	/* "/rel/path" of (nodeid, name) under the shared dir, or NULL */
 	const struct fdlimit_note *limit;	/* EMFILE / ENFILE: the limit hit, or NULL */
+	uint64_t known;		/* a name lookup: the nodeid the kernel holds for it (0: none) */
 };
 
 void stats_error_event(struct stats *st, const struct error_event *ev);

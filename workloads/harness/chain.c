@@ -74,6 +74,7 @@ static bool parse_line(const struct jv *v, bool host, struct chain_evt *e)
 		e->limit_n = jv_u64(jv_get(v, "limit_n"), 0);
 		e->fds = (long)jv_num(jv_get(v, "fds"), -1);
 		e->guest_fds = jv_u64(jv_get(v, "guest_fds"), 0);
+		e->old_nodeid = jv_u64(jv_get(v, "known"), 0);
 		return true;
 	}
 	if (strcmp(type, "identity") == 0) {
@@ -263,9 +264,14 @@ static bool answer_for(const struct chain_evt *e, const char *path)
 	return lp > le && strcmp(path + lp - le, e->path) == 0 && path[lp - le - 1] == '/';
 }
 
+/*
+ * An answer that invalidated a dentry the kernel held: an identity change,
+ * or a failed LOOKUP of a name the kernel had (a plain negative lookup, e.g.
+ * overlayfs asking a layer that lacks the name, invalidates nothing).
+ */
 static bool is_answer(const struct chain_evt *e)
 {
-	return e->type == 'i' || (e->type == 'e' && strcmp(e->op, "LOOKUP") == 0);
+	return e->type == 'i' || (e->type == 'e' && strcmp(e->op, "LOOKUP") == 0 && e->old_nodeid);
 }
 
 /* The latest event of type 'f' (kind) or 'h' before t that explains e. */

@@ -39,7 +39,7 @@ struct chain_evt {
 	int err;		/* 'e': errno */
 	char op[24];		/* FUSE op, fault kind ('f'), host op ('h') */
 	uint64_t nodeid;	/* 'e','f': the request's nodeid; 'i': the new nodeid */
-	uint64_t old_nodeid;	/* 'i' */
+	uint64_t old_nodeid;	/* 'i'; 'e': the nodeid the kernel held for the name ("known") */
 	unsigned int rule;	/* 'f' */
 	char source[16];	/* 'e' */
 	char detail[96];	/* 'e': detail; 'i': change; 'f': answer */
