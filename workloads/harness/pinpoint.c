@@ -77,7 +77,19 @@ static void describe(const struct run_result *r, char *out, size_t len)
 		n += snprintf(out + n, len - n, ", %s %s %llu", r->attrib.key[i].source,
 			      r->attrib.key[i].detail, (unsigned long long)r->attrib.key[i].n);
 	if (n < len)
-		snprintf(out + n, len - n, ")");
+		n += snprintf(out + n, len - n, ")");
+	/* The chain behind most of it. */
+	int best = -1;
+
+	for (int i = 0; i < r->chains.n; i++)
+		if (best < 0 || r->chains.c[i].n > r->chains.c[best].n)
+			best = i;
+	if (best >= 0 && n < len) {
+		char text[480];
+
+		chain_text(&r->chains.c[best], text, sizeof(text));
+		snprintf(out + n, len - n, "; mostly %s", text);
+	}
 }
 
 /* The cell shows ESTALE, the control does not. */
@@ -155,6 +167,20 @@ static enum finding judge_mode(const struct experiment *e, const struct run_resu
 }
 
 static const struct experiment experiments[] = {
+	{
+		"fd-limit-overlay",
+		"In bcvk's configuration (rootless, fallback, cache=never, a guest overlay) and "
+		"no host change at all, does virtiofsd 1.13.0 running out of fds give ESTALE?",
+		{ "mode=fallback", "privilege=userns", "cache=never", "workload=read", "overlay",
+		  "virtiofsd-version=1.13.0", "rlimit-nofile=700", "objects=1500", "max-links=20", NULL },
+		{ "mode=fallback", "privilege=userns", "cache=never", "workload=read", "overlay",
+		  "virtiofsd-version=1.13.0", "objects=1500", "max-links=20", NULL },
+		judge_estale,
+		"virtiofsd 1.13.0 at its fd limit (one O_PATH fd per inode the guest pins): "
+		"revalidation LOOKUPs answer EMFILE and the guest's overlay makes ESTALE of them, "
+		"with no host change; 1.13.2's guest-fd limit answers ENFILE instead",
+		"1.13.0 at a 700-fd limit under an overlay: no ESTALE in this run",
+	},
 	{
 		"overlay-churn",
 		"Does an overlayfs over the mount (the bcvk guest-podman shape) turn host-side "
@@ -284,6 +310,8 @@ int pinpoint_main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "virtiofsd-version", required_argument, NULL, 'V' },
+		{ "rlimit-nofile", required_argument, NULL, 'R' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
@@ -313,7 +341,10 @@ int pinpoint_main(int argc, char **argv)
 		case 's':
 		case 'r':
 		case 'S':
-			if (cell_set(&base, c == 's' ? "seconds" : c == 'r' ? "reps" : "seed", optarg, err,
+		case 'V':
+		case 'R':
+			if (cell_set(&base, c == 's' ? "seconds" : c == 'r' ? "reps" : c == 'S' ? "seed"
+					    : c == 'V' ? "virtiofsd-version" : "rlimit-nofile", optarg, err,
 				     sizeof(err))) {
 				fprintf(stderr, "stalefs pinpoint: %s\n", err);
 				return 2;
@@ -335,7 +366,8 @@ int pinpoint_main(int argc, char **argv)
 			return 0;
 		case 'h':
 			printf("usage: stalefs pinpoint [--only NAME,...] [--seconds 3] [--reps 1] [--seed 1]"
-			       "\n       [--out FILE] [--trace auto|on|off] [--list]\n"
+			       "\n       [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N]"
+			       " [--out FILE] [--trace auto|on|off] [--list]\n"
 			       "Runs each experiment's cell against its control and prints a verdict line\n"
 			       "each, then a conclusion. --list names the experiments.\n");
 			return 0;
