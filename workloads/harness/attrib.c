@@ -105,27 +105,41 @@ void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies
 
 void attrib_weigh(struct attrib_seen *seen, size_t nseen, const struct jv *ev, const struct jv *bk)
 {
-	for (size_t b = 0; bk && bk->type == JV_ARR && b < bk->n; b++) {
-		uint64_t n = jv_u64(jv_get(&bk->items[b], "n"), 0), k = 0, given = 0;
-		size_t first = nseen;
+	size_t nb = bk && bk->type == JV_ARR ? bk->n : 0;
+	uint64_t *kept = nb ? calloc(nb, sizeof(*kept)) : NULL, *given = nb ? calloc(nb, sizeof(*given)) : NULL;
+	size_t *first = nb ? calloc(nb, sizeof(*first)) : NULL;
+	uint64_t *b = nseen ? calloc(nseen, sizeof(*b)) : NULL;
 
-		for (size_t i = 0; i < nseen; i++)
-			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
-				if (first == nseen)
-					first = i;
-				k++;
-			}
-		if (!k)
+	if (!kept || !given || !first || !b)
+		goto out;	/* no buckets (or no memory): every event weighs 1 */
+	for (size_t i = 0; i < nseen; i++) {
+		b[i] = jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX);
+		if (b[i] >= nb)
 			continue;
-		for (size_t i = first; i < nseen; i++)
-			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
-				seen[i].weight = n / k;
-				given += n / k;
-			}
-		seen[first].weight += n - given;
-		if (!seen[first].weight)
-			seen[first].weight = 1;
+		if (!kept[b[i]]++)
+			first[b[i]] = i;
 	}
+	/* A bucket's n over its kept events; its first one takes the remainder. */
+	for (size_t i = 0; i < nseen; i++) {
+		if (b[i] >= nb)
+			continue;
+		seen[i].weight = jv_u64(jv_get(&bk->items[b[i]], "n"), 0) / kept[b[i]];
+		given[b[i]] += seen[i].weight;
+	}
+	for (size_t k = 0; k < nb; k++)
+		if (kept[k]) {
+			uint64_t n = jv_u64(jv_get(&bk->items[k], "n"), 0);
+
+			seen[first[k]].weight += n > given[k] ? n - given[k] : 0;
+		}
+	for (size_t i = 0; i < nseen; i++)
+		if (b[i] < nb && !seen[i].weight)
+			seen[i].weight = 1;
+out:
+	free(kept);
+	free(given);
+	free(first);
+	free(b);
 }
 
 void attrib_add(struct attrib *a, const struct attrib *b)

@@ -442,7 +442,7 @@ static void explain_one(const struct chain_in *in, const struct jv *s, struct li
 			snprintf(l->cause, sizeof(l->cause), "host syscall %s", estale->detail);
 			l->complete = true;
 		}
-		snprintf(l->example, sizeof(l->example), "%s %s%s", op, short_path(path), l->note);
+		snprintf(l->example, sizeof(l->example), "%.16s %.100s%.200s", op, short_path(path), l->note);
 		return;
 	}
 	if (!answer && path[0]) {
@@ -471,7 +471,7 @@ static void explain_one(const struct chain_in *in, const struct jv *s, struct li
 		else if (answer->limit[0])
 			snprintf(more, sizeof(more), " (%ld fds open, %llu guest fds)", answer->fds,
 				 (unsigned long long)answer->guest_fds);
-		snprintf(l->example, sizeof(l->example), "%s %s%s%s%s", op, short_path(path), more,
+		snprintf(l->example, sizeof(l->example), "%.16s %.100s%.60s%s%.150s", op, short_path(path), more,
 			 earlier ? " (answered before the call)" : "", l->note);
 	}
 }
@@ -522,67 +522,22 @@ static void add_count(struct chains *out, const struct link3 *l, uint64_t n, uin
 		out->complete += n;
 }
 
-void chain_explain(struct chains *out, const struct chain_in *in, const struct jv *w,
-		   uint64_t total)
+void chain_explain(struct chains *out, const struct chain_in *in, const struct jv *ev,
+		   const uint64_t *weight, uint64_t total)
 {
-	const struct jv *ev = jv_get(w, "estale"), *bk = jv_get(w, "estale_buckets");
 	size_t nev = ev && ev->type == JV_ARR ? ev->n : 0;
-	size_t nbk = bk && bk->type == JV_ARR ? bk->n : 0;
-	struct link3 *links = nev ? calloc(nev, sizeof(*links)) : NULL;
 	uint64_t counted = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (nev && !links)
-		nev = 0;
-	for (size_t i = 0; i < nev; i++)
-		explain_one(in, &ev->items[i], &links[i]);
+	for (size_t i = 0; i < nev; i++) {
+		struct link3 l;
+		uint64_t w = weight && weight[i] ? weight[i] : 1;
+
+		explain_one(in, &ev->items[i], &l);
+		add_count(out, &l, w, 1);
+		counted += w;
+	}
 	out->sampled = nev;
-	if (!nbk) {
-		/* No buckets: each kept event stands for itself. */
-		for (size_t i = 0; i < nev; i++)
-			add_count(out, &links[i], 1, 1);
-		counted = nev;
-	}
-	for (size_t b = 0; b < nbk; b++) {
-		uint64_t n = jv_u64(jv_get(&bk->items[b], "n"), 0), given = 0;
-		size_t first = nev, k = 0;
-
-		/* The bucket's samples, grouped by identical links. */
-		for (size_t i = 0; i < nev; i++)
-			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) == b) {
-				if (first == nev)
-					first = i;
-				k++;
-			}
-		if (!k)
-			continue;	/* counted as unsampled below */
-		for (size_t i = first; i < nev; i++) {
-			uint64_t same = 0, share;
-			bool seen_before = false;
-
-			if (jv_u64(jv_get(&ev->items[i], "bucket"), UINT64_MAX) != b)
-				continue;
-			for (size_t j = first; j < i && !seen_before; j++)
-				seen_before = jv_u64(jv_get(&ev->items[j], "bucket"), UINT64_MAX) == b &&
-					      !strcmp(links[j].layer, links[i].layer) &&
-					      !strcmp(links[j].reply, links[i].reply) &&
-					      !strcmp(links[j].cause, links[i].cause);
-			if (seen_before)
-				continue;
-			for (size_t j = i; j < nev; j++)
-				same += jv_u64(jv_get(&ev->items[j], "bucket"), UINT64_MAX) == b &&
-					!strcmp(links[j].layer, links[i].layer) &&
-					!strcmp(links[j].reply, links[i].reply) &&
-					!strcmp(links[j].cause, links[i].cause);
-			/* Floor shares; the bucket's first chain takes the remainder. */
-			share = n * same / k;
-			add_count(out, &links[i], share, same);
-			given += share;
-		}
-		if (given < n)
-			add_count(out, &links[first], n - given, 0);
-		counted += n;
-	}
 	out->unsampled = total > counted ? total - counted : 0;
 	if (out->unsampled) {
 		struct link3 l = { .complete = false };
@@ -592,7 +547,6 @@ void chain_explain(struct chains *out, const struct chain_in *in, const struct j
 		copy(l.cause, sizeof(l.cause), "(not sampled)");
 		add_count(out, &l, out->unsampled, 0);
 	}
-	free(links);
 }
 
 void chains_add(struct chains *a, const struct chains *b)

@@ -92,12 +92,13 @@ struct chains {
 };
 
 /*
- * Explain the workload document w's ESTALE into out (zeroed first). total is
- * the workload's ESTALE count; a document without buckets weighs each event
- * 1 and leaves the rest unsampled.
+ * Explain the sampled ESTALE events ev (the workload's "estale" array) into
+ * out (zeroed first): event i stands for weight[i] ESTALE (its bucket's
+ * share, attrib_weigh; NULL or 0: 1). Whatever of total the weights do not
+ * cover is "(not sampled)".
  */
-void chain_explain(struct chains *out, const struct chain_in *in, const struct jv *w,
-		   uint64_t total);
+void chain_explain(struct chains *out, const struct chain_in *in, const struct jv *ev,
+		   const uint64_t *weight, uint64_t total);
 /* Add b into a (repetitions of one cell). */
 void chains_add(struct chains *a, const struct chains *b);
 /* "chains":{"total":N,"complete":N,...,"list":[{...},...]} (without the key). */

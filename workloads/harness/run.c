@@ -438,9 +438,14 @@ static void collect(const struct cell *c, struct rep *x, struct run_result *r,
 	attrib_join(&a, replies, nreplies, seen, nseen, rr->estale);
 	attrib_add(&r->attrib, &a);
 	if (chain_load(&in, x->events, c->churn ? x->host_events : NULL) == 0) {
+		uint64_t *weight = nseen ? calloc(nseen, sizeof(*weight)) : NULL;
+
+		for (size_t i = 0; weight && i < nseen; i++)
+			weight[i] = seen[i].weight;
 		in.overlay = c->overlay;
-		chain_explain(&ch, &in, w, rr->estale);
+		chain_explain(&ch, &in, ev, weight, rr->estale);
 		chains_add(&r->chains, &ch);
+		free(weight);
 	}
 	chain_in_free(&in);
 	free(replies);
