@@ -507,6 +507,7 @@ int daemon_run(const struct config *cfg)
 		goto out_faults;
 	}
 
+	fdlimit_report(&d.fdl);
 	report(&status_fd, 0);
 	if (!cfg->foreground)
 		detach_stdio();

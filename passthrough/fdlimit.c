@@ -52,7 +52,8 @@ static int set_both(uint64_t n)
 }
 
 /* virtiofsd setup_rlimit_nofile: the soft limit in effect in *out. */
-static int apply_rlimit(const struct config *cfg, uint64_t *out, char *err, size_t errlen)
+static int apply_rlimit(const struct config *cfg, uint64_t *out, char *warn, size_t warnlen,
+			char *err, size_t errlen)
 {
 	uint64_t nr_open = 0, target;
 	struct rlimit rl;
@@ -87,8 +88,8 @@ static int apply_rlimit(const struct config *cfg, uint64_t *out, char *err, size
 			    "--rlimit-nofile=%llu: cannot set the limit (hard limit %llu): %s",
 			    (unsigned long long)target, (unsigned long long)rl.rlim_max,
 			    strerror(-ret));
-	log_warn("Failure when trying to set the limit to %llu, the hard limit (%llu) of open "
-		 "file descriptors is used instead.", (unsigned long long)target,
+	snprintf(warn, warnlen, "Failure when trying to set the limit to %llu, the hard limit (%llu) "
+		 "of open file descriptors is used instead.", (unsigned long long)target,
 		 (unsigned long long)rl.rlim_max);
 	ret = set_both(rl.rlim_max);
 	if (ret < 0)
@@ -107,7 +108,7 @@ int fdlimit_setup(struct fdlimit *fl, const struct config *cfg, char *err, size_
 	ret = -pthread_mutex_init(&fl->count_lock, NULL);
 	if (ret < 0)
 		return fail(err, errlen, ret, "mutex: %s", strerror(-ret));
-	ret = apply_rlimit(cfg, &fl->rlimit, err, errlen);
+	ret = apply_rlimit(cfg, &fl->rlimit, fl->warning, sizeof(fl->warning), err, errlen);
 	if (ret < 0)
 		return ret;
 	if (cfg->virtiofsd_version == VIRTIOFSD_1_13_2) {
@@ -118,13 +119,20 @@ int fdlimit_setup(struct fdlimit *fl, const struct config *cfg, char *err, size_
 				    (unsigned long long)reserve, (unsigned long long)reserve);
 		fl->guest_limit = fl->rlimit - reserve;
 		fl->enforce = true;
-		if (fl->guest_limit < 128)
-			log_warn("File descriptor count limit is very small, leaving only %llu file "
-				 "descriptors for the guest", (unsigned long long)fl->guest_limit);
+		if (fl->guest_limit < 128 && !fl->warning[0])
+			snprintf(fl->warning, sizeof(fl->warning), "File descriptor count limit is very "
+				 "small, leaving only %llu file descriptors for the guest",
+				 (unsigned long long)fl->guest_limit);
 	}
 	/* Opened now, so counting works even when the process is out of fds. */
 	fl->count_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return 0;
+}
+
+void fdlimit_report(const struct fdlimit *fl)
+{
+	if (fl->warning[0])
+		log_warn("%s", fl->warning);
 }
 
 void fdlimit_destroy(struct fdlimit *fl)

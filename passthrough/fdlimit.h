@@ -35,6 +35,7 @@ struct fdlimit {
 	int logged;			/* atomic; the once-per-process error line */
 	pthread_mutex_t count_lock;
 	int count_fd;			/* count_lock; O_DIRECTORY fd of /proc/self/fd, or -1 */
+	char warning[256];		/* immutable; said once the start succeeded ("" none) */
 };
 
 /*
@@ -45,6 +46,8 @@ struct fdlimit {
  */
 int fdlimit_setup(struct fdlimit *fl, const struct config *cfg, char *err, size_t errlen);
 void fdlimit_destroy(struct fdlimit *fl);
+/* Log the setup's warnings (kept until the start is sure: a refused start says one line). */
+void fdlimit_report(const struct fdlimit *fl);
 
 /* Take a guest fd slot: 0, or -ENFILE (1.13.2 model, limit reached). */
 int fdlimit_take(struct fdlimit *fl);
