@@ -21,5 +21,14 @@ check "unknown mode" mount --shared-dir="$BACKING" --inode-file-handles=always "
 check "unknown cache" mount --shared-dir="$BACKING" --cache=sometimes "$MNT"
 check "unknown option" mount --shared-dir="$BACKING" --frobnicate "$MNT"
 check "no --shared-dir" mount "$MNT"
+check "negative --rlimit-nofile" mount --shared-dir="$BACKING" --rlimit-nofile=-1 "$MNT"
+check "huge --rlimit-nofile" mount --shared-dir="$BACKING" --rlimit-nofile=99999999999 "$MNT"
+check "--rlimit-nofile above fs.nr_open" mount --shared-dir="$BACKING" \
+	--rlimit-nofile="$(($(cat /proc/sys/fs/nr_open) + 1))" "$MNT"
+check "--rlimit-nofile below 1.13.2's reserve" mount --shared-dir="$BACKING" --rlimit-nofile=100 "$MNT"
+check "unknown --virtiofsd-version" mount --shared-dir="$BACKING" --virtiofsd-version=1.14.0 "$MNT"
+check "run: unknown --virtiofsd-version" run --virtiofsd-version=1.14.0
+check "run: negative --rlimit-nofile" run --rlimit-nofile=-5
+check "matrix: unknown version in --versions" matrix --versions 1.13.0,2.0
 check "unknown command" frobnicate
 exit 0
