@@ -28,6 +28,11 @@ int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 		snprintf(err, errlen, "faults are stalefs's own: compare cells without --profile/--inject");
 		return -EINVAL;
 	}
+	if (strcmp(c->version, "1.13.2") != 0 || c->rlimit_nofile >= 0) {
+		snprintf(err, errlen, "the real side is virtiofsd 1.13.2 at its default fd limit: compare "
+			 "cells without --virtiofsd-version 1.13.0 or --rlimit-nofile");
+		return -EINVAL;
+	}
 	if (strcmp(c->workload, "ostree") == 0) {
 		snprintf(err, errlen, "the guest has no ostree command: compare read or storm");
 		return -EINVAL;
