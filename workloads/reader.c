@@ -106,6 +106,40 @@ static void checked(struct run *run, uint64_t *counter, bool good)
 	pthread_mutex_unlock(&run->lock);
 }
 
+/*
+ * The path a following call (stat, open, getxattr) really reaches: for a
+ * symlink name its target, resolved against the link's directory (the
+ * manifest's targets are relative), so an ESTALE event names the file the
+ * kernel failed on. buf gets it; n->path when it is no symlink.
+ */
+static const char *followed(const struct mname *n, char *buf, size_t len)
+{
+	const char *slash = strrchr(n->path, '/'), *t = n->target;
+	size_t dir = slash ? (size_t)(slash - n->path) : 0;
+
+	if (!t || t[0] == '/' || dir >= len)
+		return n->path;
+	memcpy(buf, n->path, dir);
+	buf[dir] = '\0';
+	while (strncmp(t, "../", 3) == 0) {
+		char *up = strrchr(buf, '/');
+
+		if (up)
+			*up = '\0';
+		else
+			buf[0] = '\0';
+		t += 3;
+	}
+	while (strncmp(t, "./", 2) == 0)
+		t += 2;
+	if (strlen(buf) + 1 + strlen(t) + 1 > len)
+		return n->path;
+	if (buf[0])
+		strcat(buf, "/");
+	strcat(buf, t);
+	return buf;
+}
+
 /* readlink of a symlink name, getxattr of the object's xattr. */
 static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 {
@@ -122,7 +156,7 @@ static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 		}
 	}
 	if (xattr_too && run->m.xattrs) {
-		char want[TREE_XATTR_LEN + 1], path[4200];
+		char want[TREE_XATTR_LEN + 1], path[4200], real[4096];
 
 		/* getxattr has no *at form; /proc/self/fd/N/path resolves from the root fd. */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", run->rootfd, n->path);
@@ -134,7 +168,7 @@ static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 			pthread_mutex_unlock(&run->lock);
 			return;
 		}
-		count(run, ROP_GETXATTR, k < 0 ? errno : 0, n->path);
+		count(run, ROP_GETXATTR, k < 0 ? errno : 0, followed(n, real, sizeof(real)));
 		if (k >= 0) {
 			tree_xattr_value(n->hash, want);
 			checked(run, &run->r->xattrs_checked,
@@ -154,12 +188,15 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 	ssize_t k;
 	int fd, e = 0;
 
+	char real[4096];
+	const char *reached = followed(n, real, sizeof(real));
+
 	begin();
 	e = fstatat(run->rootfd, n->path, &st, 0) < 0 ? errno : 0;
-	count(run, ROP_STAT, e, n->path);
+	count(run, ROP_STAT, e, reached);
 	begin();
 	fd = openat(run->rootfd, n->path, O_RDONLY | O_CLOEXEC);
-	count(run, ROP_OPEN, fd < 0 ? errno : 0, n->path);
+	count(run, ROP_OPEN, fd < 0 ? errno : 0, reached);
 	if (fd >= 0) {
 		sha256_init(&h);
 		for (begin(); (k = read(fd, buf, buflen)) > 0; begin()) {
@@ -167,7 +204,7 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 			got += k;
 		}
 		e = k < 0 ? errno : 0;
-		count(run, ROP_READ, e, n->path);
+		count(run, ROP_READ, e, reached);
 		if (!e) {
 			sha256_final(&h, digest);
 			sha256_to_hex(digest, hex);
@@ -180,7 +217,7 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 		}
 		begin();
 		e = close(fd) < 0 ? errno : 0;
-		count(run, ROP_CLOSE, e, n->path);
+		count(run, ROP_CLOSE, e, reached);
 	}
 	round_meta(run, n, xattr_too);
 	if (readdir_too) {
