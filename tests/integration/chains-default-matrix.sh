@@ -5,7 +5,8 @@
 # never and mandatory modes as root): in every cell at least 99% of the
 # surfaced ESTALE carry a complete chain (kernel layer <- daemon answer <-
 # cause) and nothing is "unattributed"; the evict-storm cells name the evict
-# rule; an overlay + churn cell names the host operation behind the answer.
+# rule; overlay + churn cells name the host operation behind the answer (a
+# rename; a whole-layer swap, whose old tree is deleted while it runs).
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -15,7 +16,9 @@ export TMPDIR=$T
 	fail "stalefs matrix: exit $? ($(tail -1 "$T/m.err"))"
 "$STALEFS" run --mode never --cache never --workload read --overlay --churn --seconds 2 --quiet \
 	--out "$T/churn.jsonl" 2>>"$T/m.err" || [ $? = 1 ] || fail "stalefs run --churn: exit $?"
-python3 - "$T/m.jsonl" "$T/churn.jsonl" <<'PY' || fail "chains: see above"
+"$STALEFS" run --mode never --cache never --workload read --overlay --layer-every 0.5 --seconds 2 \
+	--quiet --out "$T/layers.jsonl" 2>>"$T/m.err" || [ $? = 1 ] || fail "stalefs run --layer-every: exit $?"
+python3 - "$T/m.jsonl" "$T/churn.jsonl" "$T/layers.jsonl" <<'PY' || fail "chains: see above"
 import json, sys
 bad = 0
 cells = [json.loads(l) for f in sys.argv[1:] for l in open(f)]
@@ -38,6 +41,8 @@ for d in cells:
         host = sum(x["n"] for x in c["list"] if x["cause"].startswith("host "))
         if not host or host < 0.9 * c["total"]:
             print(f"{cell}: {host} of {c['total']} ESTALE chained to a host operation: {causes}"); bad += 1
+        if d["params"]["layer_every"] and "host layer-swap" not in causes:
+            print(f"{cell}: no chain names the layer swap: {causes}"); bad += 1
     print(f"# {cell}: {d['estale_total']} ESTALE, {c['complete']} complete, causes {sorted(set(causes))}")
 sys.exit(1 if bad else 0)
 PY

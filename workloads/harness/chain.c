@@ -10,6 +10,7 @@
 #include "jsonv.h"
 
 #define WINDOW_NO_START_NS 1000000000ULL	/* io_uring events: the second before */
+#define HOST_SPAN_MAX_NS 60000000000ULL		/* the longest host operation looked for */
 
 /* No leading '/', no " (deleted)" (readlink of an unlinked dir) anywhere. */
 static void norm_path(char *dst, size_t len, const char *src)
@@ -55,11 +56,14 @@ static bool parse_line(const struct jv *v, bool host, struct chain_evt *e)
 
 	memset(e, 0, sizeof(*e));
 	e->t_ns = jv_u64(jv_get(v, "t_ns"), 0);
+	e->start_ns = e->t_ns;
 	e->pid = (uint32_t)jv_u64(jv_get(v, "pid"), 0);
 	norm_path(e->path, sizeof(e->path), jv_str(jv_get(v, "path"), ""));
 	if (host) {
 		e->type = 'h';
 		copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
+		norm_path(e->from, sizeof(e->from), jv_str(jv_get(v, "from"), ""));
+		e->start_ns = jv_u64(jv_get(v, "start_ns"), e->t_ns);
 		return e->t_ns != 0;
 	}
 	copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
@@ -274,7 +278,17 @@ static bool is_answer(const struct chain_evt *e)
 	return e->type == 'i' || (e->type == 'e' && strcmp(e->op, "LOOKUP") == 0 && e->old_nodeid);
 }
 
-/* The latest event of type 'f' (kind) or 'h' before t that explains e. */
+static bool host_explains(const struct chain_evt *x, const struct chain_evt *e)
+{
+	/* A swapped-out layer lives on, deleted, under the copy's old name. */
+	return x->type == 'h' && (path_related(x->path, e->path) || path_related(x->from, e->path));
+}
+
+/*
+ * The latest fault on e's nodeid or host event on its path before e, or a
+ * host event still under way when e was answered (a layer swap deletes the
+ * old tree for a while before it logs its end).
+ */
 static const struct chain_evt *cause_of(const struct chain_in *in, const struct chain_evt *e)
 {
 	size_t end = lower_bound(in, e->t_ns + 1);
@@ -287,9 +301,12 @@ static const struct chain_evt *cause_of(const struct chain_in *in, const struct 
 		    (strcmp(x->op, "evict") == 0 || strcmp(x->op, "renode") == 0 ||
 		     strcmp(x->op, "gen-bump") == 0 || strcmp(x->op, "restart") == 0))
 			return x;
-		if (x->type == 'h' && path_related(x->path, e->path))
+		if (host_explains(x, e))
 			return x;
 	}
+	for (size_t k = end; k < in->n && in->ev[k].t_ns < e->t_ns + HOST_SPAN_MAX_NS; k++)
+		if (in->ev[k].start_ns <= e->t_ns && host_explains(&in->ev[k], e))
+			return &in->ev[k];
 	return NULL;
 }
 

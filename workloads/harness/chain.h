@@ -33,7 +33,8 @@ struct jv;
 
 /* One line of the daemon's or a host actor's log. */
 struct chain_evt {
-	uint64_t t_ns;
+	uint64_t t_ns;		/* when it ended */
+	uint64_t start_ns;	/* 'h': when it began (a layer swap takes a while), else t_ns */
 	uint32_t pid;
 	char type;		/* 'e' error reply, 'i' identity change, 'f' fault, 'h' host */
 	int err;		/* 'e': errno */
@@ -49,6 +50,7 @@ struct chain_evt {
 	uint64_t guest_fds;
 	char name[128];		/* 'e','f': the request's name, or "" */
 	char path[320];		/* normalised: no leading '/', no " (deleted)"; "" if none */
+	char from[320];		/* 'h': the other path of a rename or layer swap, or "" */
 };
 
 /* Answers by the last component of their path, for path lookups. */
