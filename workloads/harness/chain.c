@@ -443,7 +443,9 @@ static void explain_one(const struct chain_in *in, const struct jv *s, struct li
 
 		if (start && e->pid != tid)
 			continue;
-		if (!start && e->path[0] && path[0] && !answer_for(e, path) && e->type != 'e')
+		/* Without a thread to go by (io_uring), an answer must be for this path;
+		 * the daemon's own ESTALE is joined on time alone, as attrib does. */
+		if (!start && !(e->type == 'e' && e->err == ESTALE) && !answer_for(e, path))
 			continue;
 		if (e->type == 'e' && e->err == ESTALE)
 			estale = e;
