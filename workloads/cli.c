@@ -126,7 +126,7 @@ static int cmd_gen(int argc, char **argv)
 /*
  * stalefs workload read --root DIR [--manifest F] [--threads N]
  *                       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]
- *                       [--drop-caches-ms N] [--overlay]
+ *                       [--drop-caches-ms N] [--overlay [--two-path]]
  * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage,
  * 77 this machine cannot run it (no overlayfs, not root).
  * SIGINT and SIGTERM stop the readers early; the result is still written.
@@ -144,6 +144,7 @@ static int cmd_read(int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "drop-caches-ms", required_argument, NULL, 'D' },
 		{ "overlay", no_argument, NULL, 'O' },
+		{ "two-path", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -198,11 +199,15 @@ static int cmd_read(int argc, char **argv)
 		case 'O':
 			p.overlay = 1;
 			break;
+		case 'P':
+			p.two_path = 1;
+			break;
 		case 'h':
 			printf("usage: stalefs workload read --root DIR [--manifest F] [--threads N]\n"
 			       "       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]\n"
 			       "       [--drop-caches-ms N]   (drop caches every N ms: FORGET storms)\n"
 			       "       [--overlay]   (read through an overlayfs over the tree's layers)\n"
+			       "       [--two-path]  (with --overlay: half the threads read the layers directly)\n"
 			       "exit: 0 clean, 1 errors or integrity failures, 2 usage, 77 cannot run here\n"
 			       "defaults: 4 threads, 5 s, seed 1, 50%% of picks among hot objects\n");
 			return 0;

@@ -30,6 +30,8 @@ struct run {
 	const struct reader_params *p;
 	struct manifest m;
 	int rootfd;
+	struct manifest direct;	/* two_path: the names on the plain mount */
+	int directfd;		/* two_path: the plain root, else -1 */
 	char ovl[4096];		/* the overlay's tmpfs, when reading through one */
 	double deadline;
 	pthread_mutex_t lock;	/* guards r */
@@ -141,14 +143,14 @@ static const char *followed(const struct mname *n, char *buf, size_t len)
 }
 
 /* readlink of a symlink name, getxattr of the object's xattr. */
-static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
+static void round_meta(struct run *run, int rootfd, const struct mname *n, bool xattr_too)
 {
 	char got[4096];
 	ssize_t k;
 
 	if (n->target) {
 		begin();
-		k = readlinkat(run->rootfd, n->path, got, sizeof(got) - 1);
+		k = readlinkat(rootfd, n->path, got, sizeof(got) - 1);
 		count(run, ROP_READLINK, k < 0 ? errno : 0, n->path);
 		if (k >= 0) {
 			got[k] = '\0';
@@ -159,7 +161,7 @@ static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 		char want[TREE_XATTR_LEN + 1], path[4200], real[4096];
 
 		/* getxattr has no *at form; /proc/self/fd/N/path resolves from the root fd. */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", run->rootfd, n->path);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", rootfd, n->path);
 		begin();
 		k = getxattr(path, TREE_XATTR, got, sizeof(got));
 		if (k < 0 && errno == EOPNOTSUPP) {
@@ -177,8 +179,8 @@ static void round_meta(struct run *run, const struct mname *n, bool xattr_too)
 	}
 }
 
-static void round_once(struct run *run, const struct mname *n, char *buf, size_t buflen,
-		       bool readdir_too, bool xattr_too)
+static void round_once(struct run *run, int rootfd, const struct mname *n, char *buf,
+		       size_t buflen, bool readdir_too, bool xattr_too)
 {
 	unsigned char digest[32];
 	char hex[65];
@@ -192,10 +194,10 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 	const char *reached = followed(n, real, sizeof(real));
 
 	begin();
-	e = fstatat(run->rootfd, n->path, &st, 0) < 0 ? errno : 0;
+	e = fstatat(rootfd, n->path, &st, 0) < 0 ? errno : 0;
 	count(run, ROP_STAT, e, reached);
 	begin();
-	fd = openat(run->rootfd, n->path, O_RDONLY | O_CLOEXEC);
+	fd = openat(rootfd, n->path, O_RDONLY | O_CLOEXEC);
 	count(run, ROP_OPEN, fd < 0 ? errno : 0, reached);
 	if (fd >= 0) {
 		sha256_init(&h);
@@ -219,7 +221,7 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 		e = close(fd) < 0 ? errno : 0;
 		count(run, ROP_CLOSE, e, reached);
 	}
-	round_meta(run, n, xattr_too);
+	round_meta(run, rootfd, n, xattr_too);
 	if (readdir_too) {
 		char dir[4096];
 		struct dirent *de;
@@ -228,7 +230,7 @@ static void round_once(struct run *run, const struct mname *n, char *buf, size_t
 		snprintf(dir, sizeof(dir), "%s", n->path);
 		*strrchr(dir, '/') = '\0';
 		begin();
-		fd = openat(run->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		d = fd < 0 ? NULL : fdopendir(fd);
 		if (!d) {
 			count(run, ROP_READDIR, errno, dir);
@@ -404,10 +406,14 @@ static void *reader_thread(void *arg)
 	size_t buflen = 1 << 20;
 	char *buf = malloc(buflen);
 
-	while (buf && !stopping() && (p->count ? rounds < p->count : counts_now() < run->deadline)) {
-		size_t i = manifest_pick(&run->m, &s, p->hot_pct);
+	bool direct = run->directfd >= 0 && ta->index % 2 == 1;
+	const struct manifest *m = direct ? &run->direct : &run->m;
+	int rootfd = direct ? run->directfd : run->rootfd;
 
-		round_once(run, &run->m.names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
+	while (buf && !stopping() && (p->count ? rounds < p->count : counts_now() < run->deadline)) {
+		size_t i = manifest_pick(m, &s, p->hot_pct);
+
+		round_once(run, rootfd, &m->names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
 		rounds++;
 	}
 	free(buf);
@@ -416,7 +422,7 @@ static void *reader_thread(void *arg)
 
 int reader_run(const struct reader_params *p, struct reader_result *r, char *err, size_t errlen)
 {
-	struct run run = { .p = p, .r = r };
+	struct run run = { .p = p, .r = r, .directfd = -1 };
 	char mpath[4096];
 	pthread_t *tids, dropper;
 	bool dropping = false;
@@ -440,6 +446,20 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 		ret = errmsg(err, errlen, READER_CANNOT_RUN, "cannot drop caches: %s (needs root)",
 			   strerror(errno));
 		goto out;
+	}
+	if (p->two_path && (!p->overlay || p->threads < 2)) {
+		ret = errmsg(err, errlen, -EINVAL, "two paths need the overlay and at least 2 threads");
+		goto out;
+	}
+	if (p->two_path) {	/* before the overlay rewrites the names */
+		ret = manifest_load(&run.direct, p->manifest ? p->manifest : mpath, err, errlen);
+		if (ret < 0)
+			goto out;
+		run.directfd = dup(run.rootfd);
+		if (run.directfd < 0 || manifest_find_hot(&run.direct) < 0) {
+			ret = errmsg(err, errlen, -errno, "root %s: %s", p->root, strerror(errno));
+			goto out;
+		}
 	}
 	if (p->overlay) {
 		ret = overlay_mount(&run, p->root, err, errlen);
@@ -472,8 +492,11 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	pthread_mutex_destroy(&run.lock);
 out:
 	close(run.rootfd);
+	if (run.directfd >= 0)
+		close(run.directfd);
 	overlay_unmount(&run);
 	manifest_free(&run.m);
+	manifest_free(&run.direct);
 	return ret;
 }
 
@@ -499,9 +522,10 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
 	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u,"
-		"\"drop_caches_ms\":%u,\"overlay\":%s},",
+		"\"drop_caches_ms\":%u,\"overlay\":%s,\"two_path\":%s},",
 		p->threads, p->seconds, (unsigned long long)p->count, (unsigned long long)p->seed,
-		p->hot_pct, p->drop_caches_ms, p->overlay ? "true" : "false");
+		p->hot_pct, p->drop_caches_ms, p->overlay ? "true" : "false",
+		p->two_path ? "true" : "false");
 	fputs("\"ops\":{", f);
 	for (int op = 0; op < ROP_COUNT; op++) {
 		counts_json_op(f, op == 0, rop_names[op], r->ok[op], r->err[op], &total);

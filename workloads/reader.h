@@ -13,7 +13,10 @@
  * are the tree's overlay/<layer>/diff dirs (the last layer on top, a tmpfs
  * upper: the guest-podman shape) and read the merged view. The mounts live
  * in a private mount namespace of this process, so they go away with it,
- * also when it is killed.
+ * also when it is killed. With two_path as well, half the threads (the odd
+ * ones) read the same layers directly, by their overlay/<layer>/diff/...
+ * names on the plain mount, at the same time: the bcvk guest, where podman's
+ * overlay has the layers as lowers while skopeo opens the diff files.
  */
 #ifndef STALEFS_READER_H
 #define STALEFS_READER_H
@@ -42,6 +45,7 @@ struct reader_params {
 	unsigned int hot_pct;	/* share of picks among the most linked objects */
 	unsigned int drop_caches_ms;	/* 0, or drop caches this often (FORGET storms) */
 	int overlay;		/* read through an overlayfs over the layers */
+	int two_path;		/* with overlay: odd threads read the layers directly */
 };
 
 struct reader_result {

@@ -429,7 +429,9 @@ START_TEST(cell_defaults)
 			    "\"churn\":false,\"layer_every\":0.000,\"drop_caches_ms\":0,\"xattr\":false,"
 			    "\"threads\":4,\"rounds\":1,\"seconds\":2.000,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":1,\"objects\":200,\"max_links\":100,"
-			    "\"expect\":\"any\"}");
+			    "\"expect\":\"any\","
+			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 }
 END_TEST
@@ -509,7 +511,9 @@ START_TEST(cell_set_every_option)
 			 "\"workload\":\"storm\",\"overlay\":false,\"churn\":false,"
 			    "\"layer_every\":0.000,\"drop_caches_ms\":0,\"xattr\":true,\"threads\":256,"
 			    "\"rounds\":3,\"seconds\":0.000,\"count\":1000,\"reps\":3,\"until_estale\":true,"
-			    "\"seed\":42,\"objects\":5000,\"max_links\":7,\"expect\":\"some\"}");
+			    "\"seed\":42,\"objects\":5000,\"max_links\":7,\"expect\":\"some\","
+			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 
 	/* A copy owns its rules. */
@@ -551,7 +555,9 @@ START_TEST(cell_set_every_option)
 			    "\"churn\":true,\"layer_every\":0.500,\"drop_caches_ms\":100,\"xattr\":false,"
 			    "\"threads\":4,\"rounds\":1,\"seconds\":1.500,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":0,\"objects\":200,\"max_links\":100,"
-			    "\"expect\":\"any\"}");
+			    "\"expect\":\"any\","
+			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 	cell_free(&c);
 }
@@ -686,7 +692,8 @@ START_TEST(cell_check_combinations)
 	ck_assert_int_eq(cell_check(&c, err, sizeof(err)), 0);
 	set_ok(&c, "workload", "ostree");
 	ck_assert_int_eq(cell_check(&c, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "--churn needs a generated tree (not --workload ostree)");
+	ck_assert_str_eq(err, "host actors (--churn, --layer-every, --dir-move-every, --submount-every, "
+			 "--podman-every) need a generated tree (not --workload ostree)");
 
 	cell_default(&c);
 	set_ok(&c, "workload", "ostree");

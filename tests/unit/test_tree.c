@@ -197,7 +197,7 @@ START_TEST(reader_json_is_byte_stable)
 	ck_assert_str_eq(buf,
 		"{\"workload\":\"read\",\"params\":{\"root\":\"/mnt/\\\"x\\\"\",\"threads\":4,"
 		"\"seconds\":5.000,\"count\":10,\"seed\":1,\"hot_pct\":50,\"drop_caches_ms\":0,"
-		"\"overlay\":false},\"ops\":{"
+		"\"overlay\":false,\"two_path\":false},\"ops\":{"
 		"\"stat\":{\"ok\":7,\"errors\":{}},\"open\":{\"ok\":0,\"errors\":{\"ENOENT\":1}},"
 		"\"read\":{\"ok\":5,\"errors\":{\"ESTALE\":2}},\"close\":{\"ok\":0,\"errors\":{}},"
 		"\"readdir\":{\"ok\":0,\"errors\":{}},\"readlink\":{\"ok\":1,\"errors\":{}},"

@@ -104,7 +104,8 @@ static int whole(const char *name, const char *v, uint64_t min, uint64_t max, ui
 
 int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t errlen)
 {
-	static const char *const flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
+	static const char *const flags[] = { "overlay", "churn", "xattr", "until-estale", "two-path",
+					     "second-daemon", NULL };
 	uint64_t n;
 	int ret;
 
@@ -169,6 +170,22 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		return c->xattr = true, 0;
 	if (strcmp(name, "until-estale") == 0)
 		return c->until_estale = true, 0;
+	if (strcmp(name, "two-path") == 0)
+		return c->two_path = c->overlay = true, 0;
+	if (strcmp(name, "second-daemon") == 0)
+		return c->second_daemon = true, 0;
+	if (strcmp(name, "dir-move-every") == 0)
+		return number(name, v, 0.01, 3600, &c->dir_move_every, err, errlen);
+	if (strcmp(name, "submount-every") == 0)
+		return number(name, v, 0.01, 3600, &c->submount_every, err, errlen);
+	if (strcmp(name, "podman-every") == 0)
+		return number(name, v, 0.01, 3600, &c->podman_every, err, errlen);
+	if (strcmp(name, "memory-pressure") == 0) {
+		ret = whole(name, v, 10, 99, &n, err, errlen);
+		if (!ret)
+			c->memory_pct = n;
+		return ret;
+	}
 	if (strcmp(name, "layer-every") == 0) {
 		ret = number(name, v, 0.05, 3600, &c->layer_every, err, errlen);
 		if (!ret)
@@ -230,9 +247,22 @@ int cell_check(const struct cell *c, char *err, size_t errlen)
 		return errmsg(err, errlen, -EINVAL, "--drop-caches-ms goes with --workload read only");
 	if (c->rounds != 1 && strcmp(c->workload, "ostree") != 0)
 		return errmsg(err, errlen, -EINVAL, "--rounds goes with --workload ostree only");
-	if (c->churn && strcmp(c->workload, "ostree") == 0)
-		return errmsg(err, errlen, -EINVAL, "--churn needs a generated tree (not --workload ostree)");
+	if (cell_host_changes(c) && strcmp(c->workload, "ostree") == 0)
+		return errmsg(err, errlen, -EINVAL, "host actors (--churn, --layer-every, --dir-move-every, "
+			      "--submount-every, --podman-every) need a generated tree (not --workload ostree)");
+	if (c->two_path && c->threads < 2)
+		return errmsg(err, errlen, -EINVAL, "--two-path needs at least 2 threads");
+	if (c->memory_pct && strcmp(c->workload, "read") != 0)
+		return errmsg(err, errlen, -EINVAL, "--memory-pressure goes with --workload read only");
+	if (c->second_daemon && strcmp(c->workload, "read") != 0)
+		return errmsg(err, errlen, -EINVAL, "--second-daemon goes with --workload read only");
 	return 0;
+}
+
+bool cell_host_changes(const struct cell *c)
+{
+	return c->churn || c->layer_every > 0 || c->dir_move_every > 0 || c->submount_every > 0 ||
+	       c->podman_every > 0;
 }
 
 void cell_id(const struct cell *c, char *buf, size_t len)
@@ -260,9 +290,16 @@ void cell_id(const struct cell *c, char *buf, size_t len)
 		if (c->rlimit_nofile >= 0)
 			snprintf(model + m, sizeof(model) - m, ",nofile=%lld", (long long)c->rlimit_nofile);
 	}
-	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s%s", c->mode, c->privilege, c->cache, faults,
-		 c->workload, c->overlay ? "+overlay" : "", c->churn ? "+churn" : "",
-		 c->layer_every > 0 ? "+layers" : "", c->drop_caches_ms ? "+drop" : "", model);
+	char mem[16] = "";
+
+	if (c->memory_pct)
+		snprintf(mem, sizeof(mem), "+mem%u", c->memory_pct);
+	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s%s%s%s%s%s%s%s", c->mode, c->privilege, c->cache,
+		 faults, c->workload, c->overlay ? "+overlay" : "", c->two_path ? "+2path" : "",
+		 c->churn ? "+churn" : "", c->layer_every > 0 ? "+layers" : "",
+		 c->dir_move_every > 0 ? "+dirmove" : "", c->submount_every > 0 ? "+submount" : "",
+		 c->podman_every > 0 ? "+podman" : "", c->second_daemon ? "+2daemons" : "",
+		 c->drop_caches_ms ? "+drop" : "", mem, model);
 }
 
 /* Append to buf, shell-quoting the value when it needs it. */
@@ -316,8 +353,28 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 		arg(buf, len, "rlimit-nofile", v);
 	}
 	arg(buf, len, "workload", c->workload);
-	if (c->overlay)
+	if (c->two_path)
+		arg(buf, len, "two-path", NULL);
+	else if (c->overlay)
 		arg(buf, len, "overlay", NULL);
+	if (c->second_daemon)
+		arg(buf, len, "second-daemon", NULL);
+	if (c->memory_pct) {
+		snprintf(v, sizeof(v), "%u", c->memory_pct);
+		arg(buf, len, "memory-pressure", v);
+	}
+	if (c->dir_move_every > 0) {
+		snprintf(v, sizeof(v), "%g", c->dir_move_every);
+		arg(buf, len, "dir-move-every", v);
+	}
+	if (c->submount_every > 0) {
+		snprintf(v, sizeof(v), "%g", c->submount_every);
+		arg(buf, len, "submount-every", v);
+	}
+	if (c->podman_every > 0) {
+		snprintf(v, sizeof(v), "%g", c->podman_every);
+		arg(buf, len, "podman-every", v);
+	}
 	if (c->layer_every > 0) {
 		snprintf(v, sizeof(v), "%g", c->layer_every);
 		arg(buf, len, "layer-every", v);
@@ -392,10 +449,14 @@ void cell_params_json(const struct cell *c, FILE *f)
 	json_put_string(f, c->workload);
 	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"layer_every\":%.3f,\"drop_caches_ms\":%u,"
 		"\"xattr\":%s,\"threads\":%u,\"rounds\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"
-		"\"until_estale\":%s,\"seed\":%llu,\"objects\":%llu,\"max_links\":%u,\"expect\":\"%s\"}",
+		"\"until_estale\":%s,\"seed\":%llu,\"objects\":%llu,\"max_links\":%u,\"expect\":\"%s\"",
 		c->overlay ? "true" : "false", c->churn ? "true" : "false", c->layer_every,
 		c->drop_caches_ms, c->xattr ? "true" : "false", c->threads, c->rounds,
 		c->count ? 0.0 : c->seconds, (unsigned long long)c->count, c->reps,
 		c->until_estale ? "true" : "false", (unsigned long long)c->seed,
 		(unsigned long long)c->objects, c->max_links, expects[c->expect]);
+	fprintf(f, ",\"two_path\":%s,\"second_daemon\":%s,\"memory_pressure\":%u,\"dir_move_every\":%.3f,"
+		"\"submount_every\":%.3f,\"podman_every\":%.3f}", c->two_path ? "true" : "false",
+		c->second_daemon ? "true" : "false", c->memory_pct, c->dir_move_every, c->submount_every,
+		c->podman_every);
 }

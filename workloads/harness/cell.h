@@ -28,8 +28,15 @@ struct cell {
 	int64_t rlimit_nofile;	/* the daemon's --rlimit-nofile; -1: its default */
 	char workload[16];	/* read | storm | ostree */
 	bool overlay;		/* read through an overlay over the layers */
-	bool churn;		/* host-side churn beside the workload */
+	bool churn;		/* host-side name churn beside the workload */
 	double layer_every;	/* churn: swap in a recreated layer this often (0: never) */
+	/* More host actors (workload churn), each on its own cadence, 0: off. */
+	double dir_move_every;	/* exchange twin directories between parents */
+	double submount_every;	/* bind-mount a layer's directory onto itself and back */
+	double podman_every;	/* new and removed layers, metadata renamed over */
+	bool two_path;		/* overlay readers and direct readers at once */
+	bool second_daemon;	/* a second daemon and its readers on the same storage */
+	unsigned int memory_pct;	/* squeeze the readers' memory cgroup to PCT of its use */
 	unsigned int drop_caches_ms;
 	bool xattr;		/* the daemon's --xattr */
 	unsigned int threads;
@@ -56,6 +63,9 @@ void cell_free(struct cell *c);
 int cell_set(struct cell *c, const char *name, const char *value, char *err, size_t errlen);
 /* Checks across options (e.g. --overlay only with read). 0 or -EINVAL. */
 int cell_check(const struct cell *c, char *err, size_t errlen);
+
+/* Does a host actor change the storage (churn of any kind)? */
+bool cell_host_changes(const struct cell *c);
 
 /* "never/root/auto/none/read+overlay+churn" */
 void cell_id(const struct cell *c, char *buf, size_t len);

@@ -470,7 +470,8 @@ static void explain_one(const struct chain_in *in, const struct jv *s, struct li
 		answer = last_answer_above(in, path, t);
 		earlier = answer != NULL;
 	}
-	if (in->overlay)
+	/* Two paths: direct readers' names are the layers' own (overlay/<layer>/diff/...). */
+	if (in->overlay && strncmp(path, "overlay/", 8) != 0)
 		snprintf(l->layer, sizeof(l->layer), "overlayfs (lower revalidation)");
 	else
 		snprintf(l->layer, sizeof(l->layer), "FUSE client (no ESTALE from the daemon)");

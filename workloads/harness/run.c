@@ -19,6 +19,7 @@
 #include "counts.h"
 #include "json.h"
 #include "jsonv.h"
+#include "memcg.h"
 #include "proc.h"
 #include "scratch.h"
 #include "textfile.h"
@@ -28,13 +29,26 @@
 #define MOUNT_WAIT_S 10.0
 #define STOP_GRACE_S 5.0
 
+#define RUN_GUESTS 2
+#define SQUEEZE_S 0.1	/* how often memory pressure lowers the readers' limit */
+
+/* One daemon and the readers of its mount (a guest). The second one, with
+ * --second-daemon, serves the same storage: a second VM test on one host. */
+struct guest {
+	char mnt[PATH_MAX], events[PATH_MAX], stats[PATH_MAX], log[PATH_MAX], wl_json[PATH_MAX],
+	     wl_err[PATH_MAX], sock[PATH_MAX];
+	pid_t daemon, workload;
+	int exit;		/* the workload's exit code, -1 before it ended */
+};
+
 /* One repetition's places and children. */
 struct rep {
 	char dir[2048];		/* the cell's work dir */
-	char backing[PATH_MAX], mnt[PATH_MAX];
-	char events[PATH_MAX], stats[PATH_MAX], log[PATH_MAX], wl_json[PATH_MAX],
-	     wl_err[PATH_MAX], sock[PATH_MAX], host_events[PATH_MAX];
-	pid_t daemon, workload, churn;
+	char backing[PATH_MAX], host_events[PATH_MAX], churn_err[PATH_MAX];
+	struct guest g[RUN_GUESTS];
+	unsigned int ng;	/* guests in this cell: 1, or 2 with --second-daemon */
+	pid_t churn;
+	struct memcg mem;	/* --memory-pressure: the readers' group */
 	bool tree_ready;	/* the backing tree is pristine and can be reused */
 	struct trace trace;
 };
@@ -106,11 +120,12 @@ static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errl
 /* Does the cell change the tree? Then each repetition gets a fresh one. */
 static bool mutates(const struct cell *c)
 {
-	return c->churn || c->nrules || strcmp(c->profile, "none") != 0 ||
+	return cell_host_changes(c) || c->nrules || strcmp(c->profile, "none") != 0 ||
 	       strcmp(c->workload, "ostree") == 0;
 }
 
-static int start_daemon(const struct cell *c, struct rep *x, struct run_result *r)
+static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
+			struct run_result *r)
 {
 	char *argv[64], mode[48], cache[32], shared[PATH_MAX + 16], ev[PATH_MAX + 16],
 	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200],
@@ -121,9 +136,9 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 	snprintf(mode, sizeof(mode), "--inode-file-handles=%s", c->mode);
 	snprintf(cache, sizeof(cache), "--cache=%s", c->cache);
 	snprintf(shared, sizeof(shared), "--shared-dir=%s", x->backing);
-	snprintf(ev, sizeof(ev), "--events=%s", x->events);
-	snprintf(st, sizeof(st), "--stats=%s", x->stats);
-	snprintf(ctl, sizeof(ctl), "--control=%s", x->sock);
+	snprintf(ev, sizeof(ev), "--events=%s", g->events);
+	snprintf(st, sizeof(st), "--stats=%s", g->stats);
+	snprintf(ctl, sizeof(ctl), "--control=%s", g->sock);
 	argv[n++] = "stalefs";
 	argv[n++] = "mount";
 	argv[n++] = "-f";
@@ -153,23 +168,23 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 		snprintf(inj[i], sizeof(inj[i]), "--inject=%s", c->rules[i]);
 		argv[n++] = inj[i];
 	}
-	argv[n++] = x->mnt;
+	argv[n++] = g->mnt;
 	argv[n] = NULL;
-	unlink(x->events);
-	unlink(x->stats);
-	x->daemon = proc_spawn(argv, x->log, x->log, SIGTERM);
-	if (x->daemon < 0) {
-		set_status(r, RUN_ERROR, "starting the daemon: %s", strerror(-x->daemon));
-		x->daemon = 0;
+	unlink(g->events);
+	unlink(g->stats);
+	g->daemon = proc_spawn(argv, g->log, g->log, SIGTERM);
+	if (g->daemon < 0) {
+		set_status(r, RUN_ERROR, "starting the daemon: %s", strerror(-g->daemon));
+		g->daemon = 0;
 		return -1;
 	}
-	while (!is_mounted(x->mnt)) {
-		if (proc_wait(x->daemon, 0.01, &status) == 0) {
+	while (!is_mounted(g->mnt)) {
+		if (proc_wait(g->daemon, 0.01, &status) == 0) {
 			char why[400];
 			int code = proc_exit_code(status);
 
-			x->daemon = 0;
-			textfile_last_line(x->log, why, sizeof(why));
+			g->daemon = 0;
+			textfile_last_line(g->log, why, sizeof(why));
 			/* Exit 2 at start: this machine or privilege cannot run the mode. */
 			set_status(r, code == 2 ? RUN_CANNOT : RUN_ERROR,
 				   "the daemon did not start (exit %d): %s", code, why);
@@ -187,7 +202,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct run_result *
 	return 0;
 }
 
-static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
+static int start_workload(const struct cell *c, struct rep *x, struct guest *g, uint64_t seed,
 			  struct run_result *r)
 {
 	char *argv[40], threads[16], amount[32], sd[32], drop[16], manifest[PATH_MAX + 32],
@@ -205,11 +220,11 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 	argv[n++] = "workload";
 	argv[n++] = (char *)c->workload;
 	argv[n++] = "--root";
-	argv[n++] = x->mnt;
+	argv[n++] = g->mnt;
 	argv[n++] = "--seed";
 	argv[n++] = sd;
 	argv[n++] = "--json";
-	argv[n++] = x->wl_json;
+	argv[n++] = g->wl_json;
 	if (strcmp(c->workload, "ostree") == 0) {
 		snprintf(objects, sizeof(objects), "%llu", (unsigned long long)c->objects);
 		argv[n++] = "--objects";
@@ -230,17 +245,24 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 	}
 	if (c->overlay)
 		argv[n++] = "--overlay";
+	if (c->two_path)
+		argv[n++] = "--two-path";
 	if (c->drop_caches_ms) {
 		snprintf(drop, sizeof(drop), "%u", c->drop_caches_ms);
 		argv[n++] = "--drop-caches-ms";
 		argv[n++] = drop;
 	}
 	argv[n] = NULL;
-	unlink(x->wl_json);
-	x->workload = proc_spawn(argv, NULL, x->wl_err, SIGKILL);
-	if (x->workload < 0) {
-		set_status(r, RUN_ERROR, "starting the workload: %s", strerror(-x->workload));
-		x->workload = 0;
+	unlink(g->wl_json);
+	g->workload = proc_spawn(argv, NULL, g->wl_err, SIGKILL);
+	if (g->workload < 0) {
+		set_status(r, RUN_ERROR, "starting the workload: %s", strerror(-g->workload));
+		g->workload = 0;
+		return -1;
+	}
+	g->exit = -1;
+	if (x->mem.dir[0] && memcg_add(&x->mem, g->workload) < 0) {
+		set_status(r, RUN_ERROR, "moving the readers into %s: %s", x->mem.dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -248,7 +270,7 @@ static int start_workload(const struct cell *c, struct rep *x, uint64_t seed,
 
 static int start_churn(const struct cell *c, struct rep *x, uint64_t seed, struct run_result *r)
 {
-	char *argv[16], sd[32], secs[32], every[32];
+	char *argv[24], sd[32], secs[32], every[32], dirs[32], subm[32], podm[32];
 	int n = 0;
 
 	snprintf(sd, sizeof(sd), "%llu", (unsigned long long)seed);
@@ -268,11 +290,29 @@ static int start_churn(const struct cell *c, struct rep *x, uint64_t seed, struc
 		argv[n++] = "--layer-every";
 		argv[n++] = every;
 	}
+	if (c->dir_move_every > 0) {
+		snprintf(dirs, sizeof(dirs), "%.3f", c->dir_move_every);
+		argv[n++] = "--dir-move-every";
+		argv[n++] = dirs;
+	}
+	if (c->submount_every > 0) {
+		snprintf(subm, sizeof(subm), "%.3f", c->submount_every);
+		argv[n++] = "--submount-every";
+		argv[n++] = subm;
+	}
+	if (c->podman_every > 0) {
+		snprintf(podm, sizeof(podm), "%.3f", c->podman_every);
+		argv[n++] = "--podman-every";
+		argv[n++] = podm;
+	}
+	if (!c->churn)	/* only the actors asked for, no name churn */
+		argv[n++] = "--no-names";
 	argv[n++] = "--events";
 	argv[n++] = x->host_events;
 	argv[n] = NULL;
 	unlink(x->host_events);
-	x->churn = proc_spawn(argv, NULL, NULL, SIGKILL);
+	/* SIGTERM: a killed harness still has churn take its submounts down. */
+	x->churn = proc_spawn(argv, NULL, x->churn_err, SIGTERM);
 	if (x->churn < 0) {
 		set_status(r, RUN_ERROR, "starting the host churn: %s", strerror(-x->churn));
 		x->churn = 0;
@@ -284,17 +324,26 @@ static int start_churn(const struct cell *c, struct rep *x, uint64_t seed, struc
 /* Stop whatever still runs and unmount. Safe to call twice. */
 static void teardown(struct rep *x)
 {
-	if (x->workload)
-		proc_stop(x->workload, 1.0);
+	for (unsigned int k = 0; k < RUN_GUESTS; k++)
+		if (x->g[k].workload)
+			proc_stop(x->g[k].workload, 1.0);
 	if (x->churn)
-		proc_stop(x->churn, 1.0);
-	if (x->daemon)
-		proc_stop(x->daemon, STOP_GRACE_S);
-	x->workload = x->churn = x->daemon = 0;
-	for (int i = 0; i < 100 && is_mounted(x->mnt); i++)
-		usleep(10000);
-	if (is_mounted(x->mnt))
-		umount2(x->mnt, MNT_DETACH);
+		proc_stop(x->churn, 2.0);
+	x->churn = 0;
+	for (unsigned int k = 0; k < RUN_GUESTS; k++) {
+		struct guest *g = &x->g[k];
+
+		if (g->daemon)
+			proc_stop(g->daemon, STOP_GRACE_S);
+		g->workload = g->daemon = 0;
+		if (!g->mnt[0])
+			continue;
+		for (int i = 0; i < 100 && is_mounted(g->mnt); i++)
+			usleep(10000);
+		if (is_mounted(g->mnt))
+			umount2(g->mnt, MNT_DETACH);
+	}
+	memcg_destroy(&x->mem);
 }
 
 static int op_index(struct run_result *r, const char *name)
@@ -409,11 +458,11 @@ void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv 
 
 /* Fold one repetition's workload result into the cell's; its events and
  * the daemon's replies into the attribution. */
-static void collect(const struct cell *c, struct rep *x, struct run_result *r,
+static void collect(const struct cell *c, struct rep *x, struct guest *g, struct run_result *r,
 		    struct run_rep *rr)
 {
 	char err[256];
-	struct jv *w = jv_parse_file(x->wl_json, err, sizeof(err));
+	struct jv *w = jv_parse_file(g->wl_json, err, sizeof(err));
 	const struct jv *ev = jv_get(w, "estale"), *bk = jv_get(w, "estale_buckets");
 	struct attrib_reply *replies;
 	struct attrib_seen *seen = NULL;
@@ -425,7 +474,7 @@ static void collect(const struct cell *c, struct rep *x, struct run_result *r,
 	if (!w)
 		return;
 	run_add_workload(r, rr, w);
-	replies = read_events(x->events, &nreplies, &r->faults_fired);
+	replies = read_events(g->events, &nreplies, &r->faults_fired);
 	if (ev && ev->type == JV_ARR && ev->n)
 		seen = calloc(ev->n, sizeof(*seen));
 	for (size_t i = 0; seen && i < ev->n; i++) {
@@ -437,7 +486,7 @@ static void collect(const struct cell *c, struct rep *x, struct run_result *r,
 	attrib_weigh(seen, nseen, ev, bk);
 	attrib_join(&a, replies, nreplies, seen, nseen, rr->estale);
 	attrib_add(&r->attrib, &a);
-	if (chain_load(&in, x->events, c->churn ? x->host_events : NULL) == 0) {
+	if (chain_load(&in, g->events, cell_host_changes(c) ? x->host_events : NULL) == 0) {
 		uint64_t *weight = nseen ? calloc(nseen, sizeof(*weight)) : NULL;
 
 		for (size_t i = 0; weight && i < nseen; i++)
@@ -453,10 +502,10 @@ static void collect(const struct cell *c, struct rep *x, struct run_result *r,
 	jv_free(w);
 }
 
-static void read_stats(struct rep *x, struct run_result *r)
+static void read_stats(struct guest *g, struct run_result *r)
 {
 	char err[256];
-	struct jv *s = jv_parse_file(x->stats, err, sizeof(err));
+	struct jv *s = jv_parse_file(g->stats, err, sizeof(err));
 
 	if (!s)
 		return;
@@ -465,6 +514,53 @@ static void read_stats(struct rep *x, struct run_result *r)
 	snprintf(r->mode_reason, sizeof(r->mode_reason), "%s",
 		 jv_str(jv_path(s, "inode_mode.reason"), ""));
 	jv_free(s);
+}
+
+/* Wait for every guest's workload, squeezing the readers' memory meanwhile.
+ * 0, -ETIMEDOUT or -EINTR. */
+static int wait_workloads(const struct cell *c, struct rep *x, double limit)
+{
+	double t0 = counts_now();
+
+	for (;;) {
+		bool running = false;
+
+		for (unsigned int k = 0; k < x->ng; k++) {
+			struct guest *g = &x->g[k];
+			int status, code;
+
+			if (!g->workload)
+				continue;
+			code = proc_wait(g->workload, 0.001, &status);
+			if (code == -EINTR)
+				return -EINTR;
+			if (code == 0) {
+				g->workload = 0;
+				g->exit = proc_exit_code(status);
+			} else {
+				running = true;
+			}
+		}
+		if (!running)
+			return 0;
+		if (counts_now() - t0 > limit)
+			return -ETIMEDOUT;
+		if (c->memory_pct)
+			memcg_squeeze(&x->mem, c->memory_pct);
+		/* The first guest's workload paces the wait. */
+		for (unsigned int k = 0; k < x->ng; k++)
+			if (x->g[k].workload) {
+				int status, code = proc_wait(x->g[k].workload, SQUEEZE_S, &status);
+
+				if (code == -EINTR)
+					return -EINTR;
+				if (code == 0) {
+					x->g[k].workload = 0;
+					x->g[k].exit = proc_exit_code(status);
+				}
+				break;
+			}
+	}
 }
 
 static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x, unsigned int i,
@@ -479,6 +575,8 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 	memset(rr, 0, sizeof(*rr));
 	rr->seed = c->seed + i;
 	rr->exit = -1;
+	for (unsigned int k = 0; k < RUN_GUESTS; k++)
+		x->g[k].exit = -1;
 	if (!o->tree && (!x->tree_ready || mutates(c))) {
 		if (make_tree(c, x, err, sizeof(err)) < 0) {
 			set_status(r, RUN_ERROR, "generating the tree: %s", err);
@@ -492,15 +590,29 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		set_status(r, RUN_CANNOT, "--trace on: %s", r->trace_why);
 		return -1;
 	}
-	if (start_daemon(c, x, r) < 0)
+	for (unsigned int k = 0; k < x->ng; k++)
+		if (start_daemon(c, x, &x->g[k], r) < 0)
+			goto out;
+	if (cell_host_changes(c) && start_churn(c, x, rr->seed, r) < 0)
 		goto out;
-	if (c->churn && start_churn(c, x, rr->seed, r) < 0)
+	if (c->memory_pct && (code = memcg_create(&x->mem, 1u << 20, err, sizeof(err))) < 0) {
+		set_status(r, code == -ENOTSUP ? RUN_CANNOT : RUN_ERROR, "memory pressure: %s", err);
 		goto out;
-	if (start_workload(c, x, rr->seed, r) < 0)
-		goto out;
+	}
+	/* The second guest reads with its own seed: two VM tests are not in step. */
+	for (unsigned int k = 0; k < x->ng; k++)
+		if (start_workload(c, x, &x->g[k], rr->seed + k * 1000003, r) < 0)
+			goto out;
 	t_work = counts_now();
 	r->setup_s += t_work - t0;
-	code = proc_wait(x->workload, limit, &status);
+	code = wait_workloads(c, x, limit);
+	if (x->mem.dir[0]) {
+		r->mem_hits += memcg_hits(&x->mem);
+		r->mem_squeezes += x->mem.squeezes;
+		r->mem_reclaimed += x->mem.reclaimed;
+		if (x->mem.peak > r->mem_peak)
+			r->mem_peak = x->mem.peak;
+	}
 	if (code == -ETIMEDOUT) {
 		set_status(r, RUN_TIMEOUT, "the workload ran over %.0f s", limit);
 		goto out;
@@ -509,28 +621,35 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		set_status(r, RUN_INTERRUPTED, "interrupted");
 		goto out;
 	}
-	x->workload = 0;
-	rr->exit = proc_exit_code(status);
+	rr->exit = x->g[0].exit;
 	if (x->churn && proc_wait(x->churn, 0.001, &status) == 0) {
 		/* The churn ends only when stopped: ending first means it failed. */
 		x->churn = 0;
-		set_status(r, RUN_ERROR, "the host churn ended during the workload (exit %d)",
-			   proc_exit_code(status));
+		textfile_last_line(x->churn_err, err, sizeof(err));
+		set_status(r, proc_exit_code(status) == 77 ? RUN_CANNOT : RUN_ERROR,
+			   "the host churn ended during the workload (exit %d): %s",
+			   proc_exit_code(status), err);
 	}
-	if (proc_wait(x->daemon, 0.001, &status) == 0) {
-		x->daemon = 0;
-		set_status(r, RUN_ERROR, "the daemon ended during the workload (exit %d)",
-			   proc_exit_code(status));
-	}
-	if (rr->exit == 77) {
-		textfile_last_line(x->wl_err, err, sizeof(err));
-		set_status(r, RUN_CANNOT, "the workload cannot run here: %s", err);
-		goto out;
-	}
-	if (rr->exit != 0 && rr->exit != 1) {
-		textfile_last_line(x->wl_err, err, sizeof(err));
-		set_status(r, RUN_ERROR, "the workload exited %d: %s", rr->exit, err);
-		goto out;
+	for (unsigned int k = 0; k < x->ng; k++) {
+		struct guest *g = &x->g[k];
+
+		if (proc_wait(g->daemon, 0.001, &status) == 0) {
+			g->daemon = 0;
+			set_status(r, RUN_ERROR, "daemon %u ended during the workload (exit %d)", k + 1,
+				   proc_exit_code(status));
+		}
+		if (g->exit == 77) {
+			textfile_last_line(g->wl_err, err, sizeof(err));
+			set_status(r, RUN_CANNOT, "the workload cannot run here: %s", err);
+			goto out;
+		}
+		if (g->exit != 0 && g->exit != 1) {
+			textfile_last_line(g->wl_err, err, sizeof(err));
+			set_status(r, RUN_ERROR, "the workload exited %d: %s", g->exit, err);
+			goto out;
+		}
+		if (g->exit == 1)
+			rr->exit = 1;
 	}
 out:
 	t_end = counts_now();
@@ -544,8 +663,16 @@ out:
 		}
 	}
 	if (rr->exit == 0 || rr->exit == 1) {
-		read_stats(x, r);
-		collect(c, x, r, rr);
+		read_stats(&x->g[0], r);
+		collect(c, x, &x->g[0], r, rr);
+		for (unsigned int k = 1; k < x->ng; k++) {
+			struct run_rep more = { 0 };
+
+			collect(c, x, &x->g[k], r, &more);
+			rr->estale += more.estale;
+			rr->errors += more.errors;
+			rr->mismatches += more.mismatches;
+		}
 		r->reps_ran++;
 	}
 	r->teardown_s += counts_now() - t_end;
@@ -590,15 +717,26 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	} else {
 		snprintf(x.backing, sizeof(x.backing), "%s/backing", x.dir);
 	}
-	snprintf(x.mnt, sizeof(x.mnt), "%s/mnt", x.dir);
-	snprintf(x.events, sizeof(x.events), "%s/events.jsonl", x.dir);
 	snprintf(x.host_events, sizeof(x.host_events), "%s/host-events.jsonl", x.dir);
-	snprintf(x.stats, sizeof(x.stats), "%s/stats.json", x.dir);
-	snprintf(x.log, sizeof(x.log), "%s/daemon.log", x.dir);
-	snprintf(x.wl_json, sizeof(x.wl_json), "%s/workload.json", x.dir);
-	snprintf(x.wl_err, sizeof(x.wl_err), "%s/workload.err", x.dir);
-	snprintf(x.sock, sizeof(x.sock), "%s/ctl.sock", x.dir);
-	mkdir(x.mnt, 0755);
+	snprintf(x.churn_err, sizeof(x.churn_err), "%s/churn.err", x.dir);
+	x.ng = c->second_daemon ? 2 : 1;
+	for (unsigned int k = 0; k < x.ng; k++) {
+		struct guest *g = &x.g[k];
+		/* The first guest's files keep their names; the second's get a "2". */
+		const char *n = k ? "2" : "";
+		char dir[sizeof(x.dir)];
+
+		memcpy(dir, x.dir, sizeof(dir));
+
+		snprintf(g->mnt, sizeof(g->mnt), "%s/mnt%s", dir, n);
+		snprintf(g->events, sizeof(g->events), "%s/events%s.jsonl", dir, n);
+		snprintf(g->stats, sizeof(g->stats), "%s/stats%s.json", dir, n);
+		snprintf(g->log, sizeof(g->log), "%s/daemon%s.log", dir, n);
+		snprintf(g->wl_json, sizeof(g->wl_json), "%s/workload%s.json", dir, n);
+		snprintf(g->wl_err, sizeof(g->wl_err), "%s/workload%s.err", dir, n);
+		snprintf(g->sock, sizeof(g->sock), "%s/ctl%s.sock", dir, n);
+		mkdir(g->mnt, 0755);
+	}
 	for (unsigned int i = 0; i < c->reps && !proc_interrupted; i++) {
 		if (one_rep(c, o, &x, i, r) < 0)
 			break;
@@ -617,12 +755,17 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 		scratch_keep(x.dir);
 		fprintf(stderr, "stalefs run: kept %s\n", x.dir);
 	} else if (o->tree) {	/* only our own files: the tree is the caller's */
-		const char *mine[] = { x.events, x.stats, x.log, x.wl_json, x.wl_err, x.sock };
+		for (unsigned int k = 0; k < x.ng; k++) {
+			struct guest *g = &x.g[k];
+			const char *mine[] = { g->events, g->stats, g->log, g->wl_json, g->wl_err, g->sock };
 
-		for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
-			unlink(mine[i]);
+			for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
+				unlink(mine[i]);
+			rmdir(g->mnt);
+		}
+		unlink(x.host_events);
+		unlink(x.churn_err);
 		scratch_keep(x.dir);	/* the pid file */
-		rmdir(x.mnt);
 		rmdir(x.dir);
 	} else {
 		scratch_remove(x.dir);
@@ -735,6 +878,10 @@ void run_result_json_as(const struct cell *c, const struct run_result *r, const 
 	attrib_json(&r->attrib, f);
 	fputs(",\"chains\":", f);
 	chains_json(&r->chains, f);
+	fprintf(f, ",\"memory\":{\"peak\":%llu,\"squeezes\":%llu,\"reclaimed\":%llu,"
+		"\"limit_hits\":%llu}", (unsigned long long)r->mem_peak,
+		(unsigned long long)r->mem_squeezes, (unsigned long long)r->mem_reclaimed,
+		(unsigned long long)r->mem_hits);
 	fprintf(f, ",\"faults_fired\":%llu,\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,"
 		"\"teardown_s\":%.3f,\"verdict\":\"%s\",\"repro\":",
 		(unsigned long long)r->faults_fired, r->work_s > 0 ? r->ops_total / r->work_s : 0.0,

@@ -66,6 +66,7 @@ struct run_result {
 	char trace_why[256];	/* why not traced */
 	uint64_t emitted_trace, trace_lost;
 	uint64_t faults_fired;
+	uint64_t mem_peak, mem_squeezes, mem_reclaimed, mem_hits;	/* --memory-pressure */
 	uint64_t ops_total;
 	double work_s, duration_s, setup_s, teardown_s;
 	enum run_verdict verdict;

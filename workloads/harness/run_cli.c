@@ -6,7 +6,8 @@
  * Cell options (one value each; for matrix, the axes below take lists):
  *   --mode never|prefer|mandatory|fallback  --privilege root|unprivileged|userns
  *   --cache auto|always|never|metadata  --profile NAME|FILE|none  --inject RULE (repeatable)
- *   --workload read|storm|ostree  --overlay  --churn  --layer-every S  --drop-caches-ms N
+ *   --workload read|storm|ostree  --overlay  --two-path  --second-daemon  --memory-pressure PCT
+ *   --churn  --layer-every S  --dir-move-every S  --submount-every S  --podman-every S  --drop-caches-ms N
  *   --xattr  --threads N  --rounds N (ostree)  --seconds S | --count N  --reps N  --until-estale  --seed S
  *   --objects N  --max-links N  --expect any|none|some  --timeout S
  * Run options: --out FILE (append cell lines; default stdout)  --workdir DIR  --tree DIR
@@ -37,9 +38,11 @@
 static const char *const cell_opts[] = {
 	"mode", "privilege", "cache", "profile", "inject", "workload", "layer-every",
 	"drop-caches-ms", "threads", "rounds", "seconds", "count", "reps", "seed", "objects", "max-links",
-	"expect", "timeout", "virtiofsd-version", "rlimit-nofile", NULL,
+	"expect", "timeout", "virtiofsd-version", "rlimit-nofile", "dir-move-every", "submount-every",
+	"podman-every", "memory-pressure", NULL,
 };
-static const char *const cell_flags[] = { "overlay", "churn", "xattr", "until-estale", NULL };
+static const char *const cell_flags[] = { "overlay", "two-path", "second-daemon", "churn", "xattr",
+					  "until-estale", NULL };
 
 enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
        O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS, O_HELP, O_CELL,
@@ -65,6 +68,8 @@ static int usage(const char *cmd, FILE *f)
 		" [--seed S] [--objects N]\n"
 		"       [--max-links N] [--expect any|none|some] [--timeout S]"
 		" [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N]\n"
+		"       [--two-path] [--second-daemon] [--memory-pressure PCT] [--dir-move-every S]"
+		" [--submount-every S] [--podman-every S]\n"
 		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
 		" [--quiet]\n", cmd);
 	if (strcmp(cmd, "matrix") == 0)
