@@ -430,7 +430,7 @@ START_TEST(cell_defaults)
 			    "\"threads\":4,\"rounds\":1,\"seconds\":2.000,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":1,\"objects\":200,\"max_links\":100,"
 			    "\"expect\":\"any\","
-			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"readonly\":false,\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
 			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 }
@@ -512,7 +512,7 @@ START_TEST(cell_set_every_option)
 			    "\"layer_every\":0.000,\"drop_caches_ms\":0,\"xattr\":true,\"threads\":256,"
 			    "\"rounds\":3,\"seconds\":0.000,\"count\":1000,\"reps\":3,\"until_estale\":true,"
 			    "\"seed\":42,\"objects\":5000,\"max_links\":7,\"expect\":\"some\","
-			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"readonly\":false,\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
 			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 
@@ -556,7 +556,7 @@ START_TEST(cell_set_every_option)
 			    "\"threads\":4,\"rounds\":1,\"seconds\":1.500,\"count\":0,\"reps\":1,"
 			    "\"until_estale\":false,\"seed\":0,\"objects\":200,\"max_links\":100,"
 			    "\"expect\":\"any\","
-			    "\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
+			    "\"readonly\":false,\"two_path\":false,\"second_daemon\":false,\"memory_pressure\":0,"
 			    "\"dir_move_every\":0.000,\"submount_every\":0.000,\"podman_every\":0.000}");
 	free(t);
 	cell_free(&c);

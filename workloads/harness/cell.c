@@ -105,7 +105,7 @@ static int whole(const char *name, const char *v, uint64_t min, uint64_t max, ui
 int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t errlen)
 {
 	static const char *const flags[] = { "overlay", "churn", "xattr", "until-estale", "two-path",
-					     "second-daemon", NULL };
+					     "second-daemon", "readonly", NULL };
 	uint64_t n;
 	int ret;
 
@@ -172,6 +172,8 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		return c->until_estale = true, 0;
 	if (strcmp(name, "two-path") == 0)
 		return c->two_path = c->overlay = true, 0;
+	if (strcmp(name, "readonly") == 0)
+		return c->readonly = true, 0;
 	if (strcmp(name, "second-daemon") == 0)
 		return c->second_daemon = true, 0;
 	if (strcmp(name, "dir-move-every") == 0)
@@ -294,12 +296,12 @@ void cell_id(const struct cell *c, char *buf, size_t len)
 
 	if (c->memory_pct)
 		snprintf(mem, sizeof(mem), "+mem%u", c->memory_pct);
-	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s%s%s%s%s%s%s%s", c->mode, c->privilege, c->cache,
+	snprintf(buf, len, "%s/%s/%s/%s/%s%s%s%s%s%s%s%s%s%s%s%s%s", c->mode, c->privilege, c->cache,
 		 faults, c->workload, c->overlay ? "+overlay" : "", c->two_path ? "+2path" : "",
 		 c->churn ? "+churn" : "", c->layer_every > 0 ? "+layers" : "",
 		 c->dir_move_every > 0 ? "+dirmove" : "", c->submount_every > 0 ? "+submount" : "",
 		 c->podman_every > 0 ? "+podman" : "", c->second_daemon ? "+2daemons" : "",
-		 c->drop_caches_ms ? "+drop" : "", mem, model);
+		 c->drop_caches_ms ? "+drop" : "", mem, c->readonly ? "+ro" : "", model);
 }
 
 /* Append to buf, shell-quoting the value when it needs it. */
@@ -387,6 +389,8 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 	}
 	if (c->xattr)
 		arg(buf, len, "xattr", NULL);
+	if (c->readonly)
+		arg(buf, len, "readonly", NULL);
 	if (c->rounds != d.rounds) {
 		snprintf(v, sizeof(v), "%u", c->rounds);
 		arg(buf, len, "rounds", v);
@@ -455,6 +459,7 @@ void cell_params_json(const struct cell *c, FILE *f)
 		c->count ? 0.0 : c->seconds, (unsigned long long)c->count, c->reps,
 		c->until_estale ? "true" : "false", (unsigned long long)c->seed,
 		(unsigned long long)c->objects, c->max_links, expects[c->expect]);
+	fprintf(f, ",\"readonly\":%s", c->readonly ? "true" : "false");
 	fprintf(f, ",\"two_path\":%s,\"second_daemon\":%s,\"memory_pressure\":%u,\"dir_move_every\":%.3f,"
 		"\"submount_every\":%.3f,\"podman_every\":%.3f}", c->two_path ? "true" : "false",
 		c->second_daemon ? "true" : "false", c->memory_pct, c->dir_move_every, c->submount_every,

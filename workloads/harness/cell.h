@@ -39,6 +39,7 @@ struct cell {
 	unsigned int memory_pct;	/* squeeze the readers' memory cgroup to PCT of its use */
 	unsigned int drop_caches_ms;
 	bool xattr;		/* the daemon's --xattr */
+	bool readonly;		/* the daemon's --readonly (bcvk passes it) */
 	unsigned int threads;
 	unsigned int rounds;	/* ostree: checkout rounds (removed between rounds) */
 	double seconds;		/* per repetition, unless count */

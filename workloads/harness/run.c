@@ -160,6 +160,8 @@ static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
 		argv[n++] = "--userns";
 	if (c->xattr)
 		argv[n++] = "--xattr";
+	if (c->readonly)
+		argv[n++] = "--readonly";
 	if (strcmp(c->profile, "none") != 0) {
 		snprintf(prof, sizeof(prof), "--profile=%s", c->profile);
 		argv[n++] = prof;

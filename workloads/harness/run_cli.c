@@ -41,7 +41,7 @@ static const char *const cell_opts[] = {
 	"expect", "timeout", "virtiofsd-version", "rlimit-nofile", "dir-move-every", "submount-every",
 	"podman-every", "memory-pressure", NULL,
 };
-static const char *const cell_flags[] = { "overlay", "two-path", "second-daemon", "churn", "xattr",
+static const char *const cell_flags[] = { "overlay", "two-path", "second-daemon", "readonly", "churn", "xattr",
 					  "until-estale", NULL };
 
 enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
@@ -68,7 +68,7 @@ static int usage(const char *cmd, FILE *f)
 		" [--seed S] [--objects N]\n"
 		"       [--max-links N] [--expect any|none|some] [--timeout S]"
 		" [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N]\n"
-		"       [--two-path] [--second-daemon] [--memory-pressure PCT] [--dir-move-every S]"
+		"       [--readonly] [--two-path] [--second-daemon] [--memory-pressure PCT] [--dir-move-every S]"
 		" [--submount-every S] [--podman-every S]\n"
 		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
 		" [--quiet]\n", cmd);
