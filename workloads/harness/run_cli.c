@@ -10,6 +10,7 @@
  *   --churn  --layer-every S  --dir-move-every S  --submount-every S  --podman-every S  --drop-caches-ms N
  *   --xattr  --threads N  --rounds N (ostree)  --seconds S | --count N  --reps N  --until-estale  --seed S
  *   --objects N  --max-links N  --expect any|none|some  --timeout S
+ * run --scenario NAME|FILE: a named set of cell options first (scenario.h; bcvk), the others override.
  * Run options: --out FILE (append cell lines; default stdout)  --workdir DIR  --tree DIR
  *   --keep  --trace auto|on|off  --quiet
  * Matrix axes (comma lists): --modes --privileges --caches --profiles --workloads, where a
@@ -32,6 +33,7 @@
 #include "counts.h"
 #include "proc.h"
 #include "run.h"
+#include "scenario.h"
 
 #define AXIS_MAX 16
 
@@ -46,7 +48,7 @@ static const char *const cell_flags[] = { "overlay", "two-path", "second-daemon"
 
 enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
        O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS, O_HELP, O_CELL,
-       O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT };
+       O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT, O_SCENARIO };
 
 #define NAXES 6
 
@@ -72,6 +74,10 @@ static int usage(const char *cmd, FILE *f)
 		" [--submount-every S] [--podman-every S]\n"
 		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
 		" [--quiet]\n", cmd);
+	if (strcmp(cmd, "run") == 0)
+		fprintf(f, "       [--scenario NAME|FILE]   (a set of cell options, e.g. bcvk: bcvk's to-disk"
+			" shape; the other\n"
+			"                                 options override it)\n");
 	if (strcmp(cmd, "matrix") == 0)
 		fprintf(f, "       [--modes LIST] [--privileges LIST] [--caches LIST] [--profiles LIST]\n"
 			"       [--workloads LIST (read|storm|ostree[+overlay][+churn][+layers][+drop])]\n"
@@ -161,6 +167,8 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	opts[n++] = (struct option){ "trace", required_argument, NULL, O_TRACE };
 	opts[n++] = (struct option){ "quiet", no_argument, NULL, O_QUIET };
 	opts[n++] = (struct option){ "help", no_argument, NULL, O_HELP };
+	if (!matrix)
+		opts[n++] = (struct option){ "scenario", required_argument, NULL, O_SCENARIO };
 	if (matrix) {
 		opts[n++] = (struct option){ "shard", required_argument, NULL, O_SHARD };
 		opts[n++] = (struct option){ "time-limit", required_argument, NULL, O_TIME_LIMIT };
@@ -180,6 +188,21 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	opts[n] = (struct option){ NULL, 0, NULL, 0 };
 	cell_default(&cli->base);
 	cli->o.trace = 0;
+	/* The scenario first, wherever it is: the other options override it. */
+	for (int i = 1; !matrix && i < argc; i++) {
+		const char *name = strncmp(argv[i], "--scenario=", 11) == 0 ? argv[i] + 11
+				   : strcmp(argv[i], "--scenario") == 0 && i + 1 < argc ? argv[i + 1]
+				   : NULL;
+
+		if (!name)
+			continue;
+		if (scenario_apply(&cli->base, name, err, sizeof(err)) < 0) {
+			fprintf(stderr, "stalefs %s: %s\n", cmd, err);
+			return -EINVAL;
+		}
+		cli->any_cell = true;
+		break;
+	}
 	cli->nshards = 1;
 	optind = 0;
 	opterr = 0;
@@ -213,6 +236,8 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 				fprintf(stderr, "stalefs %s: %s\n", cmd, err);
 				return -EINVAL;
 			}
+			break;
+		case O_SCENARIO:	/* applied above */
 			break;
 		case O_OUT:
 			cli->out = optarg;
