@@ -2,7 +2,8 @@
 /*
  * stalefs pinpoint [--only NAME,...] [--seconds S] [--reps N] [--seed S]
  *                  [--virtiofsd-version V] [--rlimit-nofile N] [--time-limit S]
- *                  [--format text|json] [--out FILE] [--trace auto|on|off] [--list]
+ *                  [--format text|json] [--out FILE] [--trace auto|on|off]
+ *                  [--control-only] [--list]
  *
  * Each experiment runs a cell and its control (same tree and seed, one
  * condition changed) and tests whether the cell's count (ESTALE calls, or
@@ -559,6 +560,7 @@ struct plan {
 	double t0;
 	double base_s;		/* seconds per cell without a limit */
 	double overhead;	/* measured: a cell's time beyond its seconds */
+	bool control_only;	/* every experiment is its control against itself */
 	int overhead_n;
 };
 
@@ -923,8 +925,13 @@ static void side_json(const struct side *s, FILE *f)
 
 static void signif_json(const struct signif *s, FILE *f)
 {
-	fprintf(f, "{\"p\":%.6g,\"ratio\":%.6g,\"lo\":%.6g,\"hi\":%.6g,\"upper_rate\":%.6g}", s->p,
-		s->ratio, s->lo, s->hi, s->upper1);
+	fprintf(f, "{\"p\":%.6g,\"ratio\":%.6g,\"lo\":%.6g,\"hi\":%.6g,\"rate\":%.6g,"
+		"\"upper_rate\":", s->p, s->ratio, s->lo, s->hi,
+		s->n1 ? (double)s->a / (double)s->n1 : 0.0);
+	if (s->a)
+		fputs("null}", f);
+	else
+		fprintf(f, "%.6g}", s->upper1);
 }
 
 static void print_json(const bool *sel, const struct outcome *xs, const struct plan *pl,
@@ -934,8 +941,8 @@ static void print_json(const bool *sel, const struct outcome *xs, const struct p
 	int n, first = 1;
 
 	fprintf(f, "{\"format\":\"stalefs-pinpoint\",\"version\":%d,\"alpha\":%g,\"time_limit\":%g,"
-		"\"elapsed_s\":%.3f,\"experiments\":[", FORMAT_VERSION, ALPHA, pl->limit,
-		counts_now() - pl->t0);
+		"\"control_only\":%s,\"elapsed_s\":%.3f,\"experiments\":[", FORMAT_VERSION, ALPHA,
+		pl->limit, pl->control_only ? "true" : "false", counts_now() - pl->t0);
 	for (size_t i = 0; i < NEXP; i++) {
 		const struct experiment *e = &experiments[i];
 		const struct outcome *x = &xs[i];
@@ -1008,10 +1015,11 @@ static int usage(FILE *f)
 {
 	fprintf(f, "usage: stalefs pinpoint [--only NAME,...] [--seconds 3] [--reps 1] [--seed 1]\n"
 		"       [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N] [--time-limit S]\n"
-		"       [--format text|json] [--out FILE] [--trace auto|on|off] [--list]\n"
+		"       [--format text|json] [--out FILE] [--trace auto|on|off] [--control-only] [--list]\n"
 		"Runs each experiment's cell against its control, tests the difference (Fisher, p < 0.01),\n"
 		"reruns each cause found under the mitigations that apply, and concludes, also for bcvk.\n"
-		"--time-limit fits the whole run into S seconds; --list names the experiments.\n");
+		"--time-limit fits the whole run into S seconds; --list names the experiments;\n"
+		"--control-only runs each control against itself (an A/A check of the test).\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -1029,6 +1037,7 @@ int pinpoint_main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'O' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "control-only", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1037,7 +1046,7 @@ int pinpoint_main(int argc, char **argv)
 	struct plan pl = { .overhead = 1.5 };
 	struct cell base;
 	const char *only = NULL, *out_path = NULL;
-	bool sel[NEXP], json = false;
+	bool sel[NEXP], json = false, control_only = false;
 	char err[512], *end;
 	int c, code = 0, ran = 0, left = 0, mit_cells = 0;
 	FILE *out = NULL, *text = stdout;
@@ -1088,6 +1097,9 @@ int pinpoint_main(int argc, char **argv)
 			}
 			o.trace = strcmp(optarg, "on") == 0 ? 1 : strcmp(optarg, "off") == 0 ? -1 : 0;
 			break;
+		case 'C':
+			control_only = true;
+			break;
 		case 'l':
 			for (size_t i = 0; i < NEXP; i++) {
 				char first[40];
@@ -1127,7 +1139,10 @@ int pinpoint_main(int argc, char **argv)
 		xs[i].f = F_NOT_RUN;
 		sel[i] = selected(only, e->name);
 		left += sel[i];
-		if (build(&xs[i].a.cell, e->scenario, e->cell, &base, err, sizeof(err)) ||
+		/* --control-only: the control against itself, a check of the test (never SEEN but
+		 * by chance, p < 0.01). */
+		if (build(&xs[i].a.cell, e->scenario, control_only ? e->control : e->cell, &base, err,
+			  sizeof(err)) ||
 		    build(&xs[i].b.cell, e->scenario, e->control, &base, err, sizeof(err))) {
 			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
 			return 99;
@@ -1140,8 +1155,12 @@ int pinpoint_main(int argc, char **argv)
 	if (json)
 		text = NULL;
 	pl.t0 = counts_now();
+	pl.control_only = control_only;
 	pl.base_s = base.seconds;
 	proc_on_signals();
+	if (text && control_only)
+		printf("A/A check: each experiment's control against itself; a SEEN here is a false "
+		       "positive.\n");
 	for (size_t i = 0; i < NEXP && !proc_interrupted; i++) {
 		const struct experiment *e = &experiments[i];
 		struct outcome *x = &xs[i];
