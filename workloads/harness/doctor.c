@@ -9,6 +9,7 @@
 #include "doctor.h"
 
 #include "build_config.h"
+#include "memcg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -73,7 +74,7 @@ struct facts {
 
 enum {
 	C_FUSE, C_CAPS, C_HANDLES, C_USERNS, C_IO_URING, C_OVERLAY, C_TRACEFS,
-	C_DROP_CACHES, C_OSTREE, C_VIRTIOFSD, C_QEMU, C_COUNT
+	C_DROP_CACHES, C_MEMCG, C_OSTREE, C_VIRTIOFSD, C_QEMU, C_COUNT
 };
 
 struct doctor {
@@ -1043,6 +1044,22 @@ static void check_drop_caches(struct doctor *d)
 		    errno == EACCES ? " (needs root)" : "");
 }
 
+/* A group made and removed again, as --memory-pressure makes one. */
+static void check_memcg(struct doctor *d)
+{
+	struct check *c = &d->c[C_MEMCG];
+	struct memcg m;
+	char err[600];
+	int ret = memcg_create(&m, 0, err, sizeof(err));
+
+	if (ret < 0) {
+		set(c, ST_MISSING, "%s", err);
+		return;
+	}
+	set(c, ST_OK, "cgroup %s memory controller: a group below ours works", m.v2 ? "v2" : "v1");
+	memcg_destroy(&m);
+}
+
 static void check_ostree(struct doctor *d)
 {
 	struct check *c = &d->c[C_OSTREE];
@@ -1120,6 +1137,8 @@ static void init_checks(struct doctor *d)
 		[C_DROP_CACHES] = { "drop_caches", { "guest-side FORGET storms (read --drop-caches-ms)",
 						     "kernel-evict action=drop-caches",
 						     "integration tests" } },
+		[C_MEMCG] = { "memory_cgroup", { "run --memory-pressure",
+						  "pinpoint memory-pressure" } },
 		[C_OSTREE] = { "ostree", { "workload ostree" } },
 		[C_VIRTIOFSD] = { "virtiofsd", { "stalefs compare (planned)" } },
 		[C_QEMU] = { "qemu", { "stalefs compare (planned): the guest" } },
@@ -1320,6 +1339,7 @@ int doctor_main(int argc, char **argv)
 	check_overlay(&d);
 	check_tracefs(&d);
 	check_drop_caches(&d);
+	check_memcg(&d);
 	check_ostree(&d);
 	check_virtiofsd(&d);
 	check_qemu(&d);
