@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <limits.h>
 #include <linux/fs.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -220,6 +222,327 @@ static void log_change(int fd, uint64_t start, const char *op, const char *path,
 	}
 }
 
+static int stop_flag;	/* atomic; set by churn_stop() */
+
+void churn_stop(void)
+{
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+}
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
+}
+
+/* ---- the other host actors ---- */
+
+#define TWINS_MAX 256
+#define SUBMOUNT_DIRS 4		/* the most-named directories take turns */
+#define PODMAN_KEEP 2		/* added layers kept before the oldest goes */
+#define PODMAN_MAX 64
+
+struct actors {
+	/* dir-move: pairs of twin dirs, relative to the root */
+	char (*twin)[2][4096];
+	unsigned int ntwins, next_twin;
+	/* submount: absolute paths of candidate dirs; the one mounted now */
+	char subdir[SUBMOUNT_DIRS][PATH_MAX];
+	unsigned int nsub, next_sub;
+	int mounted;		/* index into subdir, -1 none */
+	/* podman: the layers added (ids), oldest first */
+	char added[PODMAN_MAX][65];
+	unsigned int nadded;
+	uint64_t serial;
+	bool made_l, made_layers, made_images;	/* dirs we created, removed at the end */
+};
+
+/* Note a twin dir from a manifest name ".../usr/lib/twin-NN/tK". */
+static int twins_note(struct actors *a, const char *rel)
+{
+	const char *t = strstr(rel, TREE_TWIN_A), *slash;
+	size_t dir;
+
+	if (!t)
+		return 0;
+	slash = strchr(t + strlen(TREE_TWIN_A), '/');
+	if (!slash)
+		return 0;
+	dir = slash - rel;
+	if (dir >= sizeof(a->twin[0][0]) - 16)
+		return 0;
+	for (unsigned int i = 0; i < a->ntwins; i++)
+		if (strncmp(a->twin[i][0], rel, dir) == 0 && !a->twin[i][0][dir])
+			return 0;
+	if (a->ntwins == TWINS_MAX)
+		return 0;
+	if (!a->twin) {
+		a->twin = calloc(TWINS_MAX, sizeof(*a->twin));
+		if (!a->twin)
+			return -ENOMEM;
+	}
+	snprintf(a->twin[a->ntwins][0], sizeof(a->twin[0][0]), "%.*s", (int)dir, rel);
+	/* The partner: usr/lib/twin-NN -> usr/share/twin-NN. */
+	snprintf(a->twin[a->ntwins][1], sizeof(a->twin[0][1]), "%.*s%s%s", (int)(t - rel), rel,
+		 TREE_TWIN_B, t + strlen(TREE_TWIN_A));
+	a->twin[a->ntwins][1][strlen(a->twin[a->ntwins][1]) - strlen(slash)] = '\0';
+	a->ntwins++;
+	return 0;
+}
+
+static void dir_move(struct actors *a, int rootfd, int events_fd, struct churn_result *r)
+{
+	char (*pair)[4096] = a->twin[a->next_twin++ % a->ntwins];
+	uint64_t start = counts_now_ns();
+	int e = 0;
+
+	if (syscall(SYS_renameat2, rootfd, pair[0], rootfd, pair[1], RENAME_EXCHANGE) < 0)
+		e = -errno;
+	log_change(events_fd, start, "dir-move", pair[0], pair[1], e);
+	if (e)
+		r->errors++;
+	else
+		r->dir_moves++;
+}
+
+/* The SUBMOUNT_DIRS directories with the most manifest names (the readers
+ * cross them most), as absolute paths. */
+struct dircount {
+	char *dir;
+	unsigned int n;
+};
+
+static int submount_pick(struct actors *a, const char *root, char **names, size_t n)
+{
+	struct dircount *d = calloc(n ? n : 1, sizeof(*d));
+	size_t nd = 0;
+	char abs[PATH_MAX];
+
+	if (!d)
+		return -ENOMEM;
+	if (!realpath(root, abs)) {
+		free(d);
+		return -errno;
+	}
+	/* A directory's names mostly come together in the manifest: count runs. */
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strrchr(names[i], '/');
+		size_t len = slash ? (size_t)(slash - names[i]) : 0;
+
+		if (!len)
+			continue;
+		if (nd && strlen(d[nd - 1].dir) == len && strncmp(d[nd - 1].dir, names[i], len) == 0) {
+			d[nd - 1].n++;
+			continue;
+		}
+		d[nd].dir = strndup(names[i], len);
+		d[nd++].n = 1;
+	}
+	for (a->nsub = 0; a->nsub < SUBMOUNT_DIRS; a->nsub++) {
+		size_t best = nd;
+
+		for (size_t i = 0; i < nd; i++)
+			if (d[i].dir && (best == nd || d[i].n > d[best].n))
+				best = i;
+		if (best == nd)
+			break;
+		if ((size_t)snprintf(a->subdir[a->nsub], sizeof(a->subdir[0]), "%s/%s", abs,
+				     d[best].dir) >= sizeof(a->subdir[0]))
+			a->nsub--;	/* too long to mount: the next one */
+		free(d[best].dir);
+		d[best].dir = NULL;
+	}
+	for (size_t i = 0; i < nd; i++)
+		free(d[i].dir);
+	free(d);
+	return a->nsub ? 0 : -EINVAL;
+}
+
+/* rel of an absolute submount path, for the log. */
+static const char *rel_of(const char *abs, const char *root)
+{
+	char real[PATH_MAX];
+	size_t n;
+
+	if (!realpath(root, real))
+		return abs;
+	n = strlen(real);
+	return strncmp(abs, real, n) == 0 && abs[n] == '/' ? abs + n + 1 : abs;
+}
+
+/* One turn: mount the next dir onto itself, or take the mounted one away. */
+static int submount_turn(struct actors *a, const char *root, int events_fd,
+			 struct churn_result *r)
+{
+	uint64_t start = counts_now_ns();
+	int e = 0;
+
+	if (a->mounted >= 0) {
+		const char *dir = a->subdir[a->mounted];
+
+		if (umount2(dir, MNT_DETACH) < 0)
+			e = -errno;
+		log_change(events_fd, start, "submount-gone", rel_of(dir, root), NULL, e);
+		a->mounted = -1;
+	} else {
+		unsigned int k = a->next_sub++ % a->nsub;
+
+		if (mount(a->subdir[k], a->subdir[k], NULL, MS_BIND, NULL) < 0) {
+			e = -errno;
+			if (e == -EPERM)
+				return e;
+		} else {
+			a->mounted = k;
+		}
+		log_change(events_fd, start, "submount", rel_of(a->subdir[k], root), NULL, e);
+	}
+	if (e)
+		r->errors++;
+	else
+		r->submounts++;
+	return 0;
+}
+
+/* Write text to rel by a temp file, fsync and rename over it (c/storage's way). */
+static int write_over(int rootfd, const char *rel, const char *text, char *tmp, size_t tmplen)
+{
+	int fd, ret = 0;
+	size_t len = strlen(text);
+
+	snprintf(tmp, tmplen, "%s.tmp%d", rel, (int)getpid());
+	fd = openat(rootfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		ret = -EIO;
+	close(fd);
+	if (!ret && renameat(rootfd, tmp, rootfd, rel) < 0)
+		ret = -errno;
+	if (ret)
+		unlinkat(rootfd, tmp, 0);
+	return ret;
+}
+
+static void podman_metadata(struct actors *a, int rootfd, int events_fd, struct churn_result *r)
+{
+	static const char *const files[] = { "overlay-layers/layers.json", "overlay-images/images.json" };
+	char text[PODMAN_MAX * 96 + 64], tmp[300];
+	size_t n;
+
+	for (int f = 0; f < 2; f++) {
+		uint64_t start = counts_now_ns();
+		int e;
+
+		n = snprintf(text, sizeof(text), "[");
+		for (unsigned int i = 0; i < a->nadded && n < sizeof(text); i++)
+			n += snprintf(text + n, sizeof(text) - n, "%s{\"id\":\"%s\"}", i ? "," : "",
+				      a->added[i]);
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, "]\n");
+		e = write_over(rootfd, files[f], text, tmp, sizeof(tmp));
+		log_change(events_fd, start, "metadata-rename", files[f], tmp, e);
+		if (e)
+			r->errors++;
+		else
+			r->podman_ops++;
+	}
+}
+
+static int podman_remove(struct actors *a, int rootfd, unsigned int i)
+{
+	char dir[300], link[300];
+	int ret;
+
+	snprintf(dir, sizeof(dir), "overlay/%s", a->added[i]);
+	snprintf(link, sizeof(link), "overlay/l/S%.25s", a->added[i]);
+	unlinkat(rootfd, link, 0);
+	ret = remove_tree(rootfd, dir);
+	memmove(a->added[i], a->added[i + 1], (a->nadded - i - 1) * sizeof(a->added[0]));
+	a->nadded--;
+	return ret;
+}
+
+/* One turn: add a layer (and drop the oldest past PODMAN_KEEP), rename the metadata. */
+static void podman_turn(struct actors *a, int rootfd, uint64_t *rng, int events_fd,
+			struct churn_result *r)
+{
+	char id[65], dir[400], file[500], link[300], target[300];
+	uint64_t start = counts_now_ns();
+	int e = 0;
+
+	for (int k = 0; k < 4; k++)
+		snprintf(id + 16 * k, sizeof(id) - 16 * k, "%016llx",
+			 (unsigned long long)manifest_rand(rng));
+	if (a->nadded == PODMAN_MAX)
+		podman_remove(a, rootfd, 0);
+	snprintf(dir, sizeof(dir), "overlay/%s/diff/usr/lib/podman-%llu", id,
+		 (unsigned long long)a->serial++);
+	e = mkparents(rootfd, strcat(strcpy(file, dir), "/x"));
+	if (!e && mkdirat(rootfd, dir, 0755) < 0 && errno != EEXIST)
+		e = -errno;
+	for (int k = 0; !e && k < 3; k++) {
+		int fd;
+
+		snprintf(file, sizeof(file), "%s/f%d", dir, k);
+		fd = openat(rootfd, file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, id, 64) != 64)
+			e = -EIO;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!e) {
+		if (mkdirat(rootfd, "overlay/l", 0755) == 0)
+			a->made_l = true;
+		snprintf(link, sizeof(link), "overlay/l/S%.25s", id);
+		snprintf(target, sizeof(target), "../%s/diff", id);
+		if (symlinkat(target, rootfd, link) < 0)
+			e = -errno;
+	}
+	snprintf(a->added[a->nadded++], sizeof(a->added[0]), "%s", id);
+	snprintf(dir, sizeof(dir), "overlay/%s", id);
+	log_change(events_fd, start, "layer-add", dir, NULL, e);
+	if (e)
+		r->errors++;
+	else
+		r->podman_ops++;
+	if (mkdirat(rootfd, "overlay-layers", 0755) == 0)
+		a->made_layers = true;
+	if (mkdirat(rootfd, "overlay-images", 0755) == 0)
+		a->made_images = true;
+	podman_metadata(a, rootfd, events_fd, r);
+	if (a->nadded > PODMAN_KEEP) {
+		start = counts_now_ns();
+		snprintf(dir, sizeof(dir), "overlay/%s", a->added[0]);
+		e = podman_remove(a, rootfd, 0);
+		log_change(events_fd, start, "layer-remove", dir, NULL, e);
+		if (e)
+			r->errors++;
+		else
+			r->podman_ops++;
+		podman_metadata(a, rootfd, events_fd, r);
+	}
+}
+
+/* Undo what the actors leave: the submount, the layers and files podman added. */
+static void actors_cleanup(struct actors *a, const char *root, int rootfd, int events_fd,
+			   struct churn_result *r)
+{
+	if (a->mounted >= 0)
+		submount_turn(a, root, events_fd, r);
+	while (a->nadded)
+		podman_remove(a, rootfd, 0);
+	if (a->made_layers) {
+		unlinkat(rootfd, "overlay-layers/layers.json", 0);
+		unlinkat(rootfd, "overlay-layers", AT_REMOVEDIR);
+	}
+	if (a->made_images) {
+		unlinkat(rootfd, "overlay-images/images.json", 0);
+		unlinkat(rootfd, "overlay-images", AT_REMOVEDIR);
+	}
+	if (a->made_l)
+		unlinkat(rootfd, "overlay/l", AT_REMOVEDIR);
+	free(a->twin);
+}
+
 static const struct lname *sort_lnames;	/* for qsort's comparator only */
 
 static int by_layer_hash(const void *a, const void *b)
@@ -296,8 +619,11 @@ static int layers_index(struct layers *ls)
 int churn_run(const struct churn_params *p, struct churn_result *r, char *err, size_t errlen)
 {
 	char mpath[4096], line[4400], extra[4300];
-	char **paths = NULL, **objs = NULL;
+	char **paths = NULL, **objs = NULL, **all = NULL;
 	struct layers ls = { 0 };
+	struct actors act = { .mounted = -1 };
+	size_t nall = 0, acap = 0;
+	double next_move, next_sub, next_pod;
 	size_t n = 0, cap = 0, lcap = 0;
 	uint64_t s = p->seed;
 	double end, next_swap;
@@ -327,6 +653,29 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			ls.xattrs = 1;
 		if (!rel || !hash || !size || rel[0] == '#')
 			continue;
+		if (p->dir_move_every_s > 0 && twins_note(&act, rel) < 0) {
+			ret = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			fclose(f);
+			goto out;
+		}
+		if (p->submount_every_s > 0) {	/* every name, for the most-named dirs */
+			if (nall == acap) {
+				char **g = realloc(all, (acap ? acap * 2 : 1024) * sizeof(*all));
+
+				if (!g) {
+					ret = -ENOMEM;
+					snprintf(err, errlen, "out of memory");
+					fclose(f);
+					goto out;
+				}
+				all = g;
+				acap = acap ? acap * 2 : 1024;
+			}
+			all[nall] = strdup(rel);
+			if (all[nall])
+				nall++;
+		}
 		if (p->layer_every_s > 0 && layers_add(&ls, &lcap, rel, hash, target) < 0) {
 			ret = -ENOMEM;
 			snprintf(err, errlen, "out of memory");
@@ -371,13 +720,59 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		snprintf(err, errlen, ls.n ? "out of memory" : "manifest %s names no layers", mpath);
 		goto out;
 	}
+	if (p->dir_move_every_s > 0 && !act.ntwins) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "--dir-move-every needs a tree with twin directories (workload gen "
+			 "--twins N); %s has none", mpath);
+		goto out;
+	}
+	if (p->submount_every_s > 0 && submount_pick(&act, p->root, all, nall) < 0) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "manifest %s names no directory to mount over", mpath);
+		goto out;
+	}
 	end = counts_now() + p->seconds;
 	next_swap = p->layer_every_s > 0 ? counts_now() + p->layer_every_s : end + 1;
-	while (counts_now() < end) {
+	next_move = p->dir_move_every_s > 0 ? counts_now() + p->dir_move_every_s : end + 1;
+	next_sub = p->submount_every_s > 0 ? counts_now() + p->submount_every_s : end + 1;
+	next_pod = p->podman_every_s > 0 ? counts_now() + p->podman_every_s : end + 1;
+	while (counts_now() < end && !stopping()) {
 		size_t i = manifest_rand(&s) % n;
 		int what = manifest_rand(&s) % 3, e = 0;
+		double now = counts_now();
 
 		uint64_t start = counts_now_ns();
+
+		if (now >= next_move) {
+			dir_move(&act, rootfd, p->events_fd, r);
+			next_move = now + p->dir_move_every_s;
+			continue;
+		}
+		if (now >= next_sub) {
+			if (submount_turn(&act, p->root, p->events_fd, r) == CHURN_CANNOT_RUN) {
+				ret = CHURN_CANNOT_RUN;
+				snprintf(err, errlen, "a bind submount: %s (needs CAP_SYS_ADMIN)",
+					 strerror(EPERM));
+				goto out;
+			}
+			next_sub = now + p->submount_every_s;
+			continue;
+		}
+		if (now >= next_pod) {
+			podman_turn(&act, rootfd, &s, p->events_fd, r);
+			next_pod = now + p->podman_every_s;
+			continue;
+		}
+		if (p->no_names && now < next_swap) {	/* only the actors: wait for the next one */
+			double next = next_move < next_sub ? next_move : next_sub;
+
+			next = next < next_pod ? next : next_pod;
+			next = next < next_swap ? next : next_swap;
+			next = next < end ? next : end;
+			if (next > now)
+				usleep((useconds_t)((next - now > 0.01 ? 0.01 : next - now) * 1e6) + 1);
+			continue;
+		}
 
 		if (counts_now() >= next_swap) {
 			char fresh[300];
@@ -420,6 +815,10 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			usleep(p->pause_us);
 	}
 out:
+	actors_cleanup(&act, p->root, rootfd, p->events_fd, r);
+	for (size_t i = 0; i < nall; i++)
+		free(all[i]);
+	free(all);
 	for (size_t i = 0; i < n; i++) {
 		free(paths[i]);
 		free(objs[i]);

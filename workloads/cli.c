@@ -32,6 +32,22 @@ static void on_stop(int sig)
 	reader_stop();
 }
 
+static void on_churn_stop(int sig)
+{
+	(void)sig;
+	churn_stop();
+}
+
+/* SIGINT/SIGTERM end churn early; it takes its submounts and layers away first. */
+static void churn_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_churn_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* SIGINT/SIGTERM end the run early (results and cleanup still happen). */
 static void stop_on_signals(void)
 {
@@ -51,6 +67,7 @@ static int cmd_gen(int argc, char **argv)
 		{ "layers", required_argument, NULL, 'L' },
 		{ "checkouts", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "twins", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,9 +110,16 @@ static int cmd_gen(int argc, char **argv)
 			if (opt_u64("gen", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
 				return 2;
 			break;
+		case 't':
+			if (opt_u64("gen", "twins", optarg, 0, 99, &v) < 0)
+				return 2;
+			p.twins = v;
+			break;
 		case 'h':
 			printf("usage: stalefs workload gen --root DIR [--objects N] [--max-links N]\n"
-			       "       [--layers N] [--checkouts N] [--seed S]\n"
+			       "       [--layers N] [--checkouts N] [--seed S] [--twins N]\n"
+			       "--twins N: N pairs of directories with the same files under two parents\n"
+			       "           per layer (for churn --dir-move-every)\n"
 			       "defaults: objects 2000, max-links 970, layers 2, checkouts 3, seed 1\n");
 			return 0;
 		default:
@@ -248,9 +272,11 @@ out_free:
 
 /*
  * stalefs workload churn --root BACKING [--seconds S] [--seed S] [--pause-us N]
- *                        [--layer-every S]
- * Prints relinks= renames= links= layer-swaps= errors=. Exit 0, 1 (a change
- * failed), 2.
+ *                        [--layer-every S] [--events FILE] [--no-names]
+ *                        [--dir-move-every S] [--submount-every S] [--podman-every S]
+ * Prints relinks= renames= links= layer-swaps= dir-moves= submounts= podman=
+ * errors=. Exit 0, 1 (a change failed), 2 usage or a tree that lacks what an
+ * actor needs, 77 a submount cannot be made here (not root).
  */
 static int cmd_churn(int argc, char **argv)
 {
@@ -261,6 +287,10 @@ static int cmd_churn(int argc, char **argv)
 		{ "pause-us", required_argument, NULL, 'p' },
 		{ "layer-every", required_argument, NULL, 'l' },
 		{ "events", required_argument, NULL, 'e' },
+		{ "no-names", no_argument, NULL, 'N' },
+		{ "dir-move-every", required_argument, NULL, 'D' },
+		{ "submount-every", required_argument, NULL, 'M' },
+		{ "podman-every", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -298,12 +328,32 @@ static int cmd_churn(int argc, char **argv)
 			if (opt_log_file("churn", "events", optarg, &p.events_fd) < 0)
 				goto out;
 			break;
+		case 'N':
+			p.no_names = true;
+			break;
+		case 'D':
+			if (opt_seconds("churn", "dir-move-every", optarg, &p.dir_move_every_s) < 0)
+				goto out;
+			break;
+		case 'M':
+			if (opt_seconds("churn", "submount-every", optarg, &p.submount_every_s) < 0)
+				goto out;
+			break;
+		case 'P':
+			if (opt_seconds("churn", "podman-every", optarg, &p.podman_every_s) < 0)
+				goto out;
+			break;
 		case 'h':
 			printf("usage: stalefs workload churn --root BACKING [--seconds S] [--seed S]\n"
-			       "       [--pause-us N] [--layer-every S] [--events FILE]\n"
+			       "       [--pause-us N] [--layer-every S] [--events FILE] [--no-names]\n"
+			       "       [--dir-move-every S] [--submount-every S] [--podman-every S]\n"
 			       "Moves checkout names to new inodes with the same bytes (relink, rename\n"
 			       "over, extra links); --layer-every swaps in a recreated layer that often;\n"
 			       "--events logs each change as a JSON line as it happens.\n"
+			       "Other host actors, each this often: --dir-move-every exchanges twin dirs\n"
+			       "(gen --twins) between parents; --submount-every bind-mounts a much-read dir\n"
+			       "onto itself, then unmounts it (root); --podman-every adds and removes layers\n"
+			       "and renames metadata over, as podman does. --no-names: only those actors.\n"
 			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps, no log\n");
 			rc = 0;
 			goto out;
@@ -317,13 +367,23 @@ static int cmd_churn(int argc, char **argv)
 		fprintf(stderr, "stalefs workload churn: need --root BACKING and no other arguments\n");
 		goto out;
 	}
-	if (churn_run(&p, &r, err, sizeof(err)) < 0) {
-		fprintf(stderr, "stalefs workload churn: %s\n", err);
+	if (p.no_names && !p.layer_every_s && !p.dir_move_every_s && !p.submount_every_s &&
+	    !p.podman_every_s) {
+		fprintf(stderr, "stalefs workload churn: --no-names leaves nothing to do\n");
 		goto out;
 	}
-	printf("relinks=%llu renames=%llu links=%llu layer-swaps=%llu errors=%llu\n",
-	       (unsigned long long)r.relinks, (unsigned long long)r.renames,
-	       (unsigned long long)r.links, (unsigned long long)r.layer_swaps,
+	churn_on_signals();
+	c = churn_run(&p, &r, err, sizeof(err));
+	if (c < 0) {
+		fprintf(stderr, "stalefs workload churn: %s\n", err);
+		rc = c == CHURN_CANNOT_RUN ? 77 : c == -EINVAL ? 2 : 1;
+		goto out;
+	}
+	printf("relinks=%llu renames=%llu links=%llu layer-swaps=%llu dir-moves=%llu submounts=%llu "
+	       "podman=%llu errors=%llu\n", (unsigned long long)r.relinks,
+	       (unsigned long long)r.renames, (unsigned long long)r.links,
+	       (unsigned long long)r.layer_swaps, (unsigned long long)r.dir_moves,
+	       (unsigned long long)r.submounts, (unsigned long long)r.podman_ops,
 	       (unsigned long long)r.errors);
 	rc = r.errors ? 1 : 0;
 out:

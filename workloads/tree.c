@@ -183,7 +183,7 @@ static int symlink_object(struct gen *g, const struct object *o, const char *bin
 static int gen_layer(struct gen *g, const struct tree_params *p, uint32_t layer, uint64_t nobj,
 		     unsigned char *buf)
 {
-	char base[256], objdir[320], dir[512], path[640], bindir[512], target[64];
+	char base[256], objdir[320], dir[512], path[640], bindir[512], target[64], first[65] = "";
 	struct object *objs = calloc(nobj ? nobj : 1, sizeof(*objs));
 	uint64_t made = 0, hot = nobj < 3 ? nobj : 3;
 	int ret = 0;
@@ -207,6 +207,8 @@ static int gen_layer(struct gen *g, const struct tree_params *p, uint32_t layer,
 		uint64_t r = next(g);
 
 		sha256_hex(&r, sizeof(r), csum);
+		if (c == 0)
+			memcpy(first, csum, sizeof(first));
 		snprintf(bindir, sizeof(bindir), "%s/deploy/os/deploy/%s.0/usr/bin", base, csum);
 		ret = mkdirs(g, bindir);
 		for (uint64_t i = 0; ret == 0 && i < made; i++) {
@@ -239,6 +241,22 @@ static int gen_layer(struct gen *g, const struct tree_params *p, uint32_t layer,
 				if (ret == 0)
 					ret = link_object(g, &objs[h], path);
 				k++;
+			}
+		}
+	}
+	/* The twin directories, in the first checkout, after everything else. */
+	for (uint32_t t = 0; ret == 0 && made && first[0] && t < p->twins; t++) {
+		static const char *const side[] = { TREE_TWIN_A, TREE_TWIN_B };
+
+		for (int k = 0; ret == 0 && k < 2; k++) {
+			snprintf(dir, sizeof(dir), "%s/deploy/os/deploy/%s.0%s%02u", base, first, side[k],
+				 t);
+			ret = mkdirs(g, dir);
+			for (uint32_t j = 0; ret == 0 && j < TREE_TWIN_FILES; j++) {
+				struct object *o = &objs[(t * TREE_TWIN_FILES + j) % made];
+
+				snprintf(path, sizeof(path), "%s/t%u", dir, j);
+				ret = link_object(g, o, path);	/* may pass max-links by a few */
 			}
 		}
 	}

@@ -17,6 +17,14 @@
  * "<TAB>target" for a symlink (hash and size are those of the file it leads
  * to); header lines start with '#' ("#xattr<TAB>user.stalefs" when objects
  * carry the xattr). The tree hash is the SHA-256 of the name lines.
+ *
+ * With twins = N, the first checkout of each layer also gets N pairs of
+ * directories with the same content under two parents,
+ * .../usr/lib/twin-NN/ and .../usr/share/twin-NN/, each holding TREE_TWIN_FILES
+ * hardlinks to the same objects (names t0, t1, ...), all in the manifest:
+ * the host can exchange a pair between its parents (churn --dir-move-every)
+ * and every path keeps its bytes. They come after everything else, so a
+ * tree without twins is byte-for-byte what it was.
  */
 #ifndef STALEFS_TREE_H
 #define STALEFS_TREE_H
@@ -28,6 +36,9 @@
 #define TREE_XATTR "user.stalefs"
 #define TREE_XATTR_LEN 23	/* "sha256=" and 16 hex digits */
 #define TREE_SYMLINKS 16	/* per checkout */
+#define TREE_TWIN_FILES 4	/* files in each twin directory */
+#define TREE_TWIN_A "/usr/lib/twin-"	/* a twin pair: this and ... */
+#define TREE_TWIN_B "/usr/share/twin-"	/* ... this, same number */
 
 struct tree_params {
 	uint64_t objects;	/* content objects over all layers */
@@ -35,6 +46,7 @@ struct tree_params {
 	uint32_t layers;
 	uint32_t checkouts;	/* deployment checkouts per layer */
 	uint64_t seed;
+	uint32_t twins;		/* twin directory pairs per layer (0: none), see below */
 };
 
 struct tree_summary {

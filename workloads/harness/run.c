@@ -112,6 +112,7 @@ static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errl
 	p.objects = c->objects;
 	p.max_links = c->max_links;
 	p.seed = c->seed;
+	p.twins = c->dir_move_every > 0 ? 2 : 0;	/* directories the host moves */
 	if (tree_generate(x->backing, &p, &s, err, errlen) < 0)
 		return -EIO;
 	return 0;
