@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The host actors beside the name churn: twin directories exchanged between
+# parents (dir-move), a much-read directory bind-mounted onto itself and
+# unmounted again (submount, submount-gone), podman-like storage activity
+# (layer-add, layer-remove, metadata-rename). Each logs its operations; the
+# tree's bytes stay valid at every name (a reader checks them all after);
+# nothing is left mounted or added, at the end and when churn gets SIGTERM
+# in the middle; --dir-move-every on a tree without twins is one line and
+# exit 2; --no-names alone is exit 2.
+. "$(dirname "$0")/lib.sh"
+setup
+require_python
+tree=$T/tree
+"$STALEFS" workload gen --root "$tree" --objects 60 --max-links 10 --twins 2 >/dev/null ||
+	fail "gen --twins"
+n=$(grep -c '/usr/lib/twin-\|/usr/share/twin-' "$tree/.stalefs-manifest")
+expect_eq "twin names in the manifest (2 layers x 2 pairs x 2 dirs x 4 files)" "$n" 32
+mounts() { awk -v t="$tree/" 'index($5, t) == 1' /proc/self/mountinfo | wc -l; }
+ops() { python3 -c "
+import collections, json, sys
+c = collections.Counter(json.loads(l)['op'] for l in open(sys.argv[1]) if 'error' not in json.loads(l))
+print(' '.join('%s=%d' % kv for kv in sorted(c.items())))" "$1"; }
+has() { case " $1 " in *" $2="[1-9]*) ;; *) fail "no $2 in: $1" ;; esac; }
+
+"$STALEFS" workload churn --root "$tree" --seconds 2 --no-names --dir-move-every 0.05 \
+	--submount-every 0.2 --podman-every 0.1 --events "$T/ev.jsonl" >"$T/out" ||
+	fail "churn: exit $?"
+o=$(ops "$T/ev.jsonl")
+note "2 s of actors: $o"
+for op in dir-move submount submount-gone layer-add layer-remove metadata-rename; do has "$o" $op; done
+grep -q '"error"' "$T/ev.jsonl" && fail "an actor failed: $(grep '"error"' "$T/ev.jsonl" | head -1)"
+grep -q '^relinks=0 renames=0 links=0 ' "$T/out" || fail "--no-names churned names: $(cat "$T/out")"
+expect_eq "mounts left" "$(mounts)" 0
+expect_eq "added layers left" "$(find "$tree/overlay" -maxdepth 1 -mindepth 1 | wc -l)" 2
+[ -e "$tree/overlay-layers" ] && fail "metadata dir left behind"
+"$STALEFS" workload read --root "$tree" --seconds 1 --threads 2 2>"$T/read.err" ||
+	fail "the tree does not verify after the actors: $(tail -1 "$T/read.err")"
+
+# SIGTERM in the middle: the submount and the added layers go too.
+for i in 1 2 3; do
+	"$STALEFS" workload churn --root "$tree" --seconds 30 --no-names --submount-every 0.03 \
+		--podman-every 0.05 >/dev/null &
+	pid=$!
+	sleep "0.$((i * 3))"
+	kill -TERM "$pid"
+	wait "$pid" || fail "churn after SIGTERM: exit $?"
+	expect_eq "SIGTERM $i: mounts left" "$(mounts)" 0
+	expect_eq "SIGTERM $i: added layers left" "$(find "$tree/overlay" -maxdepth 1 -mindepth 1 | wc -l)" 2
+done
+
+"$STALEFS" workload gen --root "$T/plain" --objects 30 >/dev/null || fail "gen"
+rc=0
+"$STALEFS" workload churn --root "$T/plain" --seconds 1 --dir-move-every 0.1 >/dev/null 2>"$T/err" || rc=$?
+expect_eq "dir-move without twins: exit" "$rc" 2
+expect_eq "dir-move without twins: lines" "$(wc -l <"$T/err")" 1
+rc=0
+"$STALEFS" workload churn --root "$T/plain" --seconds 1 --no-names >/dev/null 2>"$T/err" || rc=$?
+expect_eq "--no-names alone: exit" "$rc" 2
+echo "PASS"
