@@ -370,8 +370,12 @@ static void explain_answer(const struct chain_in *in, const struct chain_evt *r,
 		l->complete = true;
 	} else if (why) {
 		snprintf(l->cause, sizeof(l->cause), "host %s", why->op);
-		snprintf(l->note, sizeof(l->note), "; host %.20s of %.160s %.1f ms before", why->op,
-			 short_path(why->path), (double)(r->t_ns - why->t_ns) / 1e6);
+		if (why->t_ns > r->t_ns)	/* under way: the answer came before it ended */
+			snprintf(l->note, sizeof(l->note), "; during a host %.20s of %.160s", why->op,
+				 short_path(why->path));
+		else
+			snprintf(l->note, sizeof(l->note), "; host %.20s of %.160s %.1f ms before",
+				 why->op, short_path(why->path), (double)(r->t_ns - why->t_ns) / 1e6);
 		l->complete = true;
 	} else if (r->limit[0]) {
 		snprintf(l->cause, sizeof(l->cause), in->host_logged ? "no host change on this path"
