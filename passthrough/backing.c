@@ -104,15 +104,28 @@ void statx_to_stat(const struct statx *stx, struct stat *st)
 	st->st_ctim.tv_nsec = stx->stx_ctime.tv_nsec;
 }
 
+/*
+ * The mount ID statx gave (STATX_MNT_ID, Linux 5.8). glibc before 2.39 has
+ * no stx_mnt_id member: the kernel's struct statx has it at byte 0x90, in
+ * what glibc calls __statx_pad2 (the kernel ABI does not move it).
+ */
+#define STATX_MNT_ID_OFFSET 0x90
+#define STATX_MNT_ID_BIT 0x00001000U
+
 static uint64_t statx_mnt_id(const struct statx *stx)
 {
+	uint64_t id;
+
+	if (!(stx->stx_mask & STATX_MNT_ID_BIT))
+		return 0;
 #ifdef HAVE_STATX_MNT_ID
-	if (stx->stx_mask & STATX_MNT_ID)
-		return stx->stx_mnt_id;
+	id = stx->stx_mnt_id;
 #else
-	(void)stx;
+	_Static_assert(sizeof(struct statx) >= STATX_MNT_ID_OFFSET + sizeof(uint64_t),
+		       "struct statx is the kernel's size");
+	memcpy(&id, (const char *)stx + STATX_MNT_ID_OFFSET, sizeof(id));
 #endif
-	return 0;
+	return id;
 }
 
 int backing_probe(struct backing *b, enum inode_mode requested)
