@@ -7,7 +7,8 @@
 # mount inside the shared dir is answered with FUSE_ATTR_SUBMOUNT
 # (--announce-submounts, the default) and not with --no-announce-submounts;
 # unmounting it on the host is seen by the client (another inode) and logged
-# as an identity change with the submount flag going from on to off.
+# as an identity change with the submount flag going from on to off; so is
+# a bind mount of a directory onto itself (only the mount ID differs).
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -43,6 +44,20 @@ after=$(stat -c %i "$MNT/sub")
 [ -e "$MNT/sub/on-tmpfs" ] && fail "the client still sees the submount's file"
 expect_eq "submount flip: identity change" \
 	"$(ev_count "e['name'] == 'sub' and e['old_submount'] and not e['submount']")" 1
+
+# A bind mount of a directory onto itself: same filesystem, same inode, only
+# the mount ID differs (statx's STATX_MNT_ID, also where glibc's struct statx
+# lacks the member): a new nodeid with the submount flag, and back.
+echo y >"$BACKING/plain/f"
+stat "$MNT/plain/f" >/dev/null
+mount --bind "$BACKING/plain" "$BACKING/plain"
+stat "$MNT/plain/f" >/dev/null
+expect_eq "self bind mount: identity change to a submount" \
+	"$(ev_count "e['name'] == 'plain' and e['change'] == 'nodeid' and not e['old_submount'] and e['submount']")" 1
+umount -l "$BACKING/plain"
+stat "$MNT/plain/f" >/dev/null
+expect_eq "self bind mount gone: identity change back" \
+	"$(ev_count "e['name'] == 'plain' and e['old_submount'] and not e['submount']")" 1
 stop_daemon
 
 # --no-announce-submounts: the same mount, no flag.
