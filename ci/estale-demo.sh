@@ -38,7 +38,7 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out/matrix.md" >>"$GITHUB_STEP_
 echo
 echo "== stalefs pinpoint (bcvk #157: each hypothesis against a control)"
 rc=0
-"$stalefs" pinpoint --seconds 2 --out "$out/pinpoint.jsonl" || rc=$?
+"$stalefs" pinpoint --time-limit 180 --out "$out/pinpoint.jsonl" || rc=$?
 echo
 echo "estale-demo: done in $(($(date +%s) - start)) s; cell files and reports in $out"
 exit "$rc"
