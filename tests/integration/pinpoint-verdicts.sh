@@ -7,7 +7,8 @@
 # model and a higher fd limit remove the fd cause); the same experiments
 # with --control-only (each control against itself) never say SEEN; the
 # JSON document is whole and versioned; --time-limit is kept; bad options
-# get one line and exit 2.
+# get one line and exit 2. The new experiments run small: the submount (an
+# injected host cause) is SEEN, the others give a verdict.
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -55,6 +56,24 @@ for e in fd-limit-overlay overlay-layer-swap; do
 	v=$(exp "$T/aa.json" $e 'e["verdict"]')
 	[ "$v" != seen ] || fail "$e: the control against itself said SEEN"
 	note "$e against itself: $v"
+done
+
+# The new experiments run here, small, and say something: the submount
+# (a host cause, injected) is SEEN; the others give a verdict, not
+# COULD NOT RUN, on a machine that can run them (doctor: userns, overlayfs,
+# memory_cgroup).
+rc=0
+"$STALEFS" pinpoint --only submount,two-path,two-daemons,memory-pressure,podman-host,dir-move \
+	--seconds 1.5 --format json >"$T/new.json" 2>>"$T/p.err" || rc=$?
+[ "$rc" = 0 ] || fail "pinpoint (new experiments) exit $rc: $(tail -3 "$T/p.err")"
+expect_eq "submount: verdict ($(exp "$T/new.json" submount 'e["why"], e["cell"]["count"], e["cell"]["calls"]'))" \
+	"$(exp "$T/new.json" submount 'e["verdict"]')" seen
+cause=$(exp "$T/new.json" submount 'e["cell"]["chains"]["list"][0]["cause"]')
+case $cause in "host submount" | "host submount-gone") ;; *) fail "submount: the chain's cause is '$cause'" ;; esac
+for e in two-path two-daemons memory-pressure podman-host dir-move; do
+	v=$(exp "$T/new.json" $e 'e["verdict"]')
+	case $v in seen | not-seen | too-short) ;; *) fail "$e: $v ($(exp "$T/new.json" $e 'e["why"]'))" ;; esac
+	note "$e: $v ($(exp "$T/new.json" $e 'e["cell"]["count"], e["cell"]["calls"]'))"
 done
 
 # The text form fits 120 columns and has the bcvk conclusion.
