@@ -630,18 +630,19 @@ static void judge(const struct experiment *e, struct outcome *x)
 		return;
 	}
 	signif_compare(x->a.count, x->a.calls, x->b.count, x->b.calls, &x->st);
-	if (x->st.p < ALPHA)
+	x->f = F_NOT_SEEN;
+	if (x->st.p < ALPHA) {
 		x->f = F_SEEN;
-	else if (x->a.count && x->a.count * x->b.calls > x->b.count * x->a.calls)
-		x->f = F_TOO_SHORT, snprintf(x->why, sizeof(x->why), "%llu in the cell, but the "
-					     "test cannot tell it from the control (p >= %.2f)",
-					     (unsigned long long)x->a.count, ALPHA);
-	else if (!x->a.count && (x->a.calls < MIN_CALLS || x->b.calls < MIN_CALLS))
-		x->f = F_TOO_SHORT, snprintf(x->why, sizeof(x->why), "none in %llu calls (at least %d "
-					     "needed to bound the rate under 2 in 1000)",
-					     (unsigned long long)x->a.calls, MIN_CALLS);
-	else
-		x->f = F_NOT_SEEN;
+	} else if (x->a.count && (!x->b.calls || x->a.count * x->b.calls > x->b.count * x->a.calls)) {
+		/* (as rates: the cell's above the control's, or a control of no calls) */
+		x->f = F_TOO_SHORT;
+		snprintf(x->why, sizeof(x->why), "%llu in the cell, but the test cannot tell it from "
+			 "the control (p >= %.2f)", (unsigned long long)x->a.count, ALPHA);
+	} else if (!x->a.count && (x->a.calls < MIN_CALLS || x->b.calls < MIN_CALLS)) {
+		x->f = F_TOO_SHORT;
+		snprintf(x->why, sizeof(x->why), "none in %llu calls (at least %d needed to bound the "
+			 "rate under 2 in 1000)", (unsigned long long)x->a.calls, MIN_CALLS);
+	}
 }
 
 static void judge_mitigation(const struct outcome *x, struct mit_result *m)
