@@ -19,6 +19,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "unixaddr.h"
 
 /* `fire` of a kind that acts on the whole daemon, now. */
 static void fire_now(struct daemon *d, const struct rule *r, FILE *out)
@@ -201,21 +202,23 @@ static void *ctl_thread(void *arg)
 
 int ctl_start(struct daemon *d, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	struct stat st;
 	mode_t old;
-	int fd, ret;
+	int fd, ret, dirfd;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_err("--control '%s': path too long", path);
-		return -ENAMETOOLONG;
+	ret = unixaddr_make(&sa, path, &dirfd);
+	if (ret < 0) {
+		log_err("--control '%s': %s", path, strerror(-ret));
+		return ret;
 	}
-	strcpy(sa.sun_path, path);
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(path);	/* left over from a killed daemon */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		goto out_dir;
+	}
 	old = umask(0177);	/* the socket is born 0600 */
 	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
@@ -223,8 +226,10 @@ int ctl_start(struct daemon *d, const char *path)
 		ret = -errno;
 		log_err("--control '%s': %s", path, strerror(errno));
 		close(fd);
-		return ret;
+		goto out_dir;
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	d->ctl_fd = fd;
 	if (pthread_create(&d->ctl_tid, NULL, ctl_thread, d) != 0) {
 		close(fd);
@@ -234,6 +239,10 @@ int ctl_start(struct daemon *d, const char *path)
 	}
 	d->ctl_started = true;
 	return 0;
+out_dir:
+	if (dirfd >= 0)
+		close(dirfd);
+	return ret;
 }
 
 void ctl_stop(struct daemon *d, const char *path)

@@ -83,7 +83,7 @@ static int background(void)
 	if (pid > 0) {
 		close(p[1]);
 		if (read(p[0], &status, 1) != 1)
-			status = EXIT_RUNTIME;
+			status = EXIT_FAIL;
 		/* A failed start: the daemon is gone before its caller hears so. */
 		if (status != 0)
 			waitpid(pid, NULL, 0);
@@ -391,7 +391,7 @@ int daemon_run(const struct config *cfg)
 			      "fsname=stalefs,subtype=stalefs,default_permissions,allow_other,auto_unmount",
 			      cfg->debug ? "-d" : NULL, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(cfg->debug ? 4 : 3, fuse_argv);
-	int status_fd = -1, code = EXIT_RUNTIME, ret;
+	int status_fd = -1, code = EXIT_FAIL, ret;
 	bool in_userns = false;
 	sigset_t set;
 
@@ -418,7 +418,7 @@ int daemon_run(const struct config *cfg)
 		status_fd = background();
 		if (status_fd < 0) {
 			log_err("fork: %s", strerror(-status_fd));
-			return EXIT_RUNTIME;
+			return EXIT_FAIL;
 		}
 	}
 
@@ -467,17 +467,23 @@ int daemon_run(const struct config *cfg)
 		ret = probe_in_child_userns(&d);
 		if (ret == -ECHILD) {
 			log_err("--userns: cannot enter a user namespace here: %s", d.backing.mode_reason);
-			code = EXIT_USAGE;
+			code = EXIT_CANNOT_RUN;
 			goto out_stats;
 		}
 		if (ret < 0) {
 			log_err("--inode-file-handles=%s: file handles do not work here: %s",
 				inode_mode_name(cfg->inode_mode), d.backing.mode_reason);
-			code = EXIT_USAGE;
+			code = EXIT_CANNOT_RUN;
 			goto out_stats;
 		}
 	} else if (probe(&d) < 0) {
-		code = EXIT_USAGE;
+		code = EXIT_CANNOT_RUN;
+		goto out_stats;
+	}
+	if (access("/dev/fuse", R_OK | W_OK) < 0) {
+		log_err("/dev/fuse: %s (modprobe fuse; a container needs --device /dev/fuse)",
+			strerror(errno));
+		code = EXIT_CANNOT_RUN;
 		goto out_stats;
 	}
 	d.se = fuse_session_new(&args, &stalefs_ops, sizeof(stalefs_ops), &d);
@@ -497,13 +503,13 @@ int daemon_run(const struct config *cfg)
 		}
 		in_userns = true;
 		if (probe(&d) < 0) {
-			code = EXIT_USAGE;
+			code = EXIT_CANNOT_RUN;
 			goto out_unmount;
 		}
 	}
 	if (faults_start(&d) < 0 ||
 	    (cfg->control_path && ctl_start(&d, cfg->control_path) < 0)) {
-		code = cfg->control_path ? EXIT_USAGE : EXIT_RUNTIME;
+		code = cfg->control_path ? EXIT_USAGE : EXIT_FAIL;
 		goto out_faults;
 	}
 
@@ -512,7 +518,7 @@ int daemon_run(const struct config *cfg)
 	if (!cfg->foreground)
 		detach_stdio();
 	ret = serve(&d, &set);
-	code = ret == 0 ? 0 : EXIT_RUNTIME;
+	code = ret == 0 ? 0 : EXIT_FAIL;
 	write_stats(&d);
 out_faults:
 	ctl_stop(&d, cfg->control_path);
@@ -532,7 +538,7 @@ out_backing:
 	backing_destroy(&d.backing);
 out_fdlimit:
 	fdlimit_destroy(&d.fdl);
-	report(&status_fd, code ? code : EXIT_RUNTIME);
+	report(&status_fd, code ? code : EXIT_FAIL);
 	fuse_opt_free_args(&args);
 	return code;
 }

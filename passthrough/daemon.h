@@ -12,6 +12,7 @@
 
 #include "backing.h"
 #include "config.h"
+#include "exitcode.h"
 #include "fdlimit.h"
 #include "inject.h"
 #include "inode.h"
@@ -70,11 +71,11 @@ struct daemon {
 	bool ctl_started;
 };
 
-/* Exit codes of `stalefs mount`. */
-#define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
-
-/* Run the daemon until unmount or signal. Returns the process exit code. */
+/* Run the daemon until unmount or signal. Returns the process exit code
+ * (exitcode.h): EXIT_USAGE for bad options or a bad shared dir, events file
+ * or control socket; EXIT_CANNOT_RUN when this machine or privilege cannot
+ * run what was asked (no /dev/fuse, no user namespaces, file handles that do
+ * not work for mandatory); EXIT_FAIL for a failure while serving. */
 int daemon_run(const struct config *cfg);
 
 /* Faults that act on the whole daemon (ops_fault.c); used by rules and ctl. */

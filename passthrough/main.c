@@ -18,6 +18,7 @@
 #include "build_config.h"
 #include "config.h"
 #include "daemon.h"
+#include "unixaddr.h"
 #include "doctor.h"
 #include "cli.h"
 #include "log.h"
@@ -50,11 +51,11 @@ static int cmd_mount(int argc, char **argv)
  */
 static int cmd_ctl(int argc, char **argv)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	char line[2048] = "", buf[4096], *last = NULL;
 	size_t used = 0, have = 0;
 	ssize_t n;
-	int fd, ret = 1;
+	int fd, ret = 1, dirfd;
 
 	if (argc < 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fprintf(argc < 3 ? stderr : stdout,
@@ -62,11 +63,6 @@ static int cmd_ctl(int argc, char **argv)
 			"commands: add RULE | list | clear | fire KIND[:key=value,...] | stats | store | reload\n");
 		return argc < 3 ? EXIT_USAGE : 0;
 	}
-	if (strlen(argv[1]) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "stalefs ctl: socket path too long\n");
-		return EXIT_USAGE;
-	}
-	strcpy(sa.sun_path, argv[1]);
 	for (int i = 2; i < argc; i++)
 		used += snprintf(line + used, sizeof(line) - used, "%s%s", i > 2 ? " " : "", argv[i]);
 	if (used >= sizeof(line) - 1) {
@@ -74,11 +70,24 @@ static int cmd_ctl(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	line[used++] = '\n';
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "stalefs ctl: %s: %s\n", argv[1], strerror(errno));
+	ret = unixaddr_make(&sa, argv[1], &dirfd);
+	if (ret < 0) {
+		fprintf(stderr, "stalefs ctl: %s: %s\n", argv[1], strerror(-ret));
 		return EXIT_USAGE;
 	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* A daemon that is not there (yet) is a failure, not bad input. */
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "stalefs ctl: %s: %s\n", argv[1], strerror(errno));
+		if (dirfd >= 0)
+			close(dirfd);
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	ret = 1;
 	if (write(fd, line, used) != (ssize_t)used) {
 		fprintf(stderr, "stalefs ctl: %s: %s\n", argv[1], strerror(errno));
 		close(fd);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "counts.h"
+#include "exitcode.h"
 #include "json.h"
 #include "jsonv.h"
 #include "memcg.h"
@@ -188,8 +189,9 @@ static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
 
 			g->daemon = 0;
 			textfile_last_line(g->log, why, sizeof(why));
-			/* Exit 2 at start: this machine or privilege cannot run the mode. */
-			set_status(r, code == 2 ? RUN_CANNOT : RUN_ERROR,
+			/* Exit 77 at start: this machine or privilege cannot run the mode;
+			 * anything else (exit 2: the command line we built) is our error. */
+			set_status(r, code == EXIT_CANNOT_RUN ? RUN_CANNOT : RUN_ERROR,
 				   "the daemon did not start (exit %d): %s", code, why);
 			return -1;
 		}
