@@ -244,7 +244,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 	opterr = 0;
 	int li;
 
-	while ((c = getopt_long(argc, argv, "+:fdho:", long_opts, (li = -1, &li))) != -1) {
+	while ((c = getopt_long(argc, argv, ":fdho:", long_opts, (li = -1, &li))) != -1) {
 		/* getopt_long takes unique prefixes (--read); we want exact names. */
 		if (li >= 0 && c != '?' && c != ':') {
 			const char *given = argv[optind - 1 - (optarg && optarg == argv[optind - 1])] + 2;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * `stalefs mount` options: virtiofsd's names and defaults, the cache table
- * of research §4, and a one-line reason for every bad input.
+ * of research §4, a one-line reason for every bad input, and options
+ * anywhere on the command line (before "--").
  */
 #include <errno.h>
 #include <string.h>
@@ -188,6 +189,20 @@ START_TEST(virtiofsd_model_bad_input_has_a_reason)
 }
 END_TEST
 
+START_TEST(options_go_anywhere_but_after_dashdash)
+{
+	ck_assert_int_eq(PARSE("--shared-dir", "/srv", "/mnt", "-f", "--cache", "never"), 0);
+	ck_assert_str_eq(cfg.mountpoint, "/mnt");
+	ck_assert(cfg.foreground);
+	ck_assert_int_eq(cfg.cache, CACHE_NEVER);
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "/mnt", "/other"), -EINVAL);
+	ck_assert_str_eq(err, "unexpected argument '/other'");
+	/* After "--" everything is an argument. */
+	ck_assert_int_eq(PARSE("--shared-dir=/srv", "--", "/mnt", "--cache=never"), -EINVAL);
+	ck_assert_str_eq(err, "unexpected argument '--cache=never'");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -204,6 +219,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, bad_input_has_a_reason);
 	tcase_add_test(tc, paths_must_be_directories);
 	tcase_add_test(tc, inject_rules_and_profiles_are_kept);
+	tcase_add_test(tc, options_go_anywhere_but_after_dashdash);
 	suite_add_tcase(s, tc);
 	return s;
 }
