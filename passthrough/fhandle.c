@@ -16,6 +16,7 @@
 
 #include "build_config.h"
 #include "errsrc.h"
+#include "mountinfo.h"
 #include "log.h"
 
 struct mountfd {
@@ -72,52 +73,33 @@ void mountfds_destroy(struct mountfds *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
-/* Undo mountinfo's octal escapes (\040 for space) in place. */
-static void unescape(char *s)
-{
-	char *d = s;
+struct find_id {
+	uint64_t id;
+	char *buf;
+	size_t len;
+};
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
+static int find_id(const struct mountinfo_entry *e, void *arg)
+{
+	struct find_id *f = arg;
+
+	if (e->id != f->id)
+		return 0;
+	snprintf(f->buf, f->len, "%s", e->mnt);
+	return 1;
 }
 
 /* Mount point path of mnt_id into buf. 0 or -errno. */
 static int mountinfo_find(const char *mountinfo, uint64_t mnt_id, char *buf, size_t len)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	int ret = -ENOENT;
-	FILE *f = fopen(mountinfo, "re");
+	struct find_id f = { mnt_id, buf, len };
+	int ret = mountinfo_each(mountinfo, find_id, &f);
 
-	if (!f)
+	if (ret < 0) {
+		errno = -ret;
 		return host_err("open(mountinfo)");
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long long id;
-		char *save, *tok;
-
-		if (sscanf(line, "%llu", &id) != 1 || id != mnt_id)
-			continue;
-		tok = strtok_r(line, " ", &save);
-		for (int field = 0; tok && field < 4; field++)
-			tok = strtok_r(NULL, " ", &save);
-		if (!tok)
-			break;
-		unescape(tok);
-		snprintf(buf, len, "%s", tok);
-		ret = 0;
-		break;
 	}
-	free(line);
-	fclose(f);
-	return ret;
+	return ret == 1 ? 0 : -ENOENT;
 }
 
 static int mountfd_open(struct mountfds *m, uint64_t mnt_id)

@@ -12,25 +12,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "mountinfo.h"
+
 int scratch_has_mounts(const char *path)
 {
-	char line[8192];
-	size_t n = strlen(path);
-	int found = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		char *p = line;
-
-		/* id parent major:minor root mountpoint ... */
-		for (int i = 0; i < 4 && p; i++)
-			p = strchr(p + 1, ' ');
-		if (p && strncmp(p + 1, path, n) == 0 && (p[1 + n] == ' ' || p[1 + n] == '/'))
-			found = 1;
-	}
-	if (f)
-		fclose(f);
-	return found;
+	return mountinfo_has_below(path);
 }
 
 static int unlink_one(const char *path, const struct stat *st, int type, struct FTW *ftw)

@@ -5,7 +5,7 @@
 # socket is bound through its directory, /proc/self/fd/N/ctl.sock), the
 # daemon's control socket at such a path answers `stalefs ctl`, and a cell
 # the daemon cannot start is an error, never "cannot run here", unless the
-# daemon said 77.
+# daemon said 77. A work dir with a space in it works as well.
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -17,6 +17,14 @@ rc=0
 [ "$rc" = 0 ] || fail "run --workdir (${#deep} chars): exit $rc: $(tail -1 "$T/run.err"); $(cat "$T/c.jsonl")"
 st=$(python3 -c "import json; d=json.loads(open('$T/c.jsonl').readline()); print(d['status'], d['reason'])")
 expect_eq "the cell with a ${#deep}-char work dir" "$st" "ran "
+
+# A work dir with a space: mountinfo writes it as \040, and the harness
+# still sees its mount come and go.
+rc=0
+"$STALEFS" run --workdir "$T/with space" --seconds 0.5 --quiet --out "$T/s.jsonl" 2>"$T/run.err" || rc=$?
+[ "$rc" = 0 ] || fail "run --workdir 'with space': exit $rc: $(tail -1 "$T/run.err")"
+expect_eq "the cell in a work dir with a space" \
+	"$(python3 -c "import json; d=json.loads(open('$T/s.jsonl').readline()); print(d['status'], d['reason'])")" "ran "
 
 # The daemon's own --control at a long path, and the client reaching it.
 sock=$deep/ctl.sock

@@ -10,6 +10,7 @@
 
 #include "build_config.h"
 #include "memcg.h"
+#include "mountinfo.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -192,63 +193,6 @@ static bool fs_listed(const char *fstype)
 	}
 	fclose(f);
 	return found;
-}
-
-/* Undo mountinfo's octal escapes (\040 for space) in place. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/*
- * Walk /proc/self/mountinfo: fn(mount ID, mount point, fstype, arg) for
- * each line until it returns non-zero. Returns what fn returned, 0, or
- * -errno.
- */
-static int mountinfo_each(int (*fn)(unsigned long id, char *mnt, char *fstype, void *arg),
-			  void *arg)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int ret = 0;
-
-	if (!f)
-		return -errno;
-	while (!ret && getline(&line, &cap, f) > 0) {
-		char *save = NULL, *tok, *mnt = NULL, *fstype = NULL, *sep;
-		unsigned long id;
-		int field = 0;
-
-		sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		fstype = strtok_r(sep + 3, " \n", &save);
-		save = NULL;
-		id = strtoul(line, NULL, 10);
-		for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-			if (++field == 5)
-				mnt = tok;
-		if (!mnt || !fstype)
-			continue;
-		unescape(mnt);
-		ret = fn(id, mnt, fstype, arg);
-	}
-	free(line);
-	fclose(f);
-	return ret;
 }
 
 /* ---- children, bounded ---- */
@@ -633,13 +577,13 @@ struct mnt_lookup {
 	char fstype[64];
 };
 
-static int mnt_match(unsigned long id, char *mnt, char *fstype, void *arg)
+static int mnt_match(const struct mountinfo_entry *e, void *arg)
 {
 	struct mnt_lookup *l = arg;
 
-	if (id != l->id)
+	if (e->id != l->id)
 		return 0;
-	snprintf(l->fstype, sizeof(l->fstype), "%s", fstype);
+	snprintf(l->fstype, sizeof(l->fstype), "%s", e->fstype);
 	return 1;
 }
 
@@ -656,7 +600,7 @@ static void fs_name(int fd, int mnt_id, char *out, size_t len)
 		return;
 	}
 	magic = (unsigned long)(unsigned int)sf.f_type;
-	if (magic == 0x65735546 && mnt_id >= 0 && mountinfo_each(mnt_match, &l) == 1 &&
+	if (magic == 0x65735546 && mnt_id >= 0 && mountinfo_each(NULL, mnt_match, &l) == 1 &&
 	    l.fstype[0]) {
 		snprintf(out, len, "%s", l.fstype);
 		return;
@@ -957,16 +901,16 @@ static void check_overlay(struct doctor *d)
 /* ---- tracefs ---- */
 
 /* The tracefs mount point (out: 4096 bytes), /sys/kernel/tracing first. */
-static int tracefs_match(unsigned long id, char *mnt, char *fstype, void *arg)
+static int tracefs_match(const struct mountinfo_entry *e, void *arg)
 {
 	char *out = arg;
-	size_t n = strlen(mnt);
-	bool sys = strcmp(mnt, "/sys/kernel/tracing") == 0;
+	size_t n = strlen(e->mnt);
+	bool sys = strcmp(e->mnt, "/sys/kernel/tracing") == 0;
 
-	if (strcmp(fstype, "tracefs") != 0 || n >= 4096)
+	if (strcmp(e->fstype, "tracefs") != 0 || n >= 4096)
 		return 0;
 	if (!out[0] || sys)
-		memcpy(out, mnt, n + 1);
+		memcpy(out, e->mnt, n + 1);
 	return sys;
 }
 
@@ -987,7 +931,7 @@ static void check_tracefs(struct doctor *d)
 	sigset_t old;
 
 	d->f.tracefs = false;
-	mountinfo_each(tracefs_match, root);
+	mountinfo_each(NULL, tracefs_match, root);
 	if (!root[0]) {
 		if (fs_listed("tracefs"))
 			set(c, ST_MISSING, "not mounted (mount -t tracefs nodev /sys/kernel/tracing)");

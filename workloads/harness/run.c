@@ -21,6 +21,7 @@
 #include "json.h"
 #include "jsonv.h"
 #include "memcg.h"
+#include "mountinfo.h"
 #include "proc.h"
 #include "scratch.h"
 #include "textfile.h"
@@ -81,26 +82,6 @@ const char *run_verdict_name(enum run_verdict v)
 	static const char *const n[] = { "pass", "fail", "skip" };
 
 	return n[v];
-}
-
-static bool is_mounted(const char *path)
-{
-	char line[8192], *p;
-	bool found = false;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		/* id parent major:minor root mountpoint ... */
-		p = line;
-		for (int i = 0; i < 4 && p; i++)
-			p = strchr(p + 1, ' ');
-		if (p && strncmp(p + 1, path, strlen(path)) == 0 && p[1 + strlen(path)] == ' ')
-			found = true;
-	}
-	fclose(f);
-	return found;
 }
 
 static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errlen)
@@ -182,7 +163,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
 		g->daemon = 0;
 		return -1;
 	}
-	while (!is_mounted(g->mnt)) {
+	while (!mountinfo_is_mount(g->mnt)) {
 		if (proc_wait(g->daemon, 0.01, &status) == 0) {
 			char why[400];
 			int code = proc_exit_code(status);
@@ -343,9 +324,9 @@ static void teardown(struct rep *x)
 		g->workload = g->daemon = 0;
 		if (!g->mnt[0])
 			continue;
-		for (int i = 0; i < 100 && is_mounted(g->mnt); i++)
+		for (int i = 0; i < 100 && mountinfo_is_mount(g->mnt); i++)
 			usleep(10000);
-		if (is_mounted(g->mnt))
+		if (mountinfo_is_mount(g->mnt))
 			umount2(g->mnt, MNT_DETACH);
 	}
 	memcg_destroy(&x->mem);
