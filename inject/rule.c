@@ -6,6 +6,8 @@
  */
 #include "rule.h"
 
+#include "errname.h"
+
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -46,22 +48,6 @@ const char *fault_kind_name(enum fault_kind kind)
 const char *kevict_action_name(enum kevict_action action)
 {
 	return action_names[action];
-}
-
-int errno_parse(const char *name)
-{
-	char *end;
-	long n = strtol(name, &end, 10);
-
-	if (*name && !*end)
-		return n > 0 && n < 4096 ? (int)n : -1;
-	for (int i = 1; i < 200; i++) {
-		const char *e = strerrorname_np(i);
-
-		if (e && strcmp(e, name) == 0)
-			return i;
-	}
-	return -1;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -160,7 +146,7 @@ static int key_sticky(struct rule *r, const char *v, char *err, size_t errlen)
 
 static int key_errno(struct rule *r, const char *v, char *err, size_t errlen)
 {
-	int e = errno_parse(v);
+	int e = errname_parse(v);
 
 	if (e < 0)
 		return fail(err, errlen, "errno: unknown errno '%s' (a name like ESTALE or a number)", v);

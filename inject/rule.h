@@ -81,8 +81,6 @@ int rule_parse(const char *text, struct rule *r, char *err, size_t errlen);
 
 const char *fault_kind_name(enum fault_kind kind);
 const char *kevict_action_name(enum kevict_action action);
-/* "ESTALE" or a decimal -> positive errno; -1 if unknown. */
-int errno_parse(const char *name);
 
 /* Does the rule select this op / nodeid / path? (path NULL: not known) */
 bool rule_selects(const struct rule *r, enum op op, uint64_t nodeid, const char *path);

@@ -5,22 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errname.h"
 #include "errsrc.h"
 
 int fault_answer(struct inject *inj, const struct inject_fire *fire,
 		 const struct inject_point *pt, int err)
 {
+	char buf[16];
 	const char *name;
 
 	if (!err)
 		err = fire->err;
-	name = strerrorname_np(err);
+	name = errname(err, buf, sizeof(buf));
 	snprintf(errsrc_detail_buf, sizeof(errsrc_detail_buf), "rule %u %s", fire->rule_id,
 		 fault_kind_name(fire->kind));
 	/* An injected error is the deepest source: it replaces any other. */
 	errsrc_current.kind = ERRSRC_INJECT;
 	errsrc_current.detail = errsrc_detail_buf;
-	inject_report(inj, fire, pt, name ? name : "error");
+	inject_report(inj, fire, pt, name);
 	return -err;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "errsrc.h"
 #include "log.h"
 
@@ -182,7 +183,7 @@ static int lookup_twisted(struct daemon *d, struct inode *parent, const char *na
 	struct inject_fire fire, bump;
 	bool fired = false;
 	uint64_t old = 0;
-	char msg[96];
+	char msg[96], eb[16];
 	int ret;
 
 	if (inject_match(&d->inj, FAULT_RENODE, &pt, &fire)) {
@@ -200,7 +201,7 @@ static int lookup_twisted(struct daemon *d, struct inode *parent, const char *na
 		if (twist == TWIST_RENODE && old)
 			snprintf(msg, sizeof(msg), "nodeid %llu -> %llu (old answers %s)",
 				 (unsigned long long)old, (unsigned long long)(*out)->nodeid,
-				 strerrorname_np(fire.err));
+				 errname(fire.err, eb, sizeof(eb)));
 		else if (twist == TWIST_RENODE)
 			snprintf(msg, sizeof(msg), "no entry to renode; new nodeid %llu",
 				 (unsigned long long)(*out)->nodeid);

@@ -8,18 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "errsrc.h"
 #include "json.h"
-
-const char *errno_name(int err, char *buf, size_t len)
-{
-	const char *n = strerrorname_np(err);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "E%d", err);
-	return buf;
-}
 
 int stats_init(struct stats *st, const char *events_path)
 {
@@ -63,7 +54,7 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 	else
 		fputs("null", st->events);
 	fprintf(st->events, ",\"errno\":%d,\"err\":\"%s\",\"source\":\"%s\",\"detail\":",
-		ev->err, errno_name(ev->err, eb, sizeof(eb)),
+		ev->err, errname(ev->err, eb, sizeof(eb)),
 		ev->source ? ev->source : ERRSRC_HOST);
 	json_put_string(st->events, ev->detail ? ev->detail : "unknown");
 	fprintf(st->events, ",\"pid\":%u", ev->pid);
@@ -197,7 +188,7 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	for (int i = 1; i < ERRNO_SLOTS; i++) {
 		if (!load(&st->errors[i]))
 			continue;
-		fprintf(f, "%s\"%s\":%llu", sep, errno_name(i, eb, sizeof(eb)),
+		fprintf(f, "%s\"%s\":%llu", sep, errname(i, eb, sizeof(eb)),
 			(unsigned long long)load(&st->errors[i]));
 		sep = ",";
 	}

@@ -93,7 +93,5 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 int stats_write_file(struct stats *st, struct inode_store *store,
 		     const struct stats_mode *mode, const char *path);
 
-/* "ESTALE" for 116; "E<n>" when unknown. */
-const char *errno_name(int err, char *buf, size_t len);
 
 #endif

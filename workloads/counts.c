@@ -7,16 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "errname.h"
 #include "json.h"
 
 const char *counts_errno_name(int e, char *buf, size_t len)
 {
-	const char *n = e ? strerrorname_np(e) : NULL;
-
-	if (n)
-		return n;
-	snprintf(buf, len, e ? "E%d" : "other", e);
-	return buf;
+	return e ? errname(e, buf, len) : "other";	/* errno 0 counts the others */
 }
 
 void counts_json_op(FILE *f, bool first, const char *name, uint64_t ok,

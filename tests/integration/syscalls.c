@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 #ifdef __GLIBC_PREREQ
 #define GLIBC_AT_LEAST(maj, min) __GLIBC_PREREQ(maj, min)
 #else
@@ -96,44 +98,6 @@ struct check {
 /* Reporting helpers                                                   */
 /* ------------------------------------------------------------------ */
 
-static const char *errno_name(int e, char *buf, size_t len)
-{
-	static const struct {
-		int num;
-		const char *name;
-	} tab[] = {
-		{ EPERM, "EPERM" },     { ENOENT, "ENOENT" },
-		{ EINTR, "EINTR" },     { EIO, "EIO" },
-		{ ENXIO, "ENXIO" },     { EBADF, "EBADF" },
-		{ EAGAIN, "EAGAIN" },   { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" },   { EFAULT, "EFAULT" },
-		{ EBUSY, "EBUSY" },     { EEXIST, "EEXIST" },
-		{ EXDEV, "EXDEV" },     { ENOTDIR, "ENOTDIR" },
-		{ EISDIR, "EISDIR" },   { EINVAL, "EINVAL" },
-		{ EFBIG, "EFBIG" },     { ENOSPC, "ENOSPC" },
-		{ ESPIPE, "ESPIPE" },   { EROFS, "EROFS" },
-		{ EMLINK, "EMLINK" },   { ERANGE, "ERANGE" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" },
-		{ ENOSYS, "ENOSYS" },   { ENOTEMPTY, "ENOTEMPTY" },
-		{ ELOOP, "ELOOP" },     { ENODATA, "ENODATA" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" },
-		{ ENOTCONN, "ENOTCONN" }, { ESTALE, "ESTALE" },
-		{ E2BIG, "E2BIG" },     { ETXTBSY, "ETXTBSY" },
-	};
-	size_t i;
-
-#if GLIBC_AT_LEAST(2, 32)
-	const char *n = strerrorname_np(e);
-
-	if (n)
-		return n;
-#endif
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].num == e)
-			return tab[i].name;
-	snprintf(buf, len, "errno %d", e);
-	return buf;
-}
 
 /* Record the first failure reason of a check; always returns -1. */
 PRINTF_LIKE(2, 3)
@@ -161,7 +125,7 @@ static int fail_sys(struct ctx *c, const char *fmt, ...)
 	vsnprintf(call, sizeof(call), fmt, ap);
 	va_end(ap);
 	return failf(c, "%s: expected success, got -1 %s", call,
-		     errno_name(err, nb, sizeof(nb)));
+		     errname(err, nb, sizeof(nb)));
 }
 
 /* A call that should have failed with errno @want returned @ret. */
@@ -177,11 +141,11 @@ static int expect_errno(struct ctx *c, long ret, int want, const char *fmt, ...)
 	va_end(ap);
 	if (ret != -1)
 		return failf(c, "%s: expected -1 %s, got %ld", call,
-			     errno_name(want, nw, sizeof(nw)), ret);
+			     errname(want, nw, sizeof(nw)), ret);
 	if (err != want)
 		return failf(c, "%s: expected -1 %s, got -1 %s", call,
-			     errno_name(want, nw, sizeof(nw)),
-			     errno_name(err, ng, sizeof(ng)));
+			     errname(want, nw, sizeof(nw)),
+			     errname(err, ng, sizeof(ng)));
 	return 0;
 }
 
@@ -1361,7 +1325,7 @@ static void format_seek(char *buf, size_t len, off_t r, int err)
 	char nb[32];
 
 	if (r < 0)
-		snprintf(buf, len, "-1 %s", errno_name(err, nb, sizeof(nb)));
+		snprintf(buf, len, "-1 %s", errname(err, nb, sizeof(nb)));
 	else
 		snprintf(buf, len, "%lld", (long long)r);
 }

@@ -22,11 +22,13 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "errname.h"
+
 static const char *ename(int e)
 {
-	const char *n = strerrorname_np(e);
+	static char buf[16];	/* single-threaded */
 
-	return n ? n : "EUNKNOWN";
+	return errname(e, buf, sizeof(buf));
 }
 
 static int hold(const char *path, bool do_read)

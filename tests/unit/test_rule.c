@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "errname.h"
 #include "rule.h"
 #include "unit.h"
 
@@ -131,11 +132,11 @@ END_TEST
 
 START_TEST(errno_names_and_numbers)
 {
-	ck_assert_int_eq(errno_parse("ESTALE"), ESTALE);
-	ck_assert_int_eq(errno_parse("EMFILE"), EMFILE);
-	ck_assert_int_eq(errno_parse("116"), 116);
-	ck_assert_int_eq(errno_parse("ENOPE"), -1);
-	ck_assert_int_eq(errno_parse("0"), -1);
+	ck_assert_int_eq(errname_parse("ESTALE"), ESTALE);
+	ck_assert_int_eq(errname_parse("EMFILE"), EMFILE);
+	ck_assert_int_eq(errname_parse("116"), 116);
+	ck_assert_int_eq(errname_parse("ENOPE"), -1);
+	ck_assert_int_eq(errname_parse("0"), -1);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "errsrc.h"
 #include "stats.h"
 #include "unit.h"
@@ -105,8 +106,8 @@ START_TEST(unknown_errno_gets_a_number)
 {
 	char buf[16];
 
-	ck_assert_str_eq(errno_name(ESTALE, buf, sizeof(buf)), "ESTALE");
-	ck_assert_str_eq(errno_name(4000, buf, sizeof(buf)), "E4000");
+	ck_assert_str_eq(errname(ESTALE, buf, sizeof(buf)), "ESTALE");
+	ck_assert_str_eq(errname(4000, buf, sizeof(buf)), "E4000");
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "json.h"
 #include "jsonv.h"
 
@@ -308,16 +309,6 @@ static const struct chain_evt *cause_of(const struct chain_in *in, const struct 
 		if (in->ev[k].start_ns <= e->t_ns && host_explains(&in->ev[k], e))
 			return &in->ev[k];
 	return NULL;
-}
-
-static const char *errname(int e, char *buf, size_t len)
-{
-	const char *n = e ? strerrorname_np(e) : NULL;
-
-	if (n)
-		return n;
-	snprintf(buf, len, "errno %d", e);
-	return buf;
 }
 
 /* The last 60 bytes of a path, from a component boundary. */
