@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Writing JSON strings, shared by every library that prints JSON (the
- * rule list, the daemon's stats and event log, the workload results).
- * inject/ is the lowest library, so it lives here.
+ * rule list, the daemon's stats and event log, the workload results, the
+ * harness's cell lines): the one JSON writer, in the shared floor.
  */
 #ifndef STALEFS_JSON_H
 #define STALEFS_JSON_H
