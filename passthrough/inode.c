@@ -80,7 +80,8 @@ static void set_stale_locked(struct inode_store *s, struct inode *inode, int err
 	unclaimable_locked(s, inode);
 	if (!inode->stale_err)
 		__atomic_store_n(&s->nstale, s->nstale + 1, __ATOMIC_RELAXED);
-	inode->stale_err = (uint8_t)err;
+	/* Readers outside the lock load it atomically (see the field). */
+	__atomic_store_n(&inode->stale_err, (uint8_t)err, __ATOMIC_RELAXED);
 	inode->stale_rule = rule;
 }
 
