@@ -17,7 +17,9 @@
 #include "inject.h"
 
 struct backing {
-	int root_fd;			/* immutable; O_PATH fd of the shared dir */
+	int root_fd;			/* immutable number; O_PATH fd of the shared dir: a
+					 * reload fault puts a new one behind the same number
+					 * with dup3 (atomic), so dup(root_fd) is always safe */
 	int proc_self_fd;		/* immutable; O_PATH fd of /proc/self/fd */
 	enum inode_mode requested;	/* immutable after backing_probe */
 	enum inode_mode mode;		/* immutable after backing_probe: in effect */

@@ -220,7 +220,7 @@ int daemon_restart(struct daemon *d)
 int daemon_reload(struct daemon *d, char *msg, size_t len)
 {
 	struct inode *root;
-	int fd, old, ret;
+	int fd, ret;
 
 	fd = open(d->cfg->shared_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -228,9 +228,16 @@ int daemon_reload(struct daemon *d, char *msg, size_t len)
 		snprintf(msg, len, "open %s: %s", d->cfg->shared_dir, strerror(errno));
 		return ret;
 	}
-	old = d->backing.root_fd;
-	d->backing.root_fd = fd;
-	close(old);
+	/* The same fd number gets the new directory in one step (dup3), so a
+	 * worker that dups root_fd meanwhile gets the old one or the new one,
+	 * never a closed or reused number. */
+	if (dup3(fd, d->backing.root_fd, O_CLOEXEC) < 0) {
+		ret = -errno;
+		snprintf(msg, len, "dup3 over the root fd: %s", strerror(errno));
+		close(fd);
+		return ret;
+	}
+	close(fd);
 	ret = backing_root(&d->backing, &root);
 	if (ret == 0)
 		ret = store_set_root(&d->store, root);
