@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Three harness modules that need no mount: attribution of surfaced ESTALE
- * (the join by thread and syscall window, the time-only join, masked and
- * unattributed counts, the JSON), cell options (defaults, every option and
- * its refusals, cross checks, the id, the repro command line and the params
- * object) and the tracefs text counter (sends joined with ends by unique).
+ * Cell options: defaults, every option and its refusals, cross checks, the
+ * id, the repro command line and the params object; the guest-shape and
+ * host-actor options.
  * Mounts nothing.
  */
 #include <errno.h>
@@ -14,336 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attrib.h"
 #include "cell.h"
-#include "compare.h"
-#include "trace.h"
 #include "unit.h"
-
-#define SEC 1000000000ULL
-
-/* ---- attrib ---- */
-
-static struct attrib_reply reply(uint64_t t, uint32_t pid, const char *source, const char *detail)
-{
-	struct attrib_reply r = { .t_ns = t, .pid = pid };
-
-	snprintf(r.source, sizeof(r.source), "%s", source);
-	snprintf(r.detail, sizeof(r.detail), "%s", detail);
-	return r;
-}
-
-/* attrib_json into a string (caller frees). */
-static char *attrib_text(const struct attrib *a)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	attrib_json(a, f);
-	ck_assert_int_eq(fclose(f), 0);
-	return buf;
-}
-
-START_TEST(attrib_same_tid_in_window)
-{
-	struct attrib_reply r[] = { reply(1500, 10, "inject", "rule 1 errno") };
-	struct attrib_seen s[] = { { .t_ns = 2000, .start_ns = 1000, .tid = 10 } };
-	struct attrib a;
-
-	attrib_join(&a, r, 1, s, 1, 1);
-	ck_assert_int_eq(a.nkeys, 1);
-	ck_assert_str_eq(a.key[0].source, "inject");
-	ck_assert_str_eq(a.key[0].detail, "rule 1 errno");
-	ck_assert_uint_eq(a.key[0].n, 1);
-	ck_assert_uint_eq(a.kernel, 0);
-	ck_assert_uint_eq(a.unattributed, 0);
-	ck_assert_uint_eq(a.emitted, 1);
-	ck_assert_uint_eq(a.masked, 0);
-	ck_assert(r[0].used);
-}
-END_TEST
-
-START_TEST(attrib_both_vfs_passes)
-{
-	/* Both ends of the window count; the last reply is what surfaced. */
-	struct attrib_reply r[] = {
-		reply(1000, 10, "host", "openat2"),
-		reply(2000, 10, "inject", "rule 2 renode"),
-	};
-	struct attrib_seen s[] = { { .t_ns = 2000, .start_ns = 1000, .tid = 10 } };
-	struct attrib a;
-
-	attrib_join(&a, r, 2, s, 1, 1);
-	ck_assert_int_eq(a.nkeys, 1);
-	ck_assert_str_eq(a.key[0].source, "inject");
-	ck_assert_str_eq(a.key[0].detail, "rule 2 renode");
-	ck_assert_uint_eq(a.key[0].n, 1);
-	ck_assert_uint_eq(a.kernel, 0);
-	ck_assert_uint_eq(a.emitted, 2);
-	ck_assert_uint_eq(a.masked, 0);
-	ck_assert(r[0].used && r[1].used);
-}
-END_TEST
-
-START_TEST(attrib_other_tid_or_outside_window)
-{
-	struct attrib_seen s[] = { { .t_ns = 2000, .start_ns = 1000, .tid = 10 } };
-	struct attrib a;
-
-	/* Another thread's reply inside the window: kernel-made, the reply masked. */
-	{
-		struct attrib_reply r[] = { reply(1500, 11, "inject", "rule 1 errno") };
-
-		attrib_join(&a, r, 1, s, 1, 1);
-		ck_assert_int_eq(a.nkeys, 0);
-		ck_assert_uint_eq(a.kernel, 1);
-		ck_assert_uint_eq(a.emitted, 1);
-		ck_assert_uint_eq(a.masked, 1);
-		ck_assert(!r[0].used);
-	}
-	/* Same thread, just before the start and just after the end. */
-	{
-		struct attrib_reply r[] = { reply(999, 10, "host", "statx"),
-					    reply(2001, 10, "host", "statx") };
-
-		attrib_join(&a, r, 2, s, 1, 1);
-		ck_assert_int_eq(a.nkeys, 0);
-		ck_assert_uint_eq(a.kernel, 1);
-		ck_assert_uint_eq(a.emitted, 2);
-		ck_assert_uint_eq(a.masked, 2);
-		ck_assert(!r[0].used && !r[1].used);
-	}
-	/* No replies at all. */
-	attrib_join(&a, NULL, 0, s, 1, 1);
-	ck_assert_uint_eq(a.kernel, 1);
-	ck_assert_uint_eq(a.emitted, 0);
-	ck_assert_uint_eq(a.masked, 0);
-}
-END_TEST
-
-START_TEST(attrib_time_only)
-{
-	/* No start: the last unused reply of any pid in [t - 1 s, t]. */
-	struct attrib_reply r[] = {
-		reply(4 * SEC - 1, 1, "inject", "too early"),
-		reply(4 * SEC, 2, "host", "openat2"),
-		reply(4 * SEC + SEC / 2, 3, "daemon", "rebind"),
-		reply(5 * SEC + 1, 4, "inject", "too late"),
-	};
-	struct attrib_seen s[] = {
-		{ .t_ns = 5 * SEC, .start_ns = 0, .tid = 99 },
-		{ .t_ns = 5 * SEC, .start_ns = 0, .tid = 98 },
-		{ .t_ns = 5 * SEC, .start_ns = 0, .tid = 97 },
-	};
-	struct attrib a;
-
-	attrib_join(&a, r, 4, s, 3, 3);
-	ck_assert_int_eq(a.nkeys, 2);
-	ck_assert_str_eq(a.key[0].source, "daemon");
-	ck_assert_str_eq(a.key[0].detail, "rebind");
-	ck_assert_uint_eq(a.key[0].n, 1);
-	ck_assert_str_eq(a.key[1].source, "host");
-	ck_assert_str_eq(a.key[1].detail, "openat2");
-	ck_assert_uint_eq(a.key[1].n, 1);
-	ck_assert_uint_eq(a.kernel, 1);		/* the third found nothing left */
-	ck_assert_uint_eq(a.emitted, 4);
-	ck_assert_uint_eq(a.masked, 2);
-	ck_assert(!r[0].used && r[1].used && r[2].used && !r[3].used);
-
-	/* Within the first second of the clock: the window starts at 0. */
-	{
-		struct attrib_reply z[] = { reply(0, 5, "host", "statx") };
-		struct attrib_seen e[] = { { .t_ns = 100, .start_ns = 0, .tid = 1 } };
-
-		attrib_join(&a, z, 1, e, 1, 1);
-		ck_assert_int_eq(a.nkeys, 1);
-		ck_assert_str_eq(a.key[0].detail, "statx");
-		ck_assert_uint_eq(a.kernel, 0);
-		ck_assert_uint_eq(a.masked, 0);
-	}
-}
-END_TEST
-
-START_TEST(attrib_unattributed_and_masked)
-{
-	struct attrib_seen s[] = { { .t_ns = 2000, .start_ns = 1000, .tid = 10 } };
-	struct attrib a;
-	struct attrib_reply r[3];
-
-	/* One used, two left over. total 2: one surfaced ESTALE not in the list
-	 * may have used one of them, so only one is masked. */
-	r[0] = reply(1500, 10, "inject", "rule 1 errno");
-	r[1] = reply(3000, 20, "inject", "rule 1 errno");
-	r[2] = reply(4000, 20, "inject", "rule 1 errno");
-	attrib_join(&a, r, 3, s, 1, 2);
-	ck_assert_uint_eq(a.unattributed, 1);
-	ck_assert_uint_eq(a.emitted, 3);
-	ck_assert_uint_eq(a.masked, 1);
-	ck_assert_uint_eq(a.key[0].n, 1);
-
-	/* More unattributed than left over: masked 0, not negative. */
-	r[0].used = r[1].used = r[2].used = false;
-	attrib_join(&a, r, 3, s, 1, 5);
-	ck_assert_uint_eq(a.unattributed, 4);
-	ck_assert_uint_eq(a.masked, 0);
-
-	/* total below the list: nothing unattributed. */
-	r[0].used = r[1].used = r[2].used = false;
-	attrib_join(&a, r, 3, s, 1, 0);
-	ck_assert_uint_eq(a.unattributed, 0);
-	ck_assert_uint_eq(a.masked, 2);
-}
-END_TEST
-
-START_TEST(attrib_sorts_replies)
-{
-	struct attrib_reply r[] = {
-		reply(2000, 10, "inject", "middle"),
-		reply(3000, 10, "inject", "after"),
-		reply(500, 10, "inject", "before"),
-		reply(1600, 10, "host", "openat2"),
-	};
-	struct attrib_seen s[] = { { .t_ns = 2500, .start_ns = 1500, .tid = 10 } };
-	struct attrib a;
-
-	attrib_join(&a, r, 4, s, 1, 1);
-	ck_assert_uint_eq(r[0].t_ns, 500);
-	ck_assert_uint_eq(r[1].t_ns, 1600);
-	ck_assert_uint_eq(r[2].t_ns, 2000);
-	ck_assert_uint_eq(r[3].t_ns, 3000);
-	ck_assert(!r[0].used && r[1].used && r[2].used && !r[3].used);
-	ck_assert_int_eq(a.nkeys, 1);
-	ck_assert_str_eq(a.key[0].detail, "middle");
-	ck_assert_uint_eq(a.kernel, 0);
-	ck_assert_uint_eq(a.masked, 2);
-}
-END_TEST
-
-START_TEST(attrib_many_events)
-{
-	/* Several threads and syscalls interleaved; a second syscall of the
-	 * same thread does not reuse the first one's replies. */
-	struct attrib_reply r[] = {
-		reply(100, 1, "inject", "rule 1 errno"),
-		reply(150, 2, "host", "open_by_handle_at"),
-		reply(200, 1, "inject", "rule 1 errno"),
-		reply(300, 1, "inject", "rule 1 errno"),
-		reply(350, 3, "inject", "rule 1 errno"),	/* masked */
-		reply(400, 2, "host", "open_by_handle_at"),
-	};
-	struct attrib_seen s[] = {
-		{ .t_ns = 250, .start_ns = 50, .tid = 1 },	/* 100, 200 */
-		{ .t_ns = 320, .start_ns = 100, .tid = 1 },	/* 300 */
-		{ .t_ns = 420, .start_ns = 120, .tid = 2 },	/* 150, 400 */
-		{ .t_ns = 420, .start_ns = 120, .tid = 4 },	/* kernel */
-	};
-	struct attrib a;
-
-	attrib_join(&a, r, 6, s, 4, 4);
-	ck_assert_int_eq(a.nkeys, 2);
-	ck_assert_str_eq(a.key[0].detail, "rule 1 errno");
-	ck_assert_uint_eq(a.key[0].n, 2);
-	ck_assert_str_eq(a.key[1].source, "host");
-	ck_assert_uint_eq(a.key[1].n, 1);
-	ck_assert_uint_eq(a.kernel, 1);
-	ck_assert_uint_eq(a.unattributed, 0);
-	ck_assert_uint_eq(a.emitted, 6);
-	ck_assert_uint_eq(a.masked, 1);
-}
-END_TEST
-
-START_TEST(attrib_key_overflow)
-{
-	/* More distinct details than keys: the rest fold into "other", none lost. */
-	enum { N = ATTRIB_KEYS + 6 };
-	struct attrib_reply r[N];
-	struct attrib_seen s[N];
-	struct attrib a;
-	uint64_t sum = 0;
-
-	for (int i = 0; i < N; i++) {
-		char d[32];
-
-		snprintf(d, sizeof(d), "rule %d errno", i + 1);
-		r[i] = reply(1000 + 10 * i, 7, "inject", d);
-		s[i] = (struct attrib_seen){ .t_ns = 1005 + 10 * i, .start_ns = 1000 + 10 * i, .tid = 7 };
-	}
-	attrib_join(&a, r, N, s, N, N);
-	ck_assert_int_eq(a.nkeys, ATTRIB_KEYS);
-	for (int i = 0; i < a.nkeys; i++)
-		sum += a.key[i].n;
-	ck_assert_uint_eq(sum, N);
-	ck_assert_str_eq(a.key[ATTRIB_KEYS - 1].detail, "other");
-	ck_assert_uint_eq(a.key[ATTRIB_KEYS - 1].n, 7);
-	ck_assert_uint_eq(a.masked, 0);
-}
-END_TEST
-
-START_TEST(attrib_add_and_json)
-{
-	struct attrib a, b;
-	char *t;
-
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	t = attrib_text(&a);
-	ck_assert_str_eq(t, "{\"inject\":{},\"host\":{},\"daemon\":{},\"kernel\":0,\"unattributed\":0}");
-	free(t);
-
-	a.nkeys = 1;
-	strcpy(a.key[0].source, "inject");
-	strcpy(a.key[0].detail, "rule 1 errno");
-	a.key[0].n = 1;
-	a.kernel = 1;
-	a.unattributed = 2;
-	a.emitted = 3;
-	a.masked = 4;
-	b.nkeys = 3;
-	strcpy(b.key[0].source, "host");
-	strcpy(b.key[0].detail, "openat2");
-	b.key[0].n = 5;
-	strcpy(b.key[1].source, "inject");
-	strcpy(b.key[1].detail, "rule 1 errno");
-	b.key[1].n = 2;
-	strcpy(b.key[2].source, "daemon");
-	strcpy(b.key[2].detail, "say \"hi\"\\");
-	b.key[2].n = 6;
-	b.kernel = 10;
-	b.unattributed = 20;
-	b.emitted = 30;
-	b.masked = 40;
-	attrib_add(&a, &b);
-	ck_assert_int_eq(a.nkeys, 3);
-	ck_assert_str_eq(a.key[0].detail, "rule 1 errno");
-	ck_assert_uint_eq(a.key[0].n, 3);
-	ck_assert_str_eq(a.key[1].detail, "openat2");
-	ck_assert_uint_eq(a.key[1].n, 5);
-	ck_assert_uint_eq(a.key[2].n, 6);
-	ck_assert_uint_eq(a.kernel, 11);
-	ck_assert_uint_eq(a.unattributed, 22);
-	ck_assert_uint_eq(a.emitted, 33);
-	ck_assert_uint_eq(a.masked, 44);
-	/* b is unchanged. */
-	ck_assert_uint_eq(b.key[1].n, 2);
-	ck_assert_uint_eq(b.kernel, 10);
-
-	t = attrib_text(&a);
-	ck_assert_str_eq(t, "{\"inject\":{\"rule 1 errno\":3},\"host\":{\"openat2\":5},"
-			    "\"daemon\":{\"say \\\"hi\\\"\\\\\":6},\"kernel\":11,\"unattributed\":22}");
-	free(t);
-
-	/* Two keys of one source, in key order. */
-	attrib_add(&a, &(struct attrib){ .nkeys = 1, .key = { { "inject", "rule 9 evict", 1 } } });
-	t = attrib_text(&a);
-	ck_assert_str_eq(t, "{\"inject\":{\"rule 1 errno\":3,\"rule 9 evict\":1},\"host\":{\"openat2\":5},"
-			    "\"daemon\":{\"say \\\"hi\\\"\\\\\":6},\"kernel\":11,\"unattributed\":22}");
-	free(t);
-}
-END_TEST
-
-/* ---- cell ---- */
 
 static int set(struct cell *c, const char *name, const char *value, char *err, size_t len)
 {
@@ -393,7 +63,7 @@ static const char *profiles_dir(void)
 	return d;
 }
 
-START_TEST(cell_defaults)
+START_TEST(defaults_are_the_documented_ones)
 {
 	struct cell c;
 	char *t;
@@ -436,7 +106,7 @@ START_TEST(cell_defaults)
 }
 END_TEST
 
-START_TEST(cell_virtiofsd_model_in_id_repro_and_params)
+START_TEST(the_virtiofsd_model_is_in_id_repro_and_params)
 {
 	struct cell c;
 	char id[512], repro[2048], err[256];
@@ -459,7 +129,7 @@ START_TEST(cell_virtiofsd_model_in_id_repro_and_params)
 }
 END_TEST
 
-START_TEST(cell_set_every_option)
+START_TEST(every_option_is_set_and_printed)
 {
 	struct cell c, d;
 	char *t;
@@ -563,7 +233,7 @@ START_TEST(cell_set_every_option)
 }
 END_TEST
 
-START_TEST(cell_set_refuses)
+START_TEST(bad_values_are_refused_with_a_reason)
 {
 	struct cell c;
 	char err[512];
@@ -632,7 +302,7 @@ START_TEST(cell_set_refuses)
 END_TEST
 
 /* A refused value leaves the cell as it was. */
-START_TEST(cell_set_refused_value_changes_nothing)
+START_TEST(a_refused_value_changes_nothing)
 {
 	struct cell c, before;
 	char err[512];
@@ -667,7 +337,7 @@ START_TEST(cell_set_refused_value_changes_nothing)
 }
 END_TEST
 
-START_TEST(cell_check_combinations)
+START_TEST(options_that_do_not_go_together_are_refused)
 {
 	struct cell c;
 	char err[512];
@@ -714,7 +384,7 @@ static void id_is(const struct cell *c, const char *want)
 	ck_assert_str_eq(id, want);
 }
 
-START_TEST(cell_ids)
+START_TEST(ids_name_every_condition)
 {
 	struct cell c;
 	char path[4096];
@@ -777,7 +447,7 @@ static void repro_is(const struct cell *c, const char *want)
 	ck_assert_str_eq(buf, want);
 }
 
-START_TEST(cell_repros)
+START_TEST(repro_lines_rerun_the_cell)
 {
 	struct cell c;
 	char buf[2048], dir[256], want[2048];
@@ -857,7 +527,7 @@ START_TEST(cell_repros)
 END_TEST
 
 /* The repro reruns the cell: a --timeout that differs from the default is part of it. */
-START_TEST(cell_repro_keeps_timeout)
+START_TEST(repro_keeps_the_timeout)
 {
 	struct cell c;
 	char buf[1024];
@@ -869,195 +539,60 @@ START_TEST(cell_repro_keeps_timeout)
 }
 END_TEST
 
-/* ---- trace ---- */
-
-static const char trace_text[] =
-	"# tracer: nop\n"
-	"#\n"
-	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
-	"#              | |         |   |||||     |         |\n"
-	"  stalefs-1234  [001] ..... 12.345678: fuse_request_send: connection 39 req 12 opcode 1 "
-	"(FUSE_LOOKUP) len 45\n"
-	"  stalefs-1240  [000] ..... 12.345700: fuse_request_end: connection 39 req 12 len 16 "
-	"error -116\n"
-	"  cat-1300  [002] ..... 12.400000: fuse_request_send: connection 39 req 14 opcode 15 "
-	"(FUSE_READ) len 80\n"
-	"  cat-1300  [002] ..... 12.400010: fuse_request_send: connection 39 req 16 opcode 3 "
-	"(FUSE_GETATTR) len 56\n"
-	"  stalefs-1241  [000] ..... 12.400100: fuse_request_end: connection 39 req 16 len 120 "
-	"error 0\n"
-	"  stalefs-1242  [003] ..... 12.400110: fuse_request_end: connection 39 req 14 len 16 "
-	"error -116\n"
-	"  cat-1300  [002] ..... 12.400400: fuse_request_send: connection 39 req 18 opcode 14 "
-	"(FUSE_OPEN) len 48\n"
-	"  stalefs-1241  [000] ..... 12.400500: fuse_request_end: connection 39 req 18 len 16 "
-	"error -2\n"
-	/* An end without its send (the send was before tracing started): op 0. */
-	"  stalefs-1241  [000] ..... 12.400600: fuse_request_end: connection 39 req 2 len 16 "
-	"error -116\n"
-	/* Comments never count. */
-	"# fuse_request_end: connection 39 req 12 len 16 error -116\n"
-	"#  stalefs-1 [0] ..... 1.0: fuse_request_send: connection 39 req 40 opcode 1 (X) len 1\n"
-	/* An opcode past the table counts under op 0. */
-	"  stalefs-1241  [000] ..... 12.400700: fuse_request_send: connection 39 req 20 "
-	"opcode 200 (UNKNOWN) len 40\n"
-	"  stalefs-1241  [000] ..... 12.400800: fuse_request_end: connection 39 req 20 len 16 "
-	"error -116\n"
-	/* Malformed: not counted. */
-	"  stalefs-1241  [000] ..... 12.400900: fuse_request_end: connection 39 req 22 len 16\n"
-	"  stalefs-1241  [000] ..... 12.401000: fuse_request_send: connection x req 22\n"
-	"\n"
-	/* The last line has no newline. */
-	"  stalefs-1250  [001] ..... 12.500000: fuse_request_send: connection 39 req 24 opcode 52 "
-	"(FUSE_STATX) len 64";
-
-START_TEST(trace_counts_lines)
+START_TEST(guest_shape_and_host_actors_are_set_named_and_rerun)
 {
-	struct trace_counts c;
-	uint64_t sum = 0;
+	struct cell c;
+	char id[600], repro[8192];
 
-	ck_assert_int_eq(trace_count_text(trace_text, &c), 0);
-	ck_assert_uint_eq(c.requests, 6);	/* 12 14 16 18 20 24 */
-	ck_assert_uint_eq(c.replies, 6);	/* 12 16 14 18 2 20 */
-	ck_assert_uint_eq(c.errors, 5);
-	ck_assert_uint_eq(c.estale, 4);
-	ck_assert_uint_eq(c.estale_op[1], 1);	/* LOOKUP */
-	ck_assert_uint_eq(c.estale_op[15], 1);	/* READ */
-	ck_assert_uint_eq(c.estale_op[0], 2);	/* req 2, opcode 200 */
-	for (int i = 0; i < TRACE_OPS; i++)
-		sum += c.estale_op[i];
-	ck_assert_uint_eq(sum, c.estale);
-	ck_assert_uint_eq(c.lost, 0);
+	cell_default(&c);
+	set_ok(&c, "two-path", NULL);
+	ck_assert(c.two_path && c.overlay);
+	set_ok(&c, "second-daemon", NULL);
+	set_ok(&c, "readonly", NULL);
+	set_ok(&c, "memory-pressure", "50");
+	set_ok(&c, "dir-move-every", "0.05");
+	set_ok(&c, "submount-every", "0.2");
+	set_ok(&c, "podman-every", "0.1");
+	ck_assert(cell_host_changes(&c));
+	ck_assert(!c.churn);
+	cell_id(&c, id, sizeof(id));
+	ck_assert_str_eq(id, "never/root/auto/none/read+overlay+2path+dirmove+submount+podman+2daemons+mem50+ro");
+	cell_repro(&c, repro, sizeof(repro));
+	for (const char *want = " --two-path| --second-daemon| --memory-pressure 50| --dir-move-every 0.05|"
+				" --submount-every 0.2| --podman-every 0.1| --readonly"; *want;) {
+		size_t n = strcspn(want, "|");
+		char one[64];
 
-	/* Nothing at all; the counts of an earlier call are cleared. */
-	ck_assert_int_eq(trace_count_text("", &c), 0);
-	ck_assert_uint_eq(c.requests + c.replies + c.errors + c.estale + c.estale_op[1], 0);
-	ck_assert_int_eq(trace_count_text("\n\n# x\n", &c), 0);
-	ck_assert_uint_eq(c.requests + c.replies, 0);
+		snprintf(one, sizeof(one), "%.*s", (int)n, want);
+		ck_assert_msg(strstr(repro, one), "%s not in %s", one, repro);
+		want += n + (want[n] == '|');
+	}
+	set_bad(&c, "memory-pressure", "5", "bad --memory-pressure '5' (10 to 99)");
+	set_bad(&c, "podman-every", "0", "bad --podman-every '0' (0.01 to 3600)");
+	cell_free(&c);
+	cell_default(&c);
+	set_ok(&c, "workload", "ostree");
+	set_ok(&c, "podman-every", "1");
+	ck_assert_int_eq(cell_check(&c, id, sizeof(id)), -EINVAL);
+	cell_free(&c);
 }
 END_TEST
-
-START_TEST(trace_long_lines)
-{
-	/* Lines past the copy buffer: no crash, and the lines after them count. */
-	size_t big = 5000;
-	char *text = malloc(3 * big + 2048), *p = text;
-	struct trace_counts c;
-
-	ck_assert_ptr_nonnull(text);
-	memset(p, 'x', big);
-	p += big;
-	p += sprintf(p, "\n  stalefs-1  [000] ..... 1.0: fuse_request_send: connection 1 req 8 "
-		     "opcode 1 (FUSE_LOOKUP) len 45\n");
-	/* A long line whose event starts well past 512 bytes. */
-	memset(p, ' ', big);
-	p += big;
-	p += sprintf(p, "fuse_request_end: connection 1 req 8 len 16 error -116");
-	memset(p, 'y', big);
-	p += big;
-	p += sprintf(p, "\n  stalefs-1  [000] ..... 1.1: fuse_request_end: connection 1 req 8 len 16 "
-		     "error -116\n");
-	/* A long last line without a newline. */
-	memset(p, 'z', 600);
-	p += 600;
-	*p = '\0';
-	ck_assert_int_eq(trace_count_text(text, &c), 0);
-	ck_assert_uint_eq(c.requests, 1);
-	/* The cut line may or may not count; nothing else does. */
-	ck_assert_uint_ge(c.replies, 1);
-	ck_assert_uint_le(c.replies, 2);
-	ck_assert_uint_eq(c.estale, c.replies);
-	ck_assert_uint_eq(c.estale_op[1], c.replies);
-	free(text);
-}
-END_TEST
-
-START_TEST(trace_op_names)
-{
-	ck_assert_str_eq(trace_op_name(1), "LOOKUP");
-	ck_assert_str_eq(trace_op_name(3), "GETATTR");
-	ck_assert_str_eq(trace_op_name(15), "READ");
-	ck_assert_str_eq(trace_op_name(44), "READDIRPLUS");
-	ck_assert_str_eq(trace_op_name(52), "STATX");
-	ck_assert_ptr_null(trace_op_name(0));
-	ck_assert_ptr_null(trace_op_name(7));	/* no opcode 7 */
-	ck_assert_ptr_null(trace_op_name(53));
-	ck_assert_ptr_null(trace_op_name(TRACE_OPS));
-	ck_assert_ptr_null(trace_op_name(200));
-	ck_assert_ptr_null(trace_op_name(~0u));
-}
-END_TEST
-
-/* virtiofsd's debug log: replies joined to requests by unique. */
-START_TEST(vlog_counts_replies_by_errno_and_op)
-{
-	static const char text[] =
-		"[2026-11-21T20:00:00Z INFO  virtiofsd] Waiting for vhost-user socket connection...\n"
-		"[...Z DEBUG virtiofsd::server] Received request: opcode=Lookup (1), inode=1, unique=4, pid=93\n"
-		"[...Z DEBUG virtiofsd::server] Replying ERROR, header: OutHeader { error: -2 (No such file or directory), unique: 4, len: 16 }\n"
-		"[...Z DEBUG virtiofsd::server] Received request: opcode=Getattr (3), inode=7, unique=6, pid=93\n"
-		"[...Z DEBUG virtiofsd::server] Received request: opcode=Read (15), inode=7, unique=8, pid=94\n"
-		"[...Z DEBUG virtiofsd::server] Replying ERROR, header: OutHeader { error: -116 (Stale file handle), unique: 8, len: 16 }\n"
-		"[...Z DEBUG virtiofsd::server] Replying OK, header: OutHeader { len: 136, error: 0, unique: 6 }\n"
-		"[...Z DEBUG virtiofsd::server] Replying ERROR, header: OutHeader { error: -116 (Stale file handle), unique: 99, len: 16 }\n"
-		"[...Z WARN  virtiofsd] File handles do not appear safe to use, disabling file handles altogether\n";
-	struct vlog_counts v;
-
-	ck_assert_int_eq(vlog_count_text(text, &v), 0);
-	ck_assert_uint_eq(v.requests, 3);
-	ck_assert_uint_eq(v.replies, 4);
-	ck_assert_uint_eq(v.errors, 3);
-	ck_assert_uint_eq(v.by_errno[ENOENT], 1);
-	ck_assert_uint_eq(v.by_errno[ESTALE], 2);
-	ck_assert_str_eq(v.estale_op_names[0], "Read");
-	ck_assert_uint_eq(v.estale_by_op[0], 1);
-	ck_assert_str_eq(v.estale_op_names[1], "?");	/* no request seen for unique 99 */
-	ck_assert_uint_eq(v.estale_by_op[1], 1);
-	ck_assert_int_eq(v.handles_disabled, 1);
-}
-END_TEST
-
-static Suite *harness_suite(void)
-{
-	Suite *s = suite_create("harness");
-	TCase *tc = tcase_create("attrib");
-
-	tcase_add_test(tc, attrib_same_tid_in_window);
-	tcase_add_test(tc, attrib_both_vfs_passes);
-	tcase_add_test(tc, attrib_other_tid_or_outside_window);
-	tcase_add_test(tc, attrib_time_only);
-	tcase_add_test(tc, attrib_unattributed_and_masked);
-	tcase_add_test(tc, attrib_sorts_replies);
-	tcase_add_test(tc, attrib_many_events);
-	tcase_add_test(tc, attrib_key_overflow);
-	tcase_add_test(tc, attrib_add_and_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("cell");
-	tcase_add_test(tc, cell_defaults);
-	tcase_add_test(tc, cell_set_every_option);
-	tcase_add_test(tc, cell_virtiofsd_model_in_id_repro_and_params);
-	tcase_add_test(tc, cell_set_refuses);
-	tcase_add_test(tc, cell_set_refused_value_changes_nothing);
-	tcase_add_test(tc, cell_check_combinations);
-	tcase_add_test(tc, cell_ids);
-	tcase_add_test(tc, cell_repros);
-	tcase_add_test(tc, cell_repro_keeps_timeout);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("vlog");
-	tcase_add_test(tc, vlog_counts_replies_by_errno_and_op);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("trace");
-	tcase_add_test(tc, trace_counts_lines);
-	tcase_add_test(tc, trace_long_lines);
-	tcase_add_test(tc, trace_op_names);
-	suite_add_tcase(s, tc);
-	return s;
-}
 
 int main(void)
 {
-	return unit_run(harness_suite());
+	Suite *s = suite_create("cell");
+	TCase *tc = tcase_create("options");
+
+	tcase_add_test(tc, defaults_are_the_documented_ones);
+	tcase_add_test(tc, the_virtiofsd_model_is_in_id_repro_and_params);
+	tcase_add_test(tc, every_option_is_set_and_printed);
+	tcase_add_test(tc, bad_values_are_refused_with_a_reason);
+	tcase_add_test(tc, a_refused_value_changes_nothing);
+	tcase_add_test(tc, options_that_do_not_go_together_are_refused);
+	tcase_add_test(tc, ids_name_every_condition);
+	tcase_add_test(tc, repro_lines_rerun_the_cell);
+	tcase_add_test(tc, repro_keeps_the_timeout);
+	tcase_add_test(tc, guest_shape_and_host_actors_are_set_named_and_rerun);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
 }
