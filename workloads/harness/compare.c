@@ -359,26 +359,6 @@ out_err:
 	return code;
 }
 
-static uint64_t errcount(const struct run_result *r, const char *name)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		for (int e = 0; e < r->op[i].nerr; e++)
-			if (strcmp(r->op[i].err[e].name, name) == 0)
-				n += r->op[i].err[e].n;
-	return n;
-}
-
-static uint64_t calls(const struct run_result *r)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		n += r->op[i].calls;
-	return n;
-}
-
 int compare_agree(const struct compare_row *row, char *why, size_t len)
 {
 	const struct run_result *a = row->a, *b = row->b;
@@ -404,7 +384,7 @@ int compare_agree(const struct compare_row *row, char *why, size_t len)
 		return 0;
 	}
 	for (int i = 0; i < 2; i++)
-		if (!errcount(a, errs[i]) != !errcount(b, errs[i])) {
+		if (!run_result_errno(a, errs[i]) != !run_result_errno(b, errs[i])) {
 			snprintf(why, len, "%s in one only", errs[i]);
 			return 0;
 		}
@@ -424,20 +404,21 @@ static void side(const struct run_result *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", run_status_name(r->status));
 		return;
 	}
-	ci = report_wilson(r->estale_total, calls(r));
-	report_pct(rate, sizeof(rate), calls(r) ? (double)r->estale_total / calls(r) : 0);
+	ci = report_wilson(r->estale_total, run_result_calls(r));
+	report_pct(rate, sizeof(rate),
+		   run_result_calls(r) ? (double)r->estale_total / run_result_calls(r) : 0);
 	report_pct(lo, sizeof(lo), ci.lo);
 	report_pct(hi, sizeof(hi), ci.hi);
 	snprintf(buf, len, "%s: %llu/%llu ESTALE %s [%s, %s], EBADF %llu, EIO %llu, bad bytes %llu",
 		 r->effective_mode, (unsigned long long)r->estale_total,
-		 (unsigned long long)calls(r), rate, lo, hi,
-		 (unsigned long long)errcount(r, "EBADF"), (unsigned long long)errcount(r, "EIO"),
+		 (unsigned long long)run_result_calls(r), rate, lo, hi,
+		 (unsigned long long)run_result_errno(r, "EBADF"), (unsigned long long)run_result_errno(r, "EIO"),
 		 (unsigned long long)r->mismatches);
 }
 
 static void side_json(const struct run_result *r, FILE *f)
 {
-	struct report_ci ci = report_wilson(r->estale_total, calls(r));
+	struct report_ci ci = report_wilson(r->estale_total, run_result_calls(r));
 
 	fprintf(f, "{\"status\":\"%s\",\"reason\":", run_status_name(r->status));
 	json_put_string(f, r->reason);
@@ -445,8 +426,8 @@ static void side_json(const struct run_result *r, FILE *f)
 	json_put_string(f, r->effective_mode);
 	fprintf(f, ",\"calls\":%llu,\"estale\":%llu,\"ci95\":[%.6f,%.6f],\"ebadf\":%llu,"
 		"\"eio\":%llu,\"mismatches\":%llu,\"emitted\":%llu}",
-		(unsigned long long)calls(r), (unsigned long long)r->estale_total, ci.lo, ci.hi,
-		(unsigned long long)errcount(r, "EBADF"), (unsigned long long)errcount(r, "EIO"),
+		(unsigned long long)run_result_calls(r), (unsigned long long)r->estale_total, ci.lo, ci.hi,
+		(unsigned long long)run_result_errno(r, "EBADF"), (unsigned long long)run_result_errno(r, "EIO"),
 		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted);
 }
 

@@ -395,26 +395,6 @@ struct outcome {
 	int nmit;
 };
 
-static uint64_t calls(const struct run_result *r)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		n += r->op[i].calls;
-	return n;
-}
-
-static uint64_t errno_count(const struct run_result *r, const char *name)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		for (int e = 0; e < r->op[i].nerr; e++)
-			if (strcmp(r->op[i].err[e].name, name) == 0)
-				n += r->op[i].err[e].n;
-	return n;
-}
-
 /* The errno most calls of r failed with, "" when none failed. */
 static const char *top_errno(const struct run_result *r)
 {
@@ -423,7 +403,7 @@ static const char *top_errno(const struct run_result *r)
 
 	for (int i = 0; i < r->nops; i++)
 		for (int e = 0; e < r->op[i].nerr; e++) {
-			uint64_t n = errno_count(r, r->op[i].err[e].name);
+			uint64_t n = run_result_errno(r, r->op[i].err[e].name);
 
 			if (n > most) {
 				most = n;
@@ -441,7 +421,7 @@ static uint64_t measured(enum measure m, const struct run_result *r)
 	case M_EMITTED:
 		return r->attrib.emitted;
 	case M_EIO:
-		return errno_count(r, "EIO");
+		return run_result_errno(r, "EIO");
 	default:
 		return 0;
 	}
@@ -605,7 +585,7 @@ static int run_side(struct side *s, enum measure m, const struct run_opts *o, FI
 		return -1;
 	s->ran = true;
 	s->count = measured(m, &s->r);
-	s->calls = calls(&s->r);
+	s->calls = run_result_calls(&s->r);
 	plan_learn(pl, &s->cell, &s->r);
 	if (out) {
 		run_result_json(&s->cell, &s->r, out);
@@ -701,8 +681,8 @@ static void print_experiment(const struct experiment *e, const struct outcome *x
 	if (e->measure == M_EIO || e->group == G_FD_OLD || e->group == G_FD_NEW)	/* what else */
 		foldf(f, "  also:", 11, "%llu ESTALE, %llu EMFILE, %llu ENFILE in the cell",
 		      (unsigned long long)x->a.r.estale_total,
-		      (unsigned long long)errno_count(&x->a.r, "EMFILE"),
-		      (unsigned long long)errno_count(&x->a.r, "ENFILE"));
+		      (unsigned long long)run_result_errno(&x->a.r, "EMFILE"),
+		      (unsigned long long)run_result_errno(&x->a.r, "ENFILE"));
 	if (x->f == F_SEEN && e->measure == M_ESTALE) {
 		const struct chain *c = top_chain(&x->a.r);
 
@@ -797,7 +777,7 @@ static int bcvk_lines(const struct outcome *xs, char lines[][1024], int max)
 	if (new->f == F_NOT_SEEN && n < max)
 		snprintf(lines[n++], 1024, "In the 1.13.2 model the same exhaustion gives %llu ENFILE "
 			 "and no ESTALE: an upgrade turns the flake into failed opens, not into success.",
-			 (unsigned long long)errno_count(&new->a.r, "ENFILE"));
+			 (unsigned long long)run_result_errno(&new->a.r, "ENFILE"));
 	ns = nq = 0;
 	seen[0] = quiet[0] = '\0';
 	for (size_t i = 0; i < NEXP; i++) {

@@ -777,6 +777,26 @@ void run_judge(const struct cell *c, struct run_result *r)
 		r->verdict = VERDICT_PASS;
 }
 
+uint64_t run_result_calls(const struct run_result *r)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < r->nops; i++)
+		n += r->op[i].calls;
+	return n;
+}
+
+uint64_t run_result_errno(const struct run_result *r, const char *name)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < r->nops; i++)
+		for (int e = 0; e < r->op[i].nerr; e++)
+			if (strcmp(r->op[i].err[e].name, name) == 0)
+				n += r->op[i].err[e].n;
+	return n;
+}
+
 void run_result_free(struct run_result *r)
 {
 	free(r->rep);
@@ -885,11 +905,9 @@ void run_result_json_as(const struct cell *c, const struct run_result *r, const 
 void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f)
 {
 	char id[512];
-	uint64_t calls = 0;
+	uint64_t calls = run_result_calls(r);
 
 	cell_id(c, id, sizeof(id));
-	for (int i = 0; i < r->nops; i++)
-		calls += r->op[i].calls;
 	if (r->status != RUN_RAN) {
 		fprintf(f, "%s: %s (%s): %s\n", id, run_verdict_name(r->verdict),
 			run_status_name(r->status), r->reason);

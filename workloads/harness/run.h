@@ -78,6 +78,9 @@ struct run_result {
 int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *r,
 	     char *err, size_t errlen);
 void run_result_free(struct run_result *r);
+/* The calls of every op, and those that failed with errno name (other than ESTALE). */
+uint64_t run_result_calls(const struct run_result *r);
+uint64_t run_result_errno(const struct run_result *r, const char *name);
 /* Add one workload result document (the workloads' JSON) into r and rr. */
 struct jv;
 void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w);
