@@ -25,6 +25,7 @@
 #include "reader.h"
 #include "storm.h"
 #include "tree.h"
+#include "exitcode.h"
 
 static void on_stop(int sig)
 {
@@ -89,30 +90,30 @@ static int cmd_gen(int argc, char **argv)
 			break;
 		case 'o':
 			if (opt_u64("gen", "objects", optarg, 0, 10000000, &p.objects) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'l':
 			if (opt_u64("gen", "max-links", optarg, 0, 65000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.max_links = v;
 			break;
 		case 'L':
 			if (opt_u64("gen", "layers", optarg, 0, 1000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.layers = v;
 			break;
 		case 'c':
 			if (opt_u64("gen", "checkouts", optarg, 0, 1000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.checkouts = v;
 			break;
 		case 's':
 			if (opt_u64("gen", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 't':
 			if (opt_u64("gen", "twins", optarg, 0, 99, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.twins = v;
 			break;
 		case 'h':
@@ -125,18 +126,18 @@ static int cmd_gen(int argc, char **argv)
 		default:
 			fprintf(stderr, "stalefs workload gen: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!root || optind != argc) {
 		fprintf(stderr, "stalefs workload gen: need --root DIR and no other arguments\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c = tree_generate(root, &p, &s, err, sizeof(err));
 	if (c < 0) {
 		fprintf(stderr, "stalefs workload gen: %s\n", err);
-		return c == -EINVAL || c == -EEXIST ? 2 : 1;
+		return c == -EINVAL || c == -EEXIST ? EXIT_USAGE : EXIT_FAIL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("files=%llu links=%llu symlinks=%llu names=%llu bytes=%llu xattrs=%s tree-hash=%s "
@@ -192,24 +193,24 @@ static int cmd_read(int argc, char **argv)
 			break;
 		case 't':
 			if (opt_u64("read", "threads", optarg, 1, 256, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.threads = v;
 			break;
 		case 'S':
 			if (opt_seconds("read", "seconds", optarg, &p.seconds) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'n':
 			if (opt_u64("read", "count", optarg, 0, UINT64_MAX, &p.count) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 's':
 			if (opt_u64("read", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'H':
 			if (opt_u64("read", "hot", optarg, 0, 100, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.hot_pct = v;
 			break;
 		case 'j':
@@ -217,7 +218,7 @@ static int cmd_read(int argc, char **argv)
 			break;
 		case 'D':
 			if (opt_u64("read", "drop-caches-ms", optarg, 0, 3600000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.drop_caches_ms = v;
 			break;
 		case 'O':
@@ -238,18 +239,18 @@ static int cmd_read(int argc, char **argv)
 		default:
 			fprintf(stderr, "stalefs workload read: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!p.root || optind != argc) {
 		fprintf(stderr, "stalefs workload read: need --root DIR and no other arguments\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	stop_on_signals();
 	c = reader_run(&p, &r, err, sizeof(err));
 	if (c < 0) {
 		fprintf(stderr, "stalefs workload read: %s\n", err);
-		return c == READER_CANNOT_RUN ? 77 : 2;
+		return c == READER_CANNOT_RUN ? EXIT_CANNOT_RUN : EXIT_USAGE;
 	}
 	reader_summary(&r, stderr);
 	c = reader_errors(&r) || r.mismatches ? 1 : 0;
@@ -298,7 +299,7 @@ static int cmd_churn(int argc, char **argv)
 	struct churn_result r;
 	char err[512];
 	uint64_t v;
-	int c, rc = 2;
+	int c, rc = EXIT_USAGE;
 
 	optind = 0;
 	opterr = 0;
@@ -376,7 +377,7 @@ static int cmd_churn(int argc, char **argv)
 	c = churn_run(&p, &r, err, sizeof(err));
 	if (c < 0) {
 		fprintf(stderr, "stalefs workload churn: %s\n", err);
-		rc = c == CHURN_CANNOT_RUN ? 77 : c == -EINVAL ? 2 : 1;
+		rc = c == CHURN_CANNOT_RUN ? EXIT_CANNOT_RUN : c == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto out;
 	}
 	printf("relinks=%llu renames=%llu links=%llu layer-swaps=%llu dir-moves=%llu submounts=%llu "
@@ -405,5 +406,5 @@ int workload_main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "ostree") == 0)
 		return ostree_cli(argc - 1, argv + 1);
 	fprintf(stderr, "usage: stalefs workload gen|read|churn|storm|ostree --root DIR [...] (see --help)\n");
-	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : 2;
+	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : EXIT_USAGE;
 }

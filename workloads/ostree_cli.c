@@ -10,6 +10,7 @@
  */
 #include "opt.h"
 #include "ostree.h"
+#include "exitcode.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -54,31 +55,31 @@ int ostree_cli(int argc, char **argv)
 			if (ret < 0) {
 				fprintf(stderr, "stalefs workload ostree: bad --mode '%s' "
 					"(bare|bare-user|bare-user-only|archive)\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			p.mode = ret;
 			break;
 		case 'o':
 			if (opt_u64("ostree", "objects", optarg, 1, 1000000, &p.objects) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'l':
 			if (opt_u64("ostree", "max-links", optarg, 1, 65000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.max_links = v;
 			break;
 		case 's':
 			if (opt_u64("ostree", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'c':
 			if (opt_u64("ostree", "checkouts", optarg, 1, 1000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.checkouts = v;
 			break;
 		case 'R':
 			if (opt_u64("ostree", "rounds", optarg, 1, 100000, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.rounds = v;
 			break;
 		case 'O':
@@ -109,18 +110,18 @@ int ostree_cli(int argc, char **argv)
 		default:
 			fprintf(stderr, "stalefs workload ostree: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!p.root || optind != argc) {
 		fprintf(stderr, "stalefs workload ostree: need --root DIR and no other arguments\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (json) {
 		jf = strcmp(json, "-") == 0 ? stdout : fopen(json, "we");
 		if (!jf) {
 			fprintf(stderr, "stalefs workload ostree: %s: %s\n", json, strerror(errno));
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	ret = ostreewl_run(&p, &r, err, sizeof(err));
@@ -129,7 +130,7 @@ int ostree_cli(int argc, char **argv)
 		if (jf && jf != stdout)
 			fclose(jf);
 		if (r.not_installed)
-			return 77;
+			return EXIT_CANNOT_RUN;
 		return ret == -EINVAL || ret == -EEXIST || ret == -ENOENT || ret == -ENOTDIR ? 2 : 1;
 	}
 	ostreewl_summary(&r, stderr);

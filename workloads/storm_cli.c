@@ -11,6 +11,7 @@
 #include "storm.h"
 
 #include "build_config.h"
+#include "exitcode.h"
 
 #include <stdio.h>
 
@@ -20,7 +21,7 @@ int storm_cli(int argc, char **argv)
 {
 	fprintf(stderr, "stalefs workload storm: stalefs was built without liburing "
 		"(apt-get install liburing-dev and rebuild)\n");
-	return 77;
+	return EXIT_CANNOT_RUN;
 }
 
 #else
@@ -87,30 +88,30 @@ int storm_cli(int argc, char **argv)
 			break;
 		case 'q':
 			if (opt_u64("storm", "queue-depth", optarg, 1, STORM_QD_MAX, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.queue_depth = v;
 			break;
 		case 't':
 			if (opt_u64("storm", "threads", optarg, 1, STORM_THREADS_MAX, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.threads = v;
 			break;
 		case 'S':
 			if (opt_seconds("storm", "seconds", optarg, &p.seconds) < 0)
-				return 2;
+				return EXIT_USAGE;
 			have_seconds = true;
 			break;
 		case 'n':
 			if (opt_u64("storm", "count", optarg, 1, UINT64_MAX, &p.count) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 's':
 			if (opt_u64("storm", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return 2;
+				return EXIT_USAGE;
 			break;
 		case 'H':
 			if (opt_u64("storm", "hot", optarg, 0, 100, &v) < 0)
-				return 2;
+				return EXIT_USAGE;
 			p.hot_pct = v;
 			break;
 		case 'j':
@@ -122,23 +123,23 @@ int storm_cli(int argc, char **argv)
 		default:
 			fprintf(stderr, "stalefs workload storm: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (!p.root || optind != argc) {
 		fprintf(stderr, "stalefs workload storm: need --root DIR and no other arguments\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (have_seconds && p.count) {
 		fprintf(stderr, "stalefs workload storm: give --seconds or --count, not both\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* Opened first, so a bad path costs no run. */
 	if (json) {
 		jf = strcmp(json, "-") == 0 ? stdout : fopen(json, "we");
 		if (!jf) {
 			fprintf(stderr, "stalefs workload storm: %s: %s\n", json, strerror(errno));
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	ret = storm_run(&p, &r, err, sizeof(err));
@@ -147,9 +148,9 @@ int storm_cli(int argc, char **argv)
 		if (jf && jf != stdout)
 			fclose(jf);
 		if (ret == STORM_NO_IO_URING)
-			return 77;
+			return EXIT_CANNOT_RUN;
 		/* Bad root or manifest: usage; otherwise the run itself failed. */
-		return ret == -ENOMEM || ret == -EIO || ret == -EAGAIN ? 1 : 2;
+		return ret == -ENOMEM || ret == -EIO || ret == -EAGAIN ? 1 : EXIT_USAGE;
 	}
 	storm_summary(&p, &r, stderr);
 	ret = storm_errors(&r) || r.mismatches ? 1 : 0;

@@ -38,6 +38,7 @@
 
 #include "counts.h"
 #include "json.h"
+#include "exitcode.h"
 
 #ifndef __NR_io_uring_setup
 #define __NR_io_uring_setup 425
@@ -1250,25 +1251,25 @@ int doctor_main(int argc, char **argv)
 		case ':':
 			fprintf(stderr, "stalefs doctor: %s needs an argument (try stalefs doctor "
 				"--help)\n", argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		default:
 			fprintf(stderr, "stalefs doctor: unknown option '%s' (try stalefs doctor "
 				"--help)\n", argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "stalefs doctor: unexpected argument '%s' (try stalefs doctor "
 			"--help)\n", argv[optind]);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (stat(d.dir, &st) < 0) {
 		fprintf(stderr, "stalefs doctor: --dir %s: %s\n", d.dir, strerror(errno));
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "stalefs doctor: --dir %s: not a directory\n", d.dir);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (uname(&u) < 0)
 		snprintf(u.release, sizeof(u.release), "unknown");

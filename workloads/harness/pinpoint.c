@@ -40,6 +40,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "signif.h"
+#include "exitcode.h"
 
 #define ALPHA 0.01		/* SEEN below this p */
 #define MIN_CALLS 1500		/* fewer calls cannot bound a rate under 2 in 1000 */
@@ -1003,7 +1004,7 @@ static int usage(FILE *f)
 		"reruns each cause found under the mitigations that apply, and concludes, also for bcvk.\n"
 		"--time-limit fits the whole run into S seconds; --list names the experiments;\n"
 		"--control-only runs each control against itself (an A/A check of the test).\n");
-	return f == stdout ? 0 : 2;
+	return f == stdout ? 0 : EXIT_USAGE;
 }
 
 int pinpoint_main(int argc, char **argv)
@@ -1052,7 +1053,7 @@ int pinpoint_main(int argc, char **argv)
 					    : c == 'V' ? "virtiofsd-version" : "rlimit-nofile", optarg, err,
 				     sizeof(err))) {
 				fprintf(stderr, "stalefs pinpoint: %s\n", err);
-				return 2;
+				return EXIT_USAGE;
 			}
 			break;
 		case 'T':
@@ -1060,13 +1061,13 @@ int pinpoint_main(int argc, char **argv)
 			if (*end || end == optarg || !(pl.limit >= 10 && pl.limit <= 86400)) {
 				fprintf(stderr, "stalefs pinpoint: bad --time-limit '%s' (10 to 86400 s)\n",
 					optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			break;
 		case 'F':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
 				fprintf(stderr, "stalefs pinpoint: bad --format '%s' (text|json)\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			json = strcmp(optarg, "json") == 0;
 			break;
@@ -1076,7 +1077,7 @@ int pinpoint_main(int argc, char **argv)
 		case 't':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "on") && strcmp(optarg, "off")) {
 				fprintf(stderr, "stalefs pinpoint: bad --trace '%s' (auto|on|off)\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			o.trace = strcmp(optarg, "on") == 0 ? 1 : strcmp(optarg, "off") == 0 ? -1 : 0;
 			break;
@@ -1096,12 +1097,12 @@ int pinpoint_main(int argc, char **argv)
 		default:
 			fprintf(stderr, "stalefs pinpoint: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "stalefs pinpoint: unexpected argument '%s'\n", argv[optind]);
-		return 2;
+		return EXIT_USAGE;
 	}
 	for (const char *p = only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
 		size_t n = strcspn(p, ","), i;
@@ -1111,7 +1112,7 @@ int pinpoint_main(int argc, char **argv)
 				break;
 		if (i == NEXP) {
 			fprintf(stderr, "stalefs pinpoint: no experiment '%.*s' (see --list)\n", (int)n, p);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	/* Every cell is built before anything runs: a bad one is our error. */
@@ -1128,12 +1129,12 @@ int pinpoint_main(int argc, char **argv)
 			  sizeof(err)) ||
 		    build(&xs[i].b.cell, e->scenario, e->control, &base, err, sizeof(err))) {
 			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-			return 99;
+			return EXIT_INTERNAL;
 		}
 	}
 	if (out_path && !(out = fopen(out_path, "ae"))) {
 		fprintf(stderr, "stalefs pinpoint: --out %s: %s\n", out_path, strerror(errno));
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (json)
 		text = NULL;
@@ -1166,13 +1167,13 @@ int pinpoint_main(int argc, char **argv)
 		if (run_side(&x->a, e->measure, &o, out, &pl, err, sizeof(err)) < 0 ||
 		    run_side(&x->b, e->measure, &o, out, &pl, err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-			return 99;
+			return EXIT_INTERNAL;
 		}
 		judge(e, x);
 		if (x->f != F_NO_RUN)
 			ran = 1;
 		if (x->a.r.status == RUN_ERROR || x->b.r.status == RUN_ERROR)
-			code = 99;
+			code = EXIT_INTERNAL;
 		if (x->a.r.status == RUN_INTERRUPTED || x->b.r.status == RUN_INTERRUPTED)
 			break;
 		if (x->f == F_SEEN && e->measure == M_ESTALE)
@@ -1201,7 +1202,7 @@ int pinpoint_main(int argc, char **argv)
 			m->f = MF_NOT_TRIED;
 			if (cell_copy(&m->s.cell, &x->a.cell) < 0) {
 				fprintf(stderr, "stalefs pinpoint: out of memory\n");
-				return 99;
+				return EXIT_INTERNAL;
 			}
 			s = plan_seconds(&pl, mit_cells--, 0);
 			if (!s)
@@ -1212,7 +1213,7 @@ int pinpoint_main(int argc, char **argv)
 				m->m->name, s);
 			if (run_side(&m->s, e->measure, &o, out, &pl, err, sizeof(err)) < 0) {
 				fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-				return 99;
+				return EXIT_INTERNAL;
 			}
 			judge_mitigation(x, m);
 		}
@@ -1221,11 +1222,11 @@ int pinpoint_main(int argc, char **argv)
 		fclose(out);
 	for (size_t i = 0; i < NEXP; i++)
 		if (sel[i] && xs[i].f == F_NOT_RUN && code != 99 && !proc_interrupted)
-			code = 124;
+			code = EXIT_TIME_LIMIT;
 	if (proc_interrupted)
-		code = 130;
+		code = EXIT_INTERRUPTED;
 	else if (!code && !ran)
-		code = 77;
+		code = EXIT_CANNOT_RUN;
 	if (text) {
 		if (pl.limit)
 			printf("\n(%.0f s of the %.0f s time limit used)\n", counts_now() - pl.t0, pl.limit);

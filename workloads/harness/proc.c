@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Child processes of the harness; see proc.h. */
 #include "proc.h"
+#include "exitcode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,9 +59,9 @@ pid_t proc_spawn(char *const argv[], const char *out_path, const char *err_path,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		if (pdeathsig && (prctl(PR_SET_PDEATHSIG, pdeathsig) < 0 || getppid() != parent))
-			_exit(99);
+			_exit(EXIT_INTERNAL);
 		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(99);
+			_exit(EXIT_INTERNAL);
 		if (strcmp(argv[0], "stalefs") == 0) {
 			/* Our own binary, named by its path (ps and pgrep show that). */
 			char self[4096];
@@ -125,5 +126,5 @@ int proc_exit_code(int status)
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return 99;
+	return EXIT_INTERNAL;
 }

@@ -8,6 +8,7 @@
  * some cell's verdict is fail, 2 usage or unreadable/malformed input.
  */
 #include "report.h"
+#include "exitcode.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -74,7 +75,7 @@ int report_main(int argc, char **argv)
 			if (report_format_parse(optarg, &fmt)) {
 				fprintf(stderr, PROG ": bad --format '%s' (text, markdown, junit or json)\n",
 					optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			break;
 		case 'o':
@@ -89,12 +90,12 @@ int report_main(int argc, char **argv)
 		default:
 			fprintf(stderr, PROG ": unknown or incomplete option '%s' (try --help)\n",
 				argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, PROG ": need at least one cell file (or - for stdin)\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 
 	report_init(&r);

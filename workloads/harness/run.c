@@ -807,13 +807,13 @@ int run_exit_code(const struct run_result *r)
 {
 	switch (r->status) {
 	case RUN_CANNOT:
-		return 77;
+		return EXIT_CANNOT_RUN;
 	case RUN_ERROR:
-		return 99;
+		return EXIT_INTERNAL;
 	case RUN_TIMEOUT:
-		return 124;
+		return EXIT_TIME_LIMIT;
 	case RUN_INTERRUPTED:
-		return 130;
+		return EXIT_INTERRUPTED;
 	default:
 		return r->verdict == VERDICT_FAIL ? 1 : 0;
 	}

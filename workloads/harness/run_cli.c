@@ -34,6 +34,7 @@
 #include "proc.h"
 #include "run.h"
 #include "scenario.h"
+#include "exitcode.h"
 
 #define AXIS_MAX 16
 
@@ -84,7 +85,7 @@ static int usage(const char *cmd, FILE *f)
 			"       [--versions LIST (1.13.0,1.13.2)] [--shard I/N] [--time-limit S]\n");
 	fprintf(f, "exit: 0 as expected, 1 not as expected, 2 usage, 77 cannot run here, 99 harness"
 		" error, 124 time limit, 130 interrupted\n");
-	return f == stdout ? 0 : 2;
+	return f == stdout ? 0 : EXIT_USAGE;
 }
 
 static int split_axis(struct axes *ax, int a, const char *list)
@@ -319,7 +320,8 @@ static FILE *open_out(const char *cmd, const char *path)
  * only when no cell could run). */
 static int worse(int a, int b)
 {
-	static const int order[] = { 0, 1, 99, 124, 130 };
+	static const int order[] = { EXIT_OK, EXIT_FAIL, EXIT_INTERNAL, EXIT_TIME_LIMIT,
+				     EXIT_INTERRUPTED };
 	int ra = 0, rb = 0;
 
 	for (int i = 0; i < 5; i++) {
@@ -341,18 +343,18 @@ int run_main(int argc, char **argv)
 
 	ret = parse("run", argc, argv, &cli);
 	if (ret)
-		return ret > 0 ? 0 : 2;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	if (cell_check(&cli.base, err, sizeof(err)) < 0) {
 		fprintf(stderr, "stalefs run: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	out = open_out("run", cli.out);
 	if (!out)
-		return 2;
+		return EXIT_USAGE;
 	proc_on_signals();
 	if (run_cell(&cli.base, &cli.o, &r, err, sizeof(err)) < 0) {
 		fprintf(stderr, "stalefs run: %s\n", err);
-		return 99;
+		return EXIT_INTERNAL;
 	}
 	run_result_json(&cli.base, &r, out);
 	fflush(out);
@@ -429,13 +431,13 @@ int matrix_main(int argc, char **argv)
 	FILE *out;
 
 	if ((code = parse("matrix", argc, argv, &cli)))
-		return code > 0 ? 0 : 2;
+		return code > 0 ? 0 : EXIT_USAGE;
 	ncells = fill_axes(&cli);
 	/* Check every cell first: a bad value fails before anything runs. */
 	for (unsigned int i = 0; i < ncells; i++) {
 		if (axis_cell(&cli, i, &c, err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs matrix: %s\n", err);
-			return 2;
+			return EXIT_USAGE;
 		}
 		cell_free(&c);
 	}
@@ -444,7 +446,7 @@ int matrix_main(int argc, char **argv)
 			mine++;
 	out = open_out("matrix", cli.out);
 	if (!out)
-		return 2;
+		return EXIT_USAGE;
 	proc_on_signals();
 	fprintf(stderr, "stalefs matrix: %u cells, %u in this shard (%u/%u)\n", ncells, mine,
 		cli.nshards > 1 ? cli.shard : 1, cli.nshards);
@@ -456,7 +458,7 @@ int matrix_main(int argc, char **argv)
 		if (cli.time_limit && counts_now() - t0 > cli.time_limit) {
 			fprintf(stderr, "stalefs matrix: time limit of %.0f s reached after %u of %u cells\n",
 				cli.time_limit, done, mine);
-			code = worse(code, 124);
+			code = worse(code, EXIT_TIME_LIMIT);
 			break;
 		}
 		axis_cell(&cli, i, &c, err, sizeof(err));
@@ -465,7 +467,7 @@ int matrix_main(int argc, char **argv)
 		cell_id(&c, id, sizeof(id));
 		if (run_cell(&c, &cli.o, &r, err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs matrix: %s: %s\n", id, err);
-			code = worse(code, 99);
+			code = worse(code, EXIT_INTERNAL);
 			cell_free(&c);
 			continue;
 		}
@@ -490,13 +492,13 @@ int matrix_main(int argc, char **argv)
 		cell_free(&c);
 	}
 	if (proc_interrupted)
-		code = 130;
+		code = EXIT_INTERRUPTED;
 	if (out != stdout)
 		fclose(out);
 	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, counts_now() - t0,
 		(unsigned long long)estale);
 	if (!ran && code == 0)
-		code = 77;
+		code = EXIT_CANNOT_RUN;
 	return code;
 }
 
@@ -527,7 +529,7 @@ int compare_main(int argc, char **argv)
 	FILE *out = NULL;
 
 	if ((code = parse("compare", argc, argv, &cli)))
-		return code > 0 ? 0 : 2;
+		return code > 0 ? 0 : EXIT_USAGE;
 	if (!cli.any_cell) {
 		/* The default cells: 970-link reads in every mode, root and userns. */
 		split_axis(&cli.ax, 0, dflt_modes);
@@ -541,7 +543,7 @@ int compare_main(int argc, char **argv)
 	rb = calloc(ncells, sizeof(*rb));
 	rows = calloc(ncells, sizeof(*rows));
 	if (!cells || !ra || !rb || !rows)
-		return 99;
+		return EXIT_INTERNAL;
 	for (unsigned int i = 0; i < ncells; i++) {
 		if (!cli.any_cell && i == ncells - 1) {
 			/* ... and the bcvk shape: an overlay over the share, host churn. */
@@ -551,11 +553,11 @@ int compare_main(int argc, char **argv)
 		} else if (axis_cell(&cli, i, &cells[i], err, sizeof(err)) < 0 ||
 			   guest_check_cell(&cells[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs compare: %s\n", err);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (cli.out && !(out = open_out("compare", cli.out)))
-		return 2;
+		return EXIT_USAGE;
 	cli.g.keep = cli.o.keep;
 	cli.o.quiet = true;
 	proc_on_signals();
@@ -564,12 +566,12 @@ int compare_main(int argc, char **argv)
 		fprintf(stderr, "[%u/%u] %s: stalefs ...", i + 1, ncells, id);
 		if (run_cell(&cells[i], &cli.o, &ra[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
-			return 99;
+			return EXIT_INTERNAL;
 		}
 		fprintf(stderr, " %llu ESTALE; virtiofsd ...", (unsigned long long)ra[i].estale_total);
 		if (guest_run_cell(&cells[i], &cli.g, &rb[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
-			return 99;
+			return EXIT_INTERNAL;
 		}
 		fprintf(stderr, " %s, %llu ESTALE (%.1f s)\n", run_status_name(rb[i].status),
 			(unsigned long long)rb[i].estale_total, rb[i].duration_s);
@@ -579,7 +581,7 @@ int compare_main(int argc, char **argv)
 			const struct run_result *r = side ? &rb[i] : &ra[i];
 
 			if (r->status == RUN_ERROR || r->status == RUN_TIMEOUT)
-				harm = worse(harm, r->status == RUN_ERROR ? 99 : 124);
+				harm = worse(harm, r->status == RUN_ERROR ? EXIT_INTERNAL : EXIT_TIME_LIMIT);
 		}
 		if (out) {
 			run_result_json(&cells[i], &ra[i], out);
@@ -602,13 +604,13 @@ int compare_main(int argc, char **argv)
 	if (out && out != stdout)
 		fclose(out);
 	if (proc_interrupted)
-		return 130;
+		return EXIT_INTERRUPTED;
 	if (harm)
 		return harm;
 	if (cannot == (int)nc && nc) {
 		fprintf(stderr, "stalefs compare: virtiofsd could not run any cell here "
 			"(ci/compare-setup.sh installs what it needs)\n");
-		return 77;
+		return EXIT_CANNOT_RUN;
 	}
 	return disagree ? 1 : 0;
 }
