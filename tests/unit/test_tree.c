@@ -2,7 +2,8 @@
 /*
  * SHA-256 against the FIPS test vectors, and the tree generator: the same
  * seed gives the same tree hash, another seed another, objects are named by
- * their content, the hot objects reach max_links names, and bad parameters
+ * their content, the hot objects reach max_links names, twin directories
+ * only add names (the same objects under two parents), and bad parameters
  * are refused. Works in a temporary directory; mounts nothing.
  */
 #include <errno.h>
@@ -88,6 +89,112 @@ static struct tree_summary gen(const char *sub, uint64_t seed)
 	ck_assert_msg(tree_generate(root, &p, &s, err, sizeof(err)) == 0, "%s", err);
 	return s;
 }
+
+static struct tree_summary gen_twins(const char *sub, uint64_t seed, uint32_t twins)
+{
+	struct tree_params p = { .objects = 60, .max_links = 50, .layers = 2, .checkouts = 2,
+				 .seed = seed, .twins = twins };
+	struct tree_summary s;
+	char root[512], err[256];
+
+	snprintf(root, sizeof(root), "%s/%s", dir, sub);
+	ck_assert_msg(tree_generate(root, &p, &s, err, sizeof(err)) == 0, "%s", err);
+	return s;
+}
+
+/* The manifest of dir/sub, without its twin lines (twin: only those). */
+static char *manifest_text(const char *sub, int twin)
+{
+	char mpath[600], line[1024];
+	size_t len = 0, cap = 1 << 20;
+	char *text = calloc(1, cap);
+	FILE *m;
+
+	snprintf(mpath, sizeof(mpath), "%s/%s/%s", dir, sub, TREE_MANIFEST);
+	m = fopen(mpath, "r");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(text);
+	while (fgets(line, sizeof(line), m)) {
+		int is_twin = strstr(line, TREE_TWIN_A) || strstr(line, TREE_TWIN_B);
+
+		if (is_twin != twin)
+			continue;
+		ck_assert_uint_lt(len + strlen(line), cap);
+		memcpy(text + len, line, strlen(line) + 1);
+		len += strlen(line);
+	}
+	fclose(m);
+	return text;
+}
+
+START_TEST(twins_add_names_and_leave_the_rest_of_the_tree_as_it_was)
+{
+	struct tree_summary a = gen_twins("a", 7, 0), b = gen_twins("b", 7, 2);
+	char *plain = manifest_text("a", 0), *rest = manifest_text("b", 0);
+	char *twins = manifest_text("b", 1), *none = manifest_text("a", 1);
+	unsigned int n = 0;
+
+	/* 2 layers x 2 pairs x 2 sides x TREE_TWIN_FILES names */
+	for (const char *q = twins; (q = strchr(q, '\n')); q++)
+		n++;
+	ck_assert_uint_eq(n, 2 * 2 * 2 * TREE_TWIN_FILES);
+	ck_assert_str_eq(none, "");
+	ck_assert_str_eq(plain, rest);
+	ck_assert_str_ne(a.hash, b.hash);
+	ck_assert_uint_eq(b.files, a.files);
+	ck_assert_uint_eq(b.bytes, a.bytes);
+	ck_assert_uint_eq(b.names, a.names + n);
+	ck_assert_uint_eq(b.links, a.links + n);
+	free(plain);
+	free(rest);
+	free(twins);
+	free(none);
+}
+END_TEST
+
+/* Each usr/lib/twin-NN/tK and its usr/share/twin-NN/tK: one inode, the
+ * manifest's bytes, two parents. */
+START_TEST(twin_dirs_name_the_same_objects_under_two_parents)
+{
+	char *twins, *line, *save = NULL, path[1024], other[1024], h[65];
+	static unsigned char buf[4 << 20];
+	unsigned int pairs = 0;
+
+	gen_twins("t", 3, 3);
+	twins = manifest_text("t", 1);
+	for (line = strtok_r(twins, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *rel = line, *hash = strchr(line, '\t'), *a;
+		struct stat sa, sb;
+		ssize_t n;
+		int fd;
+
+		ck_assert_ptr_nonnull(hash);
+		*hash++ = '\0';
+		hash[64] = '\0';
+		a = strstr(rel, TREE_TWIN_A);
+		if (!a)
+			continue;
+		ck_assert_ptr_nonnull(strstr(rel, "/deploy/os/deploy/"));
+		snprintf(path, sizeof(path), "%s/t/%s", dir, rel);
+		snprintf(other, sizeof(other), "%s/t/%.*s%s%s", dir, (int)(a - rel), rel, TREE_TWIN_B,
+			 a + strlen(TREE_TWIN_A));
+		ck_assert_int_eq(stat(path, &sa), 0);
+		ck_assert_int_eq(stat(other, &sb), 0);
+		ck_assert_uint_eq(sa.st_ino, sb.st_ino);
+		ck_assert_uint_ge(sa.st_nlink, 3);	/* the object and both twins */
+		fd = open(other, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		ck_assert_int_eq(n, sa.st_size);
+		sha256_hex(buf, n, h);
+		ck_assert_str_eq(h, hash);
+		pairs++;
+	}
+	ck_assert_uint_eq(pairs, 2 * 3 * TREE_TWIN_FILES);
+	free(twins);
+}
+END_TEST
 
 START_TEST(same_seed_same_tree)
 {
@@ -263,6 +370,8 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, same_seed_same_tree);
 	tcase_add_test(tc, objects_are_content_addressed_and_hot_ones_reach_max_links);
 	tcase_add_test(tc, bad_parameters_are_refused);
+	tcase_add_test(tc, twins_add_names_and_leave_the_rest_of_the_tree_as_it_was);
+	tcase_add_test(tc, twin_dirs_name_the_same_objects_under_two_parents);
 	tcase_add_test(tc, reader_json_is_byte_stable);
 #ifdef HAVE_LIBURING
 	tcase_add_test(tc, storm_json_is_byte_stable);
