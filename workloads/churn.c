@@ -247,6 +247,7 @@ struct actors {
 	unsigned int ntwins, next_twin;
 	/* submount: absolute paths of candidate dirs; the one mounted now */
 	char subdir[SUBMOUNT_DIRS][PATH_MAX];
+	size_t subroot;		/* subdir[k] + subroot is the dir relative to the root */
 	unsigned int nsub, next_sub;
 	int mounted;		/* index into subdir, -1 none */
 	/* podman: the layers added (ids), oldest first */
@@ -287,21 +288,6 @@ static int twins_note(struct actors *a, const char *rel)
 	a->twin[a->ntwins][1][strlen(a->twin[a->ntwins][1]) - strlen(slash)] = '\0';
 	a->ntwins++;
 	return 0;
-}
-
-static void dir_move(struct actors *a, int rootfd, int events_fd, struct churn_result *r)
-{
-	char (*pair)[4096] = a->twin[a->next_twin++ % a->ntwins];
-	uint64_t start = counts_now_ns();
-	int e = 0;
-
-	if (syscall(SYS_renameat2, rootfd, pair[0], rootfd, pair[1], RENAME_EXCHANGE) < 0)
-		e = -errno;
-	log_change(events_fd, start, "dir-move", pair[0], pair[1], e);
-	if (e)
-		r->errors++;
-	else
-		r->dir_moves++;
 }
 
 /* The SUBMOUNT_DIRS directories with the most manifest names (the readers
@@ -345,6 +331,7 @@ static int submount_pick(struct actors *a, const char *root, char **names, size_
 				best = i;
 		if (best == nd)
 			break;
+		a->subroot = strlen(abs) + 1;
 		if ((size_t)snprintf(a->subdir[a->nsub], sizeof(a->subdir[0]), "%s/%s", abs,
 				     d[best].dir) >= sizeof(a->subdir[0]))
 			a->nsub--;	/* too long to mount: the next one */
@@ -357,21 +344,22 @@ static int submount_pick(struct actors *a, const char *root, char **names, size_
 	return a->nsub ? 0 : -EINVAL;
 }
 
-/* rel of an absolute submount path, for the log. */
-static const char *rel_of(const char *abs, const char *root)
+/* Is path dir itself or below it (both relative to the root)? */
+static bool path_under(const char *path, const char *dir)
 {
-	char real[PATH_MAX];
-	size_t n;
+	size_t n = strlen(dir);
 
-	if (!realpath(root, real))
-		return abs;
-	n = strlen(real);
-	return strncmp(abs, real, n) == 0 && abs[n] == '/' ? abs + n + 1 : abs;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The mounted dir relative to the root, or NULL. */
+static const char *submount_rel(const struct actors *a)
+{
+	return a->mounted >= 0 ? a->subdir[a->mounted] + a->subroot : NULL;
 }
 
 /* One turn: mount the next dir onto itself, or take the mounted one away. */
-static int submount_turn(struct actors *a, const char *root, int events_fd,
-			 struct churn_result *r)
+static int submount_turn(struct actors *a, int events_fd, struct churn_result *r)
 {
 	uint64_t start = counts_now_ns();
 	int e = 0;
@@ -381,7 +369,7 @@ static int submount_turn(struct actors *a, const char *root, int events_fd,
 
 		if (umount2(dir, MNT_DETACH) < 0)
 			e = -errno;
-		log_change(events_fd, start, "submount-gone", rel_of(dir, root), NULL, e);
+		log_change(events_fd, start, "submount-gone", dir + a->subroot, NULL, e);
 		a->mounted = -1;
 	} else {
 		unsigned int k = a->next_sub++ % a->nsub;
@@ -393,13 +381,46 @@ static int submount_turn(struct actors *a, const char *root, int events_fd,
 		} else {
 			a->mounted = k;
 		}
-		log_change(events_fd, start, "submount", rel_of(a->subdir[k], root), NULL, e);
+		log_change(events_fd, start, "submount", a->subdir[k] + a->subroot, NULL, e);
 	}
 	if (e)
 		r->errors++;
 	else
 		r->submounts++;
 	return 0;
+}
+
+/*
+ * Before a rename that moves rel (a layer swap, a dir-move): take the
+ * submount down when it is rel or below it. Renaming a mountpoint is EBUSY,
+ * and a mount carried along under an ancestor would no longer be at the
+ * path that umount2 is given, so it would be left behind.
+ */
+static void submount_clear(struct actors *a, const char *rel, int events_fd,
+			   struct churn_result *r)
+{
+	const char *m = submount_rel(a);
+
+	if (m && path_under(m, rel))
+		submount_turn(a, events_fd, r);
+}
+
+static void dir_move(struct actors *a, int rootfd, int events_fd, struct churn_result *r)
+{
+	char (*pair)[4096] = a->twin[a->next_twin++ % a->ntwins];
+	uint64_t start;
+	int e = 0;
+
+	submount_clear(a, pair[0], events_fd, r);
+	submount_clear(a, pair[1], events_fd, r);
+	start = counts_now_ns();
+	if (syscall(SYS_renameat2, rootfd, pair[0], rootfd, pair[1], RENAME_EXCHANGE) < 0)
+		e = -errno;
+	log_change(events_fd, start, "dir-move", pair[0], pair[1], e);
+	if (e)
+		r->errors++;
+	else
+		r->dir_moves++;
 }
 
 /* Write text to rel by a temp file, fsync and rename over it (c/storage's way). */
@@ -523,11 +544,10 @@ static void podman_turn(struct actors *a, int rootfd, uint64_t *rng, int events_
 }
 
 /* Undo what the actors leave: the submount, the layers and files podman added. */
-static void actors_cleanup(struct actors *a, const char *root, int rootfd, int events_fd,
-			   struct churn_result *r)
+static void actors_cleanup(struct actors *a, int rootfd, int events_fd, struct churn_result *r)
 {
 	if (a->mounted >= 0)
-		submount_turn(a, root, events_fd, r);
+		submount_turn(a, events_fd, r);
 	while (a->nadded)
 		podman_remove(a, rootfd, 0);
 	if (a->made_layers) {
@@ -749,7 +769,7 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			continue;
 		}
 		if (now >= next_sub) {
-			if (submount_turn(&act, p->root, p->events_fd, r) == CHURN_CANNOT_RUN) {
+			if (submount_turn(&act, p->events_fd, r) == CHURN_CANNOT_RUN) {
 				ret = CHURN_CANNOT_RUN;
 				snprintf(err, errlen, "a bind submount: %s (needs CAP_SYS_ADMIN)",
 					 strerror(EPERM));
@@ -777,6 +797,8 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		if (counts_now() >= next_swap) {
 			char fresh[300];
 
+			submount_clear(&act, ls.dir[next_layer], p->events_fd, r);
+			start = counts_now_ns();
 			e = swap_layer(rootfd, &ls, next_layer);
 			snprintf(fresh, sizeof(fresh), "%s.churn-new", ls.dir[next_layer]);
 			log_change(p->events_fd, start, "layer-swap", ls.dir[next_layer], fresh, e);
@@ -788,6 +810,11 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 				r->layer_swaps++;
 			continue;
 		}
+		/* link(2) across mounts is EXDEV: while a submount is up, the links
+		 * leave the names on either side of it alone (rename-over copies). */
+		if (what != 1 && submount_rel(&act) &&
+		    (path_under(paths[i], submount_rel(&act)) || path_under(objs[i], submount_rel(&act))))
+			continue;
 		if (what == 0) {
 			if (unlinkat(rootfd, paths[i], 0) < 0 ||
 			    linkat(rootfd, objs[i], rootfd, paths[i], 0) < 0)
@@ -815,7 +842,7 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			usleep(p->pause_us);
 	}
 out:
-	actors_cleanup(&act, p->root, rootfd, p->events_fd, r);
+	actors_cleanup(&act, rootfd, p->events_fd, r);
 	for (size_t i = 0; i < nall; i++)
 		free(all[i]);
 	free(all);

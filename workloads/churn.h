@@ -18,7 +18,11 @@
  *   - submount (every submount_every_s): bind-mount one of the most-named
  *     directories onto itself (same bytes, a new mount ID), and at the next
  *     turn unmount it (submount-gone); needs CAP_SYS_ADMIN. Whatever ends
- *     churn (its end, SIGTERM, SIGINT) unmounts first.
+ *     churn (its end, SIGTERM, SIGINT) unmounts first. While it is up, the
+ *     relinks and extra links leave names on either side of it alone (a
+ *     link across mounts is EXDEV), and a layer swap or dir-move of a dir
+ *     above it takes it down first (submount-gone), so the mount never
+ *     moves away from the path it is unmounted by.
  *   - podman (every podman_every_s): what podman pull/tag/rmi/build do to
  *     container storage beside the layers in use: a new layer dir
  *     overlay/<64 hex>/diff/... with a few files and its overlay/l/<short>
@@ -64,8 +68,11 @@ struct churn_params {
 };
 
 struct churn_result {
-	uint64_t relinks, renames, links, layer_swaps, errors;
-	uint64_t dir_moves, submounts, podman_ops;
+	uint64_t relinks, renames, links, layer_swaps;	/* name churn, by op */
+	uint64_t errors;	/* changes that failed (any op) */
+	uint64_t dir_moves;	/* twin pairs exchanged */
+	uint64_t submounts;	/* submount and submount-gone, each one */
+	uint64_t podman_ops;	/* layer-add, layer-remove and metadata-rename, each one */
 };
 
 /* churn_run's answer when a submount cannot be made here (not root): exit 77. */
