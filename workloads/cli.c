@@ -121,7 +121,7 @@ static int cmd_gen(int argc, char **argv)
 			       "       [--layers N] [--checkouts N] [--seed S] [--twins N]\n"
 			       "--twins N: N pairs of directories with the same files under two parents\n"
 			       "           per layer (for churn --dir-move-every)\n"
-			       "defaults: objects 2000, max-links 970, layers 2, checkouts 3, seed 1\n");
+			       "defaults: objects 2000, max-links 970, layers 2, checkouts 3, seed 1, twins 0\n");
 			return 0;
 		default:
 			fprintf(stderr, "stalefs workload gen: unknown or incomplete option '%s'\n",
@@ -355,7 +355,9 @@ static int cmd_churn(int argc, char **argv)
 			       "(gen --twins) between parents; --submount-every bind-mounts a much-read dir\n"
 			       "onto itself, then unmounts it (root); --podman-every adds and removes layers\n"
 			       "and renames metadata over, as podman does. --no-names: only those actors.\n"
-			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps, no log\n");
+			       "SIGTERM/SIGINT end churn early; it unmounts and removes what it added first.\n"
+			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps, no other\n"
+			       "actors, no log\n");
 			rc = 0;
 			goto out;
 		default:
