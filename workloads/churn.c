@@ -141,11 +141,26 @@ static int rename_over(int rootfd, const char *src, const char *dst, int xattrs)
 	return ret;
 }
 
+static int stop_flag;	/* atomic; set by churn_stop() */
+
+void churn_stop(void)
+{
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+}
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
+}
+
 /*
  * Recreate layer l as overlay/<layer>.churn-new (first name of each content
  * copied, the others hardlinked to it, symlinks made again), exchange it
  * with the live layer in one step and delete the old inodes: every name of
- * the layer now leads to a new inode with the same bytes.
+ * the layer now leads to a new inode with the same bytes. A stop (SIGTERM)
+ * during the copy gives up before the exchange: -ECANCELED, nothing the
+ * readers see has changed (the copy can take seconds, and the harness
+ * waits only so long before SIGKILL, which would leave a submount behind).
  */
 static int swap_layer(int rootfd, const struct layers *ls, unsigned int l)
 {
@@ -162,6 +177,10 @@ static int swap_layer(int rootfd, const struct layers *ls, unsigned int l)
 
 		if (n->layer != l)
 			continue;
+		if (stopping()) {
+			ret = -ECANCELED;
+			break;
+		}
 		snprintf(to, sizeof(to), "%s%s", fresh, rest);
 		ret = mkparents(rootfd, to);
 		if (ret)
@@ -181,7 +200,7 @@ static int swap_layer(int rootfd, const struct layers *ls, unsigned int l)
 	}
 	if (!ret && syscall(SYS_renameat2, rootfd, fresh, rootfd, ls->dir[l], RENAME_EXCHANGE) < 0)
 		ret = -errno;
-	/* After the exchange "fresh" names the old layer. */
+	/* After the exchange "fresh" names the old layer (else the partial copy). */
 	if (remove_tree(rootfd, fresh) < 0 && !ret)
 		ret = -EIO;
 	return ret;
@@ -220,18 +239,6 @@ static void log_change(int fd, uint64_t start, const char *op, const char *path,
 	    write(fd, line, len) < 0) {
 		/* Nothing to do: the counters on stdout still hold. */
 	}
-}
-
-static int stop_flag;	/* atomic; set by churn_stop() */
-
-void churn_stop(void)
-{
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
-}
-
-static bool stopping(void)
-{
-	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
 }
 
 /* ---- the other host actors ---- */
@@ -800,6 +807,8 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			submount_clear(&act, ls.dir[next_layer], p->events_fd, r);
 			start = counts_now_ns();
 			e = swap_layer(rootfd, &ls, next_layer);
+			if (e == -ECANCELED)	/* stopped before the exchange: no change */
+				continue;
 			snprintf(fresh, sizeof(fresh), "%s.churn-new", ls.dir[next_layer]);
 			log_change(p->events_fd, start, "layer-swap", ls.dir[next_layer], fresh, e);
 			next_layer = (next_layer + 1) % ls.n;
