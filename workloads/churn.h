@@ -9,7 +9,8 @@
  *   - extra links: add a hardlink to an object and drop it again
  *   - layer swap (every layer_every_s): recreate a whole layer as a copy
  *     (new inodes, same bytes, links, symlinks and xattrs), swap it in with
- *     one RENAME_EXCHANGE and delete the old one
+ *     one RENAME_EXCHANGE and delete the old one (a stop during the copy
+ *     gives the swap up before the exchange: no change, nothing logged)
  * and, each on its own cadence, other host actors (no_names: only these):
  *   - dir-move (every dir_move_every_s): exchange a pair of twin directories
  *     (tree.h: the same files under usr/lib/twin-NN and usr/share/twin-NN)
