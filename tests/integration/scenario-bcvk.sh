@@ -68,5 +68,6 @@ wait "$pid" 2>/dev/null
 settle "SIGKILL of the harness"
 # The host actor took its own layers away (nothing it added is left in the tree).
 left=$(find "$T" -path '*/backing/overlay/*' -name '*podman*' 2>/dev/null | head -3)
-[ -z "$left" ] || note "left by the killed run's host actor (swept with its work dir): $left"
+[ -z "$left" ] || fail "the killed run's host actor left the layers it added: $left"
+ls -d "$T"/stalefs-run.*/backing/overlay >/dev/null 2>&1 || fail "the killed run's tree was not there to check"
 echo "PASS"
