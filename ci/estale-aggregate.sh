@@ -19,7 +19,7 @@ while [ $# -gt 1 ]; do
 done
 [ $# = 1 ] || { echo "usage: ci/estale-aggregate.sh [--builddir DIR] [--title T] DIR" >&2; exit 2; }
 dir=$1
-stalefs=$builddir/passthrough/stalefs
+stalefs=$builddir/stalefs
 shopt -s nullglob
 files=("$dir"/cells-*.jsonl "$dir"/*/cells-*.jsonl)
 [ ${#files[@]} -gt 0 ] || { echo "estale-aggregate: no cells-*.jsonl in $dir" >&2; exit 2; }

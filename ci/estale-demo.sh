@@ -11,7 +11,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${1:-build}
 case $builddir in /*) ;; *) builddir=$top/$builddir ;; esac
-stalefs=$builddir/passthrough/stalefs
+stalefs=$builddir/stalefs
 if [ ! -x "$stalefs" ]; then
 	echo "estale-demo: build first (missing $stalefs)" >&2
 	exit 2

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $name in *[!A-Za-z0-9._+-]*) echo "estale-job: bad --name '$name'" >&2; exit 2 ;; esac
-stalefs=$builddir/passthrough/stalefs
+stalefs=$builddir/stalefs
 [ -x "$stalefs" ] || { echo "estale-job: no $stalefs (build first: ci/build.sh --no-test)" >&2; exit 2; }
 mkdir -p "$out"
 rm -f "$out/cells-$name.jsonl"
