@@ -17,7 +17,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "ctl.h"
+
+#include "daemon_state.h"
+#include "faults.h"
 #include "log.h"
 #include "unixaddr.h"
 
@@ -34,14 +37,14 @@ static void fire_now(struct daemon *d, const struct rule *r, FILE *out)
 		 r->text);
 	switch (r->kind) {
 	case FAULT_RESTART:
-		ret = daemon_restart(d);
+		ret = faults_restart(d);
 		snprintf(msg, sizeof(msg), "restarted: store dropped, nodeids from 2");
 		break;
 	case FAULT_REBIND:
-		ret = daemon_rebind(d, r->to, msg, sizeof(msg));
+		ret = faults_rebind(d, r->to, msg, sizeof(msg));
 		break;
 	case FAULT_SILLY_CLEANUP:
-		daemon_silly_cleanup(d, &f, msg, sizeof(msg));
+		faults_silly_cleanup(d, &f, msg, sizeof(msg));
 		break;
 	case FAULT_EVICT:
 		ret = store_evict(&d->store, r->nodeid, r->err, 0);
@@ -49,7 +52,7 @@ static void fire_now(struct daemon *d, const struct rule *r, FILE *out)
 			 (unsigned long long)r->nodeid);
 		break;
 	case FAULT_KERNEL_EVICT:
-		ret = daemon_kernel_evict(d, &f, &pt);
+		ret = faults_kernel_evict(d, &f, &pt);
 		snprintf(msg, sizeof(msg), "queued %s", kevict_action_name(r->action));
 		if (ret == 0) {
 			fprintf(out, "ok %s\n", msg);
@@ -141,7 +144,7 @@ static void handle(struct daemon *d, char *line, FILE *out)
 		store_dump(&d->store, out);
 		fprintf(out, "ok\n");
 	} else if (strcmp(line, "reload") == 0) {
-		fprintf(out, daemon_reload(d, err, sizeof(err)) ? "error: %s\n" : "ok %s\n", err);
+		fprintf(out, faults_reload(d, err, sizeof(err)) ? "error: %s\n" : "ok %s\n", err);
 	} else {
 		fprintf(out, "error: unknown command '%s' (add, list, clear, fire, stats, store, reload)\n",
 			line);

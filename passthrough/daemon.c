@@ -9,6 +9,10 @@
  */
 #include "daemon.h"
 
+#include "ctl.h"
+#include "daemon_state.h"
+#include "faults.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,7 +49,7 @@ void daemon_stats_mode(const struct daemon *d, struct stats_mode *m)
 		.guest_fds = __atomic_load_n(&d->fdl.guest_used, __ATOMIC_RELAXED),
 		.guest_refused = __atomic_load_n(&d->fdl.refused, __ATOMIC_RELAXED),
 		.announce_submounts = d->cfg->announce_submounts,
-		.submounts_offered = d->submounts_offered,
+		.submounts_offered = __atomic_load_n(&d->submounts_offered, __ATOMIC_ACQUIRE),
 		.submounts_sent = __atomic_load_n(&d->submounts_sent, __ATOMIC_RELAXED),
 		.identity_changes = __atomic_load_n(&d->identity_changes, __ATOMIC_RELAXED),
 		.identity_slots = d->names.nslots,

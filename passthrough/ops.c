@@ -372,7 +372,7 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 			 "the kernel's default for DIRECT_IO files applies",
 			 FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION);
 
-	if (d->cfg->announce_submounts && !d->submounts_offered)
+	if (d->cfg->announce_submounts && !__atomic_load_n(&d->submounts_offered, __ATOMIC_ACQUIRE))
 		log_info("the kernel did not offer FUSE_SUBMOUNTS (a /dev/fuse mount never does; "
 			 "virtio-fs does): virtiofsd would not announce submounts, stalefs still "
 			 "flags them (FUSE_ATTR_SUBMOUNT) and this kernel ignores the flag");

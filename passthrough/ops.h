@@ -10,7 +10,7 @@
 #include <fuse_lowlevel.h>
 
 #include "creds.h"
-#include "daemon.h"
+#include "daemon_state.h"
 #include "stats.h"
 
 extern const struct fuse_lowlevel_ops stalefs_ops;

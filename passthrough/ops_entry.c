@@ -16,6 +16,7 @@
 
 #include "creds.h"
 #include "errsrc.h"
+#include "faults.h"
 #include "ops.h"
 
 #ifndef RENAME_NOREPLACE
@@ -326,9 +327,8 @@ static int silly_rename(struct daemon *d, struct op_fd *dir, const char *name)
 	struct inject_point pt = { .op = OP_UNLINK, .nodeid = dir->inode->nodeid, .name = name };
 	struct inject_fire fire;
 	struct inode *cand;
-	struct silly *sl;
 	struct stat st;
-	char msg[64];
+	char renamed[32], msg[64];
 	int ret;
 
 	if (backing_lookup(&d->backing, pt.nodeid, dir->pfd.fd, name, &cand, &st) < 0) {
@@ -340,40 +340,13 @@ static int silly_rename(struct daemon *d, struct op_fd *dir, const char *name)
 		inode_discard(cand);
 		return 0;
 	}
-	pthread_mutex_lock(&d->silly_lock);
-	if (d->nsilly == d->silly_cap) {
-		size_t cap = d->silly_cap ? d->silly_cap * 2 : 16;
-		struct silly *p = realloc(d->silly, cap * sizeof(*p));
-
-		if (!p) {
-			pthread_mutex_unlock(&d->silly_lock);
-			inode_discard(cand);
-			return daemon_err("oom", -ENOMEM);
-		}
-		d->silly = p;
-		d->silly_cap = cap;
-	}
-	sl = &d->silly[d->nsilly];
-	sl->ids = cand->ids;
-	snprintf(sl->name, sizeof(sl->name), ".nfs%016llx%08x", (unsigned long long)cand->ids.ino,
-		 d->silly_seq++);
+	ret = faults_silly_rename(d, dir->pfd.fd, name, &cand->ids, renamed, sizeof(renamed));
 	inode_discard(cand);
-	sl->dirfd = fcntl(dir->pfd.fd, F_DUPFD_CLOEXEC, 0);
-	if (sl->dirfd < 0) {
-		ret = host_err("dup");
-	} else if (renameat(dir->pfd.fd, name, dir->pfd.fd, sl->name) < 0) {
-		ret = host_err("renameat(silly)");
-		close(sl->dirfd);
-	} else {
-		d->nsilly++;
-		ret = 1;
-	}
-	if (ret == 1)
-		snprintf(msg, sizeof(msg), "renamed to %s", sl->name);
-	pthread_mutex_unlock(&d->silly_lock);
-	if (ret == 1)
-		inject_report(&d->inj, &fire, &pt, msg);
-	return ret;
+	if (ret < 0)
+		return ret;
+	snprintf(msg, sizeof(msg), "renamed to %s", renamed);
+	inject_report(&d->inj, &fire, &pt, msg);
+	return 1;
 }
 
 static void do_remove(fuse_req_t req, enum op op, fuse_ino_t parent, const char *name, int flags)

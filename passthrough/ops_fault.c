@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Faults carried out by the daemon (inject/ decides, this file acts):
- *
- * - the request gate, run on every raw request before libfuse dispatches
- *   it: delay, errno (answered right here), evict, kernel-evict (queued for
- *   the notifier thread), restart, rebind, silly-cleanup, and the answer of
- *   entries made stale by a fault (evict as=estale, renode, silly-cleanup);
- * - whole-daemon actions shared with `stalefs ctl`: restart, reload, rebind,
- *   silly cleanup, kernel notifications.
+ * The request gate, run on every raw request before libfuse dispatches it
+ * (inject/ decides, this file acts): delay, errno (answered right here),
+ * evict, kernel-evict (queued for the notifier thread), restart, rebind,
+ * silly-cleanup, and the answer of entries made stale by a fault (evict
+ * as=estale, renode, silly-cleanup). The whole-daemon actions and their
+ * state are in faults.c.
  *
  * Lookup twists (gen-bump, renode, nodeid-reuse) live in op_do_lookup and
  * silly-rename in the unlink path, where the entries are at hand.
@@ -19,20 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mount.h>
 #include <sys/uio.h>
 
 #include "errsrc.h"
 #include "fault.h"
+#include "faults.h"
 #include "log.h"
 #include "ops.h"
-
-#ifndef FUSE_NOTIFY_INC_EPOCH
-#define FUSE_NOTIFY_INC_EPOCH 8
-#endif
-#ifndef FUSE_NOTIFY_PRUNE
-#define FUSE_NOTIFY_PRUNE 9
-#endif
 
 /* FUSE opcode -> enum op, and where the request's name starts (-1: none). */
 static const struct {
@@ -124,18 +115,18 @@ static int act(struct daemon *d, const struct inject_fire *f, const struct injec
 		snprintf(msg, sizeof(msg), "delayed %u ms", f->delay_ms);
 		break;
 	case FAULT_RESTART:
-		daemon_restart(d);
+		faults_restart(d);
 		snprintf(msg, sizeof(msg), "restarted: store dropped, nodeids from 2");
 		break;
 	case FAULT_REBIND:
-		ret = daemon_rebind(d, f->to, msg, sizeof(msg));
+		ret = faults_rebind(d, f->to, msg, sizeof(msg));
 		(void)ret;
 		break;
 	case FAULT_SILLY_CLEANUP:
-		daemon_silly_cleanup(d, f, msg, sizeof(msg));
+		faults_silly_cleanup(d, f, msg, sizeof(msg));
 		break;
 	case FAULT_KERNEL_EVICT:
-		daemon_kernel_evict(d, f, pt);
+		faults_kernel_evict(d, f, pt);
 		return 0;	/* reported by the notifier once sent */
 	case FAULT_EVICT: {
 		/* Its path now, while it is known: later EBADF replies name only the nodeid. */
@@ -175,7 +166,7 @@ bool op_fault_gate(struct daemon *d, const struct fuse_buf *buf)
 		/* libfuse 3.14 hides the INIT flags it does not know. */
 		const struct fuse_init_in *init = (const void *)(in + 1);
 
-		d->submounts_offered = (init->flags & FUSE_SUBMOUNTS) != 0;
+		__atomic_store_n(&d->submounts_offered, (init->flags & FUSE_SUBMOUNTS) != 0, __ATOMIC_RELEASE);
 		return false;
 	}
 	for (i = 0; i < sizeof(opcodes) / sizeof(opcodes[0]); i++)
@@ -202,278 +193,4 @@ bool op_fault_gate(struct daemon *d, const struct fuse_buf *buf)
 		return false;
 	reply_raw(d, in, pt.op, name, err);
 	return true;
-}
-
-int daemon_restart(struct daemon *d)
-{
-	struct inode *root;
-	int ret;
-
-	store_restart(&d->store);
-	ret = backing_root(&d->backing, &root);
-	if (ret == 0)
-		ret = store_set_root(&d->store, root);
-	log_info("restart fault: store dropped, nodeids start over at 2");
-	return ret;
-}
-
-int daemon_reload(struct daemon *d, char *msg, size_t len)
-{
-	struct inode *root;
-	int fd, ret;
-
-	fd = open(d->cfg->shared_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(msg, len, "open %s: %s", d->cfg->shared_dir, strerror(errno));
-		return ret;
-	}
-	/* The same fd number gets the new directory in one step (dup3), so a
-	 * worker that dups root_fd meanwhile gets the old one or the new one,
-	 * never a closed or reused number. */
-	if (dup3(fd, d->backing.root_fd, O_CLOEXEC) < 0) {
-		ret = -errno;
-		snprintf(msg, len, "dup3 over the root fd: %s", strerror(errno));
-		close(fd);
-		return ret;
-	}
-	close(fd);
-	ret = backing_root(&d->backing, &root);
-	if (ret == 0)
-		ret = store_set_root(&d->store, root);
-	snprintf(msg, len, ret ? "reloaded the root, setting it failed: %s" : "root re-resolved from %s",
-		 ret ? strerror(-ret) : d->cfg->shared_dir);
-	log_info("reload: %s", msg);
-	return ret;
-}
-
-int daemon_rebind(struct daemon *d, const char *to, char *msg, size_t len)
-{
-	int ret = 0;
-
-	pthread_mutex_lock(&d->rebind_lock);
-	if (d->rebound[0]) {
-		snprintf(msg, len, "already rebound over %s", d->rebound);
-	} else if (mount(to, d->cfg->shared_dir, NULL, MS_BIND, NULL) < 0) {
-		ret = -errno;
-		snprintf(msg, len, "bind %s over %s: %s", to, d->cfg->shared_dir, strerror(errno));
-	} else {
-		snprintf(d->rebound, sizeof(d->rebound), "%s", d->cfg->shared_dir);
-		snprintf(msg, len, "bound %s over %s; the daemon keeps its old root", to,
-			 d->cfg->shared_dir);
-	}
-	pthread_mutex_unlock(&d->rebind_lock);
-	log_info("rebind fault: %s", msg);
-	return ret;
-}
-
-void daemon_unrebind(struct daemon *d)
-{
-	pthread_mutex_lock(&d->rebind_lock);
-	if (d->rebound[0] && umount2(d->rebound, MNT_DETACH) < 0)
-		log_warn("undoing the rebind of %s: %m", d->rebound);
-	d->rebound[0] = '\0';
-	pthread_mutex_unlock(&d->rebind_lock);
-}
-
-int daemon_silly_cleanup(struct daemon *d, const struct inject_fire *fire, char *msg, size_t len)
-{
-	size_t n, removed = 0, stale = 0;
-
-	pthread_mutex_lock(&d->silly_lock);
-	n = d->nsilly;
-	for (size_t i = 0; i < n; i++) {
-		struct silly *s = &d->silly[i];
-
-		/* The nightly `find -name '.nfs*' -delete` of an NFS server. */
-		if (unlinkat(s->dirfd, s->name, 0) == 0)
-			removed++;
-		stale += store_set_stale_ids(&d->store, &s->ids, fire ? fire->err : ESTALE,
-					     fire ? fire->rule_id : 0);
-		close(s->dirfd);
-	}
-	d->nsilly = 0;
-	pthread_mutex_unlock(&d->silly_lock);
-	snprintf(msg, len, "removed %zu of %zu .nfs files; %zu entries now stale", removed, n, stale);
-	return (int)removed;
-}
-
-/* --- kernel notifications, sent by their own thread: a notification sent
- * from inside a request handler can deadlock on the kernel's locks. --- */
-
-static int notify_raw(struct daemon *d, int code, const uint64_t *ids, uint32_t n)
-{
-	struct fuse_out_header h = { .error = code, .unique = 0 };
-	struct { uint32_t count, padding; uint64_t spare; } prune = { .count = n };
-	struct iovec iov[3] = { { &h, sizeof(h) } };
-	int cnt = 1;
-
-	if (code == FUSE_NOTIFY_PRUNE) {
-		iov[cnt++] = (struct iovec){ &prune, sizeof(prune) };
-		iov[cnt++] = (struct iovec){ (void *)ids, n * sizeof(*ids) };
-	}
-	for (int i = 0; i < cnt; i++)
-		h.len += iov[i].iov_len;
-	return writev(fuse_session_fd(d->se), iov, cnt) < 0 ? -errno : 0;
-}
-
-static int drop_caches(void)
-{
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "2", 1) != 1)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static void notice_send(struct daemon *d, struct notice *n)
-{
-	char answer[320];
-	int ret;
-
-	switch (n->action) {
-	case KEVICT_INVAL_ENTRY:
-		ret = n->name[0] ? fuse_lowlevel_notify_inval_entry(d->se, n->nodeid, n->name,
-								    strlen(n->name))
-				 : -EINVAL;
-		break;
-	case KEVICT_INVAL_INODE:
-		ret = fuse_lowlevel_notify_inval_inode(d->se, n->nodeid, 0, 0);
-		break;
-	case KEVICT_DELETE:
-		ret = n->child && n->name[0]
-			      ? fuse_lowlevel_notify_delete(d->se, n->nodeid, n->child, n->name,
-							    strlen(n->name))
-			      : -EINVAL;
-		break;
-	case KEVICT_PRUNE:
-		ret = notify_raw(d, FUSE_NOTIFY_PRUNE, &n->nodeid, 1);
-		break;
-	case KEVICT_EPOCH:
-		ret = notify_raw(d, FUSE_NOTIFY_INC_EPOCH, NULL, 0);
-		break;
-	case KEVICT_DROP_CACHES:
-	default:
-		ret = drop_caches();
-		break;
-	}
-	snprintf(answer, sizeof(answer), "%s %s", kevict_action_name(n->action),
-		 ret == 0 ? "sent" : strerror(-ret));
-	inject_report(&d->inj, &n->fire, &n->pt, answer);
-}
-
-static void *notify_thread(void *arg)
-{
-	struct daemon *d = arg;
-
-	pthread_mutex_lock(&d->notify_lock);
-	for (;;) {
-		while (!d->nnotices && !d->notify_quit)
-			pthread_cond_wait(&d->notify_cond, &d->notify_lock);
-		if (d->notify_quit)
-			break;
-		struct notice n = d->notices[0];
-
-		memmove(d->notices, d->notices + 1, --d->nnotices * sizeof(n));
-		pthread_mutex_unlock(&d->notify_lock);
-		n.pt.name = n.name[0] ? n.name : NULL;
-		notice_send(d, &n);
-		pthread_mutex_lock(&d->notify_lock);
-	}
-	pthread_mutex_unlock(&d->notify_lock);
-	return NULL;
-}
-
-/* The child entry of (parent, name), for notify_delete; 0 if unknown. */
-static uint64_t child_of(struct daemon *d, uint64_t parent, const char *name)
-{
-	struct inode *dir = store_get(&d->store, parent), *cand;
-	uint64_t nodeid = 0;
-	struct stat st;
-	struct pfd pfd;
-
-	if (!dir)
-		return 0;
-	if (backing_path_fd(&d->backing, dir, &pfd) == 0) {
-		if (backing_lookup(&d->backing, parent, pfd.fd, name, &cand, &st) == 0) {
-			nodeid = store_peek_ids(&d->store, &cand->ids);
-			inode_discard(cand);
-		}
-		pfd_release(&pfd);
-	}
-	store_put(&d->store, dir);
-	errsrc_reset();
-	return nodeid;
-}
-
-int daemon_kernel_evict(struct daemon *d, const struct inject_fire *fire,
-			const struct inject_point *pt)
-{
-	struct notice n = { .action = fire->action, .nodeid = pt->nodeid, .fire = *fire,
-			    .pt = *pt };
-	int ret = 0;
-
-	if (pt->name)
-		snprintf(n.name, sizeof(n.name), "%s", pt->name);
-	if (n.action == KEVICT_DELETE && pt->name)
-		n.child = child_of(d, pt->nodeid, pt->name);
-	pthread_mutex_lock(&d->notify_lock);
-	if (d->nnotices == d->notice_cap) {
-		size_t cap = d->notice_cap ? d->notice_cap * 2 : 16;
-		struct notice *p = cap <= 4096 ? realloc(d->notices, cap * sizeof(*p)) : NULL;
-
-		if (p) {
-			d->notices = p;
-			d->notice_cap = cap;
-		}
-	}
-	if (d->nnotices < d->notice_cap) {
-		d->notices[d->nnotices++] = n;
-		pthread_cond_signal(&d->notify_cond);
-	} else {
-		ret = -ENOMEM;	/* a storm larger than 4096 queued notices: drop */
-	}
-	pthread_mutex_unlock(&d->notify_lock);
-	return ret;
-}
-
-int faults_start(struct daemon *d)
-{
-	pthread_mutex_init(&d->silly_lock, NULL);
-	pthread_mutex_init(&d->rebind_lock, NULL);
-	pthread_mutex_init(&d->notify_lock, NULL);
-	pthread_cond_init(&d->notify_cond, NULL);
-	if (pthread_create(&d->notify_tid, NULL, notify_thread, d) != 0)
-		return -EAGAIN;
-	d->notify_started = true;
-	return 0;
-}
-
-void faults_stop(struct daemon *d)
-{
-	char msg[128];
-
-	if (d->notify_started) {
-		pthread_mutex_lock(&d->notify_lock);
-		d->notify_quit = true;
-		pthread_cond_signal(&d->notify_cond);
-		pthread_mutex_unlock(&d->notify_lock);
-		pthread_join(d->notify_tid, NULL);
-		d->notify_started = false;
-	}
-	free(d->notices);
-	d->notices = NULL;
-	/* Leftover .nfs files stay on disk, like on NFS; their fds go. */
-	pthread_mutex_lock(&d->silly_lock);
-	for (size_t i = 0; i < d->nsilly; i++)
-		close(d->silly[i].dirfd);
-	d->nsilly = 0;
-	free(d->silly);
-	d->silly = NULL;
-	pthread_mutex_unlock(&d->silly_lock);
-	daemon_unrebind(d);
-	(void)msg;
 }

@@ -10,7 +10,7 @@ setup
 require_python
 export TMPDIR=$T
 top=$(cd "$(dirname "$0")/../.." && pwd)
-builddir=$(cd "$(dirname "$STALEFS")/.." && pwd)
+builddir=$(cd "$(dirname "$STALEFS")" && pwd)
 job() {	# NAME PROFILE
 	bash "$top/ci/estale-job.sh" --builddir "$builddir" --out "$T/estale" --name "$1" -- \
 		--modes never --privileges root --profiles "$2" --workloads read --cache never \

@@ -90,8 +90,19 @@ stop_daemon() {
 	kill -"$sig" "$DAEMON_PID"
 	wait "$DAEMON_PID" || rc=$?
 	DAEMON_PID=""
+	sanitizer_check "$T/daemon.log"
 	for _ in $(seq 1 50); do is_mounted "$MNT" || return 0; sleep 0.05; done
 	fail "mount still present after SIG$sig (daemon exit $rc)"
+}
+
+# sanitizer_check LOG: a sanitizer's report in the daemon's log fails the test
+# (the daemon runs in the background, so its exit status alone would not).
+sanitizer_check() {
+	local pat='^(==[0-9]+==ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|.*: runtime error: )'
+	if [ -f "$1" ] && grep -Eq "$pat" "$1"; then
+		grep -E -m 3 -A 12 "$pat" "$1" >&2
+		fail "a sanitizer reported in $(basename "$1")"
+	fi
 }
 
 # stats: ask for a fresh stats document and print it.
