@@ -228,11 +228,12 @@ static struct inode *claim_locked(struct inode_store *s, const struct inode *can
 
 int store_lookup(struct inode_store *s, struct inode *cand, struct inode **out)
 {
-	return store_lookup_twisted(s, cand, TWIST_NONE, 0, 0, out, NULL);
+	return store_lookup_twisted(s, cand, TWIST_NONE, 0, 0, out, NULL, NULL);
 }
 
 int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_twist twist,
-			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old)
+			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old,
+			 uint64_t *gen)
 {
 	struct inode *found;
 	int ret = 0;
@@ -253,6 +254,8 @@ int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_t
 		found->nlookup++;
 		found->users++;
 		*out = found;
+		if (gen)
+			*gen = found->generation;
 		pthread_mutex_unlock(&s->lock);
 		inode_free(s, cand);
 		return 0;
@@ -272,6 +275,8 @@ int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_t
 		cand->nlookup = 1;
 		cand->users++;
 		*out = cand;
+		if (gen)
+			*gen = cand->generation;
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (ret < 0)
@@ -285,16 +290,6 @@ uint64_t store_bump_generation(struct inode_store *s, struct inode *inode)
 
 	pthread_mutex_lock(&s->lock);
 	gen = ++inode->generation;
-	pthread_mutex_unlock(&s->lock);
-	return gen;
-}
-
-uint64_t store_generation(struct inode_store *s, struct inode *inode)
-{
-	uint64_t gen;
-
-	pthread_mutex_lock(&s->lock);
-	gen = inode->generation;
 	pthread_mutex_unlock(&s->lock);
 	return gen;
 }

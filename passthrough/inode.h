@@ -114,12 +114,13 @@ enum store_twist {
 	TWIST_RENODE,		/* an existing entry is replaced by a new nodeid;
 				 * the old one stays, stale (see store_set_stale) */
 };
-/* *old gets the replaced or reused nodeid (0 if none). */
+/* *old gets the replaced or reused nodeid (0 if none); *gen (if not NULL) the
+ * entry's generation, read under the same lock hold as the lookup. */
 int store_lookup_twisted(struct inode_store *s, struct inode *cand, enum store_twist twist,
-			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old);
+			 int stale_err, uint32_t rule, struct inode **out, uint64_t *old,
+			 uint64_t *gen);
 /* Bump the entry's generation; returns the new one. */
 uint64_t store_bump_generation(struct inode_store *s, struct inode *inode);
-uint64_t store_generation(struct inode_store *s, struct inode *inode);
 /*
  * Evict nodeid: with EBADF the entry leaves the store (virtiofsd's answer for
  * an unknown nodeid); with another errno it stays only to answer that errno

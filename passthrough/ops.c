@@ -173,7 +173,8 @@ int op_check_writable(struct daemon *d)
 /*
  * store_lookup with the lookup faults: renode (the name gets a new nodeid),
  * nodeid-reuse (a new entry takes a freed nodeid) and gen-bump (the entry
- * reports a new generation). *gen gets the generation to reply with.
+ * reports a new generation). *gen gets the generation to reply with, from
+ * the lookup's own hold of the store lock (one more only for gen-bump).
  */
 static int lookup_twisted(struct daemon *d, struct inode *parent, const char *name,
 			  struct inode *cand, struct inode **out, uint64_t *gen)
@@ -194,7 +195,7 @@ static int lookup_twisted(struct daemon *d, struct inode *parent, const char *na
 		twist = fire.gen ? TWIST_REUSE_GEN : TWIST_REUSE;
 	}
 	ret = store_lookup_twisted(&d->store, cand, twist, fired ? fire.err : 0,
-				   fired ? fire.rule_id : 0, out, &old);
+				   fired ? fire.rule_id : 0, out, &old, gen);
 	if (ret < 0)
 		return daemon_err("oom", ret);
 	if (fired) {
@@ -215,8 +216,6 @@ static int lookup_twisted(struct daemon *d, struct inode *parent, const char *na
 		snprintf(msg, sizeof(msg), "nodeid %llu generation %llu",
 			 (unsigned long long)(*out)->nodeid, (unsigned long long)*gen);
 		inject_report(&d->inj, &bump, &pt, msg);
-	} else {
-		*gen = store_generation(&d->store, *out);
 	}
 	return 0;
 }

@@ -253,6 +253,35 @@ START_TEST(nodeids_are_not_reused_after_clear)
 }
 END_TEST
 
+START_TEST(twisted_lookup_reports_the_generation_it_replies_with)
+{
+	struct inode *out;
+	uint64_t old, gen = 99, first;
+
+	/* A plain lookup: generation 0, like virtiofsd 1.13. */
+	ck_assert_int_eq(store_lookup_twisted(&store, fd_cand(1100), TWIST_NONE, 0, 0, &out, &old,
+					      &gen), 0);
+	ck_assert_uint_eq(gen, 0);
+	ck_assert_uint_eq(old, 0);
+	first = out->nodeid;
+	store_put(&store, out);
+	store_forget(&store, first, 1);
+	/* nodeid-reuse with gen: the freed nodeid comes back one generation on. */
+	ck_assert_int_eq(store_lookup_twisted(&store, fd_cand(1101), TWIST_REUSE_GEN, 0, 0, &out,
+					      &old, &gen), 0);
+	ck_assert_uint_eq(out->nodeid, first);
+	ck_assert_uint_eq(old, first);
+	ck_assert_uint_eq(gen, 1);
+	store_put(&store, out);
+	/* The same ids again claim the entry and report its generation. */
+	ck_assert_int_eq(store_lookup_twisted(&store, fd_cand(1101), TWIST_NONE, 0, 0, &out, &old,
+					      &gen), 0);
+	ck_assert_uint_eq(out->nodeid, first);
+	ck_assert_uint_eq(gen, 1);
+	store_put(&store, out);
+}
+END_TEST
+
 START_TEST(store_survives_many_entries)
 {
 	/* Growth and removal at scale: every nodeid stays reachable. */
@@ -299,6 +328,7 @@ static Suite *inode_suite(void)
 	tcase_add_test(tc, unref_gives_back_a_readdirplus_reference);
 	tcase_add_test(tc, unknown_nodeid_is_not_found);
 	tcase_add_test(tc, nodeids_are_not_reused_after_clear);
+	tcase_add_test(tc, twisted_lookup_reports_the_generation_it_replies_with);
 	tcase_add_test(tc, store_survives_many_entries);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
