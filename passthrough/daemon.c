@@ -24,6 +24,8 @@
 #include <string.h>
 #include <poll.h>
 #include <time.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -234,56 +236,88 @@ static int probe(struct daemon *d)
 	return 0;
 }
 
+/* The probe child's side of probe_in_child_userns: it starts in its own user
+ * namespace and writes the mode reason down the pipe. */
+struct probe_child {
+	const struct config *cfg;
+	int wfd;
+};
+
+static int probe_child(void *arg)
+{
+	const struct probe_child *pc = arg;
+	struct backing b;
+	int ret;
+
+	log_set_level(LOG_LVL_ERROR);	/* the daemon logs the outcome once */
+	ret = privs_map_userns();
+	if (ret < 0) {
+		snprintf(b.mode_reason, sizeof(b.mode_reason), "%s", strerror(-ret));
+		if (write(pc->wfd, b.mode_reason, strlen(b.mode_reason)) < 0) {
+			/* the parent reads what it can */
+		}
+		_exit(ECHILD);
+	}
+	ret = backing_init(&b, pc->cfg->shared_dir);
+	if (ret == 0) {
+		ret = backing_probe(&b, pc->cfg->inode_mode);
+		if (write(pc->wfd, b.mode_reason, strlen(b.mode_reason)) < 0)
+			ret = -errno;
+	}
+	/* ECHILD: the namespace itself could not be entered. */
+	_exit(ret < 0 ? -ret : 0);
+}
+
 /*
  * --userns can only be entered after mounting, but a refused start must not
- * mount at all: run the probe first in a child that enters its own user
- * namespace. 0, or -errno with the reason in d->backing.mode_reason.
+ * mount at all: run the probe first in a child made in its own user
+ * namespace. clone(CLONE_NEWUSER) rather than fork + unshare: unshare refuses
+ * a process with threads, and a fork's child may have one (ThreadSanitizer
+ * starts its background thread there). 0, or -errno with the reason in
+ * d->backing.mode_reason (-ECHILD: no user namespace here).
  */
 static int probe_in_child_userns(struct daemon *d)
 {
-	struct backing b;
+	const size_t stack_len = 1 << 20;
+	struct probe_child pc = { .cfg = d->cfg };
 	int p[2], ret, status;
+	void *stack;
 	ssize_t n;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
+	stack = mmap(NULL, stack_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+		     -1, 0);
+	if (stack == MAP_FAILED) {
 		ret = -errno;
-		close(p[0]);
-		close(p[1]);
-		return ret;
+		goto out_pipe;
 	}
-	if (pid == 0) {
-		close(p[0]);
-		log_set_level(LOG_LVL_ERROR);	/* the daemon logs the outcome once */
-		ret = privs_enter_userns();
-		if (ret < 0) {
-			snprintf(b.mode_reason, sizeof(b.mode_reason), "%s", strerror(-ret));
-			if (write(p[1], b.mode_reason, strlen(b.mode_reason)) < 0) {
-				/* the parent reads what it can */
-			}
-			_exit(ECHILD);
-		}
-		ret = backing_init(&b, d->cfg->shared_dir);
-		if (ret == 0) {
-			ret = backing_probe(&b, d->cfg->inode_mode);
-			if (write(p[1], b.mode_reason, strlen(b.mode_reason)) < 0)
-				ret = -errno;
-		}
-		/* ECHILD: the namespace itself could not be entered. */
-		_exit(ret < 0 ? -ret : 0);
+	pc.wfd = p[1];
+	pid = clone(probe_child, (char *)stack + stack_len, CLONE_NEWUSER | SIGCHLD, &pc);
+	if (pid < 0) {
+		snprintf(d->backing.mode_reason, sizeof(d->backing.mode_reason), "%s",
+			 strerror(errno));
+		ret = -ECHILD;
+		goto out_stack;
 	}
 	close(p[1]);
+	p[1] = -1;
 	n = read(p[0], d->backing.mode_reason, sizeof(d->backing.mode_reason) - 1);
 	d->backing.mode_reason[n > 0 ? n : 0] = '\0';
-	close(p[0]);
 	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (!WIFEXITED(status))
-		return -EIO;
-	return -WEXITSTATUS(status);
+		ret = -errno;
+	else if (!WIFEXITED(status))
+		ret = -EIO;
+	else
+		ret = -WEXITSTATUS(status);
+out_stack:
+	munmap(stack, stack_len);
+out_pipe:
+	close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	return ret;
 }
 
 static uint64_t mono_us(void)

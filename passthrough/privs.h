@@ -12,6 +12,9 @@ int privs_drop_dac_read_search(void);
 
 /* Enter a new user namespace; call while single-threaded. 0 or -errno. */
 int privs_enter_userns(void);
+/* In a process just made in a new user namespace (clone CLONE_NEWUSER): map
+ * uid and gid 0 to ours, deny setgroups. 0 or -errno. */
+int privs_map_userns(void);
 
 /* Is CAP_DAC_READ_SEARCH in this thread's effective set? */
 int privs_has_dac_read_search(void);
