@@ -20,10 +20,10 @@
  *
  * This file is the runner (the check table, TAP, main); the checks are in
  * syscalls_files.c, syscalls_names.c, syscalls_attrs.c and syscalls_xattrs.c,
- * their helpers in syscalls_check.c, all joined by syscalls.h.
+ * their helpers in syscalls_check.c, all joined by syscalls_i.h.
  */
 
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <errno.h>
 #include <ftw.h>

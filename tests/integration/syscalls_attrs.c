@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscalls checks on attributes (see syscalls.h): mode and owner, times,
+ * syscalls checks on attributes (see syscalls_i.h): mode and owner, times,
  * access(2), statfs, and a child with other credentials acting through the
  * mount.
  */
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <errno.h>
 #include <fcntl.h>

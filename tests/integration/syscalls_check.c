@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What every syscalls check uses (see syscalls.h): recording a verdict
+ * What every syscalls check uses (see syscalls_i.h): recording a verdict
  * (failf, fail_sys, expect_errno, skip_note) and the path, I/O and stat
  * helpers that compare the mount with the backing dir.
  */
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <errno.h>
 #include <fcntl.h>

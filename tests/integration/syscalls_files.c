@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscalls checks on a file's bytes (see syscalls.h): write and read back,
+ * syscalls checks on a file's bytes (see syscalls_i.h): write and read back,
  * holes, truncate, fallocate, copy_file_range, SEEK_DATA/SEEK_HOLE, flock,
  * fsync, and an unlinked file that stays open.
  */
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscalls checks on names (see syscalls.h): mkdir and rmdir, unlink,
+ * syscalls checks on names (see syscalls_i.h): mkdir and rmdir, unlink,
  * symlinks, hardlinks, the rename variants, mkfifo and readdir.
  */
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <dirent.h>
 #include <errno.h>

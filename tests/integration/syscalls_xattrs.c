@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscalls checks on extended attributes (see syscalls.h): set, get, list
+ * syscalls checks on extended attributes (see syscalls_i.h): set, get, list
  * and remove, each seen on the backing file.
  */
-#include "syscalls.h"
+#include "syscalls_i.h"
 
 #include <errno.h>
 #include <stdlib.h>

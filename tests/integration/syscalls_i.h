@@ -5,16 +5,16 @@
  * one file per area:
  *   syscalls_files.c   a file's bytes: write/read, holes, truncate, fallocate,
  *                      copy_file_range, SEEK_DATA/HOLE, flock, fsync, unlinked
- *   syscalls_names.c   names: mkdir/rmdir, unlink, symlink, link, rename, mkfifo,
- *                      readdir
+ *   syscalls_names.c   names: mkdir/rmdir, unlink, symlink, link, rename,
+ *                      mkfifo, readdir
  *   syscalls_attrs.c   attributes: mode, owner, times, access, statfs, and a
  *                      child's credentials
  *   syscalls_xattrs.c  extended attributes
  * A check returns 0 (pass, or skip with a note) or -1 with a reason recorded
  * in its struct ctx; it does not print.
  */
-#ifndef STALEFS_TESTS_SYSCALLS_H
-#define STALEFS_TESTS_SYSCALLS_H
+#ifndef STALEFS_TESTS_SYSCALLS_I_H
+#define STALEFS_TESTS_SYSCALLS_I_H
 
 #include <limits.h>
 #include <stdbool.h>
