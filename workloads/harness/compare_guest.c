@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The same cell against the real virtiofsd in a QEMU guest; see
+ * compare_guest.h. guest_run_cell() is a ladder of named steps over one
+ * struct guest_run: find the runner, make the work dir and the tree, write
+ * the unprivileged wrapper, build the runner's command line, start the host
+ * churn, run the guest, read what it left.
+ */
+#include "compare_guest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "build_config.h"
+#include "counts.h"
+#include "jsonv.h"
+#include "proc.h"
+#include "scratch.h"
+#include "textfile.h"
+#include "tree.h"
+
+#include "compare_vlog.h"
+
+int guest_check_cell(const struct cell *c, char *err, size_t errlen)
+{
+	if (c->nrules || strcmp(c->profile, "none") != 0) {
+		snprintf(err, errlen, "faults are stalefs's own: compare cells without --profile/--inject");
+		return -EINVAL;
+	}
+	if (strcmp(c->version, "1.13.2") != 0 || c->rlimit_nofile >= 0) {
+		snprintf(err, errlen, "the real side is virtiofsd 1.13.2 at its default fd limit: compare "
+			 "cells without --virtiofsd-version 1.13.0 or --rlimit-nofile");
+		return -EINVAL;
+	}
+	if (strcmp(c->workload, "ostree") == 0) {
+		snprintf(err, errlen, "the guest has no ostree command: compare read or storm");
+		return -EINVAL;
+	}
+	if (c->reps != 1 || c->until_estale) {
+		snprintf(err, errlen, "compare runs one repetition a cell (no --reps, --until-estale)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One guest run: the cell, its work dir and the paths in it, and the
+ * runner's command line with the strings it points to. */
+struct guest_run {
+	const struct cell *c;
+	const struct guest_opts *g;
+	struct run_result *r;
+	double t0;
+	double limit;		/* the guest's --timeout, seconds */
+	bool over;		/* r->status is decided: nothing more to run */
+	char dir[PATH_MAX - 64], backing[PATH_MAX], wl[PATH_MAX], vlog[PATH_MAX], rerr[PATH_MAX],
+	     wrapper[PATH_MAX], runner[PATH_MAX], penv[PATH_MAX];
+	char threads[16], amount[32], sd[32], drop[16], tmo[32], secs[32], every[32];
+	char *argv[64];
+	int argc;
+	pid_t churn;		/* the host churn, 0: none */
+};
+
+/* The run ends with status st, for the reason given. */
+static void guest_over(struct guest_run *gr, enum run_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void guest_over(struct guest_run *gr, enum run_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	gr->r->status = st;
+	va_start(ap, fmt);
+	vsnprintf(gr->r->reason, sizeof(gr->r->reason), fmt, ap);
+	va_end(ap);
+	gr->over = true;
+}
+
+/* "virtiofsd=/path" from paths.env. */
+static int guest_env_value(const char *file, const char *key, char *out, size_t len)
+{
+	char line[PATH_MAX + 64];
+	size_t k = strlen(key);
+	FILE *f = fopen(file, "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, key, k) == 0 && line[k] == '=') {
+			snprintf(out, len, "%.*s", (int)(len - 1), line + k + 1);
+			fclose(f);
+			return 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return -ENOENT;
+}
+
+static void guest_find_runner(struct guest_run *gr)
+{
+	snprintf(gr->runner, sizeof(gr->runner), "%s", gr->g->runner ? gr->g->runner
+		 : STALEFS_SRC_GUEST "/stalefs-guest.sh");
+	if (access(gr->runner, R_OK) < 0)
+		guest_over(gr, RUN_CANNOT, "no guest runner at %.400s", gr->runner);
+}
+
+/* The work dir and the cell's tree in it (backing/). 0, or -errno with no
+ * dir left when the dir cannot be made. */
+static int guest_make_dir(struct guest_run *gr, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct tree_params tp;
+	struct tree_summary ts;
+	char why[400];
+	int ret;
+
+	ret = scratch_make(NULL, "stalefs-compare", gr->dir, sizeof(gr->dir));
+	if (ret < 0) {
+		snprintf(err, errlen, "a work dir under %s: %s", tmp && *tmp ? tmp : "/tmp",
+			 strerror(-ret));
+		return ret;
+	}
+	chmod(gr->dir, 0755);
+	snprintf(gr->backing, sizeof(gr->backing), "%s/backing", gr->dir);
+	snprintf(gr->wl, sizeof(gr->wl), "%s/workload.json", gr->dir);
+	snprintf(gr->vlog, sizeof(gr->vlog), "%s/virtiofsd.log", gr->dir);
+	snprintf(gr->rerr, sizeof(gr->rerr), "%s/runner.err", gr->dir);
+	tree_params_default(&tp);
+	tp.objects = gr->c->objects;
+	tp.max_links = gr->c->max_links;
+	tp.seed = gr->c->seed;
+	if (tree_generate(gr->backing, &tp, &ts, why, sizeof(why)) < 0)
+		guest_over(gr, RUN_ERROR, "generating the tree: %s", why);
+	return 0;
+}
+
+/* privilege=unprivileged: root without CAP_DAC_READ_SEARCH, like `stalefs
+ * mount --unprivileged`, through a setpriv wrapper around paths.env's
+ * virtiofsd. 0 (nothing to do for other privileges) or -errno. */
+static int guest_write_wrapper(struct guest_run *gr, char *err, size_t errlen)
+{
+	char vfsd[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	if (strcmp(gr->c->privilege, "unprivileged") != 0)
+		return 0;
+	if (guest_env_value(gr->penv[0] ? gr->penv : "/var/cache/stalefs-compare/paths.env",
+			    "virtiofsd", vfsd, sizeof(vfsd)) < 0) {
+		guest_over(gr, RUN_CANNOT, "no virtiofsd in paths.env (run ci/compare-setup.sh)");
+		return 0;
+	}
+	snprintf(gr->wrapper, sizeof(gr->wrapper), "%s/virtiofsd-unprivileged", gr->dir);
+	f = fopen(gr->wrapper, "we");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", gr->wrapper, strerror(-ret));
+		return ret;
+	}
+	fprintf(f, "#!/bin/sh\nexec setpriv --inh-caps=-dac_read_search "
+		"--bounding-set=-dac_read_search '%s' \"$@\"\n", vfsd);
+	fclose(f);
+	chmod(gr->wrapper, 0755);
+	return 0;
+}
+
+static void guest_arg(struct guest_run *gr, const char *arg)
+{
+	if (gr->argc < (int)(sizeof(gr->argv) / sizeof(gr->argv[0])) - 1)
+		gr->argv[gr->argc++] = (char *)arg;
+	gr->argv[gr->argc] = NULL;
+}
+
+/* bash stalefs-guest.sh [virtiofsd flags] -- WORKLOAD [workload flags] */
+static void guest_build_argv(struct guest_run *gr)
+{
+	const struct cell *c = gr->c;
+
+	guest_arg(gr, "bash");
+	guest_arg(gr, gr->runner);
+	guest_arg(gr, "--shared-dir");
+	guest_arg(gr, gr->backing);
+	guest_arg(gr, "--mode");
+	guest_arg(gr, c->mode);
+	guest_arg(gr, "--cache");
+	guest_arg(gr, c->cache);
+	guest_arg(gr, "--privilege");
+	guest_arg(gr, strcmp(c->privilege, "userns") == 0 ? "userns" : "root");
+	if (gr->wrapper[0]) {
+		guest_arg(gr, "--virtiofsd");
+		guest_arg(gr, gr->wrapper);
+	}
+	if (c->xattr)
+		guest_arg(gr, "--xattr");
+	if (gr->g->workload_bin) {
+		guest_arg(gr, "--workload-bin");
+		guest_arg(gr, gr->g->workload_bin);
+	}
+	if (gr->penv[0]) {
+		guest_arg(gr, "--paths-env");
+		guest_arg(gr, gr->penv);
+	}
+	snprintf(gr->tmo, sizeof(gr->tmo), "%.0f", gr->limit);
+	guest_arg(gr, "--timeout");
+	guest_arg(gr, gr->tmo);
+	guest_arg(gr, "--out");
+	guest_arg(gr, gr->wl);
+	guest_arg(gr, "--log");
+	guest_arg(gr, gr->vlog);
+	guest_arg(gr, "--");
+	guest_arg(gr, c->workload);
+	guest_arg(gr, "--root");
+	guest_arg(gr, "/mnt");
+	guest_arg(gr, "--manifest");
+	guest_arg(gr, "/mnt/" TREE_MANIFEST);
+	snprintf(gr->threads, sizeof(gr->threads), "%u", c->threads);
+	guest_arg(gr, "--threads");
+	guest_arg(gr, gr->threads);
+	if (c->count)
+		snprintf(gr->amount, sizeof(gr->amount), "%llu", (unsigned long long)c->count);
+	else
+		snprintf(gr->amount, sizeof(gr->amount), "%.3f", c->seconds);
+	guest_arg(gr, c->count ? "--count" : "--seconds");
+	guest_arg(gr, gr->amount);
+	snprintf(gr->sd, sizeof(gr->sd), "%llu", (unsigned long long)c->seed);
+	guest_arg(gr, "--seed");
+	guest_arg(gr, gr->sd);
+	guest_arg(gr, "--json");
+	guest_arg(gr, "/out.json");
+	if (c->overlay)
+		guest_arg(gr, "--overlay");
+	if (c->drop_caches_ms) {
+		snprintf(gr->drop, sizeof(gr->drop), "%u", c->drop_caches_ms);
+		guest_arg(gr, "--drop-caches-ms");
+		guest_arg(gr, gr->drop);
+	}
+}
+
+/* churn: `stalefs workload churn` on the backing tree. The guest boots for a
+ * few seconds first: churn until it is done. */
+static void guest_start_churn(struct guest_run *gr)
+{
+	char *cargv[16];
+	int k = 0;
+
+	if (!gr->c->churn)
+		return;
+	snprintf(gr->secs, sizeof(gr->secs), "%.0f", gr->limit + 10);
+	cargv[k++] = "stalefs";
+	cargv[k++] = "workload";
+	cargv[k++] = "churn";
+	cargv[k++] = "--root";
+	cargv[k++] = gr->backing;
+	cargv[k++] = "--seconds";
+	cargv[k++] = gr->secs;
+	cargv[k++] = "--seed";
+	cargv[k++] = gr->sd;
+	if (gr->c->layer_every > 0) {
+		snprintf(gr->every, sizeof(gr->every), "%.3f", gr->c->layer_every);
+		cargv[k++] = "--layer-every";
+		cargv[k++] = gr->every;
+	}
+	cargv[k] = NULL;
+	gr->churn = proc_spawn(cargv, NULL, NULL, SIGKILL);
+}
+
+/* Start the runner and wait for it, within the limit and 30 s more.
+ * 0 with its wait status, or -errno when it cannot start. */
+static int guest_wait(struct guest_run *gr, int *status, char *err, size_t errlen)
+{
+	pid_t pid;
+	int ret;
+
+	gr->r->setup_s = counts_now() - gr->t0;
+	pid = proc_spawn(gr->argv, NULL, gr->rerr, SIGTERM);
+	if (pid < 0) {
+		snprintf(err, errlen, "starting %s: %s", gr->runner, strerror(-pid));
+		return pid;
+	}
+	ret = proc_wait(pid, gr->limit + 30, status);
+	if (ret == -ETIMEDOUT || ret == -EINTR) {
+		proc_stop(pid, 10);
+		guest_over(gr, ret == -EINTR ? RUN_INTERRUPTED : RUN_TIMEOUT, "%s",
+			   ret == -EINTR ? "interrupted" : "the guest ran over its time");
+	}
+	return 0;
+}
+
+/* virtiofsd's replies as the run's attribution and effective mode. No tids
+ * to join across the VM: ESTALE with none sent was the guest kernel's; with
+ * some sent, it is not told apart. */
+static void guest_attribute(struct guest_run *gr, const struct vlog_counts *v)
+{
+	struct run_result *r = gr->r;
+	const char *mode = gr->c->mode;
+
+	r->attrib.emitted = v->by_errno[ESTALE];
+	if (!r->attrib.emitted)
+		r->attrib.kernel = r->estale_total;
+	else
+		r->attrib.unattributed = r->estale_total;
+	r->attrib.masked = r->attrib.emitted > r->estale_total
+			   ? r->attrib.emitted - r->estale_total : 0;
+	snprintf(r->effective_mode, sizeof(r->effective_mode), "%s", v->handles_disabled ? "never"
+		 : strcmp(mode, "fallback") == 0 ? "prefer" : mode);
+	snprintf(r->mode_reason, sizeof(r->mode_reason), "%s", v->handles_disabled
+		 ? "virtiofsd: file handles do not appear safe to use" : "requested");
+}
+
+/* The runner's exit code (77 cannot run, 124 time, 0/1 ran), the guest's
+ * workload JSON and virtiofsd's log. */
+static void guest_read_result(struct guest_run *gr, int status)
+{
+	struct run_result *r = gr->r;
+	struct run_rep *rr = &r->rep[0];
+	struct vlog_counts v;
+	char why[400];
+	struct jv *w;
+	char *text;
+
+	rr->seed = gr->c->seed;
+	rr->exit = proc_exit_code(status);
+	textfile_last_line(gr->rerr, why, sizeof(why));
+	if (rr->exit == 77) {
+		guest_over(gr, RUN_CANNOT, "%s", why);
+		return;
+	}
+	if (rr->exit == 124) {
+		guest_over(gr, RUN_TIMEOUT, "%s", why);
+		return;
+	}
+	if (rr->exit != 0 && rr->exit != 1) {
+		guest_over(gr, RUN_ERROR, "the guest runner exited %d: %s", rr->exit, why);
+		return;
+	}
+	w = jv_parse_file(gr->wl, why, sizeof(why));
+	if (!w) {
+		guest_over(gr, RUN_ERROR, "the guest's result: %s", why);
+	} else {
+		run_add_workload(r, rr, w);
+		r->reps_ran = 1;
+		jv_free(w);
+	}
+	text = textfile_read(gr->vlog, NULL);
+	if (text && vlog_count_text(text, &v) == 0)
+		guest_attribute(gr, &v);
+	free(text);
+}
+
+int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
+		   char *err, size_t errlen)
+{
+	struct guest_run gr = { .c = c, .g = g, .r = r, .t0 = counts_now() };
+	int status = 0, ret;
+
+	gr.limit = g->timeout ? g->timeout : (c->count ? 600 : c->seconds + 120);
+	snprintf(gr.penv, sizeof(gr.penv), "%s", g->paths_env ? g->paths_env : "");
+	memset(r, 0, sizeof(*r));
+	r->rep = calloc(1, sizeof(*r->rep));
+	if (!r->rep) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	guest_find_runner(&gr);
+	if (gr.over)
+		goto out_judge;
+	ret = guest_make_dir(&gr, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (gr.over)
+		goto out_remove_dir;
+	ret = guest_write_wrapper(&gr, err, errlen);
+	if (ret < 0)
+		goto out_fail;
+	if (gr.over)
+		goto out_remove_dir;
+	guest_build_argv(&gr);
+	guest_start_churn(&gr);
+	ret = guest_wait(&gr, &status, err, errlen);
+	if (ret < 0)
+		goto out_fail;
+	if (!gr.over)
+		guest_read_result(&gr, status);
+out_remove_dir:
+	if (gr.churn > 0)
+		proc_stop(gr.churn, 1.0);
+	r->duration_s = counts_now() - gr.t0;
+	if (g->keep)
+		scratch_keep(gr.dir);
+	else
+		scratch_remove(gr.dir);
+out_judge:
+	run_judge(c, r);
+	return 0;
+out_fail:
+	if (gr.churn > 0)
+		proc_stop(gr.churn, 1.0);
+	scratch_remove(gr.dir);
+	return ret;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The same cell against the real virtiofsd: the tree generated with the
+ * cell's seed, the host churn beside it, and the workload run inside a QEMU
+ * guest whose /mnt is virtiofsd's share (workloads/guest/stalefs-guest.sh),
+ * with the matching flags: --inode-file-handles, --cache, --xattr, and the
+ * privilege (root; userns: virtiofsd in `unshare -Ur`, the rootless-podman
+ * way; unprivileged: root without CAP_DAC_READ_SEARCH, through setpriv).
+ * virtiofsd's debug log (compare_vlog.h) is the server-side view.
+ */
+#ifndef STALEFS_COMPARE_GUEST_H
+#define STALEFS_COMPARE_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cell.h"
+#include "run.h"
+
+struct guest_opts {
+	const char *runner;	/* stalefs-guest.sh; NULL: found next to the sources */
+	const char *workload_bin;	/* the static workload; NULL: the runner's default */
+	const char *paths_env;	/* ci/compare-setup.sh's paths.env; NULL: the runner's default */
+	double timeout;		/* per guest run; 0: seconds + 120 */
+	bool keep;
+};
+
+/* Run the cell against virtiofsd. 0 with r filled in (whatever the
+ * status: cannot-run when a piece is missing or virtiofsd refuses the
+ * cell), or -errno when the harness itself failed (err says why). */
+int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
+		   char *err, size_t errlen);
+/* Cells virtiofsd cannot have: faults (they are stalefs's). 0 or -EINVAL. */
+int guest_check_cell(const struct cell *c, char *err, size_t errlen);
+
+#endif
