@@ -47,6 +47,191 @@
 
 #define MITIGATION_SHARE 0.3	/* of the time limit kept for mitigations */
 
+/* One pinpoint run: every experiment's outcome and what its steps share. */
+struct pinpoint {
+	struct outcome *xs;	/* NEXP of them */
+	bool sel[NEXP];		/* --only */
+	struct run_opts o;
+	struct plan pl;
+	FILE *out;		/* --out, or NULL */
+	FILE *text;		/* stdout for text output, NULL for JSON */
+	int code;		/* the exit code so far */
+	int ran;		/* some experiment could run */
+	int left;		/* selected experiments not yet planned */
+	int mit_cells;		/* mitigation cells still to plan */
+	char err[512];
+};
+
+/* Every name in --only is an experiment. 0, or -EINVAL after saying which not. */
+static int only_check(const char *only)
+{
+	for (const char *p = only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < NEXP; i++)
+			if (strlen(experiments[i].name) == n && strncmp(p, experiments[i].name, n) == 0)
+				break;
+		if (i == NEXP) {
+			fprintf(stderr, "stalefs pinpoint: no experiment '%.*s' (see --list)\n", (int)n, p);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Every cell is built before anything runs: a bad one is our error. 0 or
+ * EXIT_INTERNAL. */
+static int pinpoint_build(struct pinpoint *pp, const char *only, bool control_only,
+			  const struct cell *base)
+{
+	for (size_t i = 0; i < NEXP; i++) {
+		const struct experiment *e = &experiments[i];
+		struct outcome *x = &pp->xs[i];
+
+		memset(x, 0, sizeof(*x));
+		x->f = F_NOT_RUN;
+		pp->sel[i] = experiment_selected(only, e->name);
+		pp->left += pp->sel[i];
+		/* --control-only: the control against itself, a check of the test (never SEEN but
+		 * by chance, p < 0.01). */
+		if (experiment_build_cell(&x->a.cell, e->scenario, control_only ? e->control : e->cell,
+					  base, pp->err, sizeof(pp->err)) ||
+		    experiment_build_cell(&x->b.cell, e->scenario, e->control, base, pp->err,
+					  sizeof(pp->err))) {
+			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, pp->err);
+			return EXIT_INTERNAL;
+		}
+	}
+	return 0;
+}
+
+/* Each selected experiment's cell and control, in the time planned. 0, or
+ * EXIT_INTERNAL on a harness error. */
+static int pinpoint_run_experiments(struct pinpoint *pp)
+{
+	for (size_t i = 0; i < NEXP && !proc_interrupted; i++) {
+		const struct experiment *e = &experiments[i];
+		struct outcome *x = &pp->xs[i];
+		double s;
+
+		if (!pp->sel[i])
+			continue;
+		/* Both cells of this and of every later experiment share what is left, less
+		 * the mitigations' share of the limit. */
+		s = plan_seconds(&pp->pl, 2 * pp->left, MITIGATION_SHARE * pp->pl.limit);
+		if (!s)	/* the mitigations' share, before an experiment goes unrun */
+			s = plan_seconds(&pp->pl, 2 * pp->left, 0);
+		pp->left--;
+		if (!s) {
+			snprintf(x->why, sizeof(x->why), "the time limit (%g s) was used up",
+				 pp->pl.limit);
+			continue;
+		}
+		x->a.cell.seconds = x->b.cell.seconds = s;
+		fprintf(stderr, "stalefs pinpoint: %s (%.1f s a cell) ...\n", e->name, s);
+		if (verdict_run_side(&x->a, e->measure, &pp->o, pp->out, &pp->pl, pp->err,
+				     sizeof(pp->err)) < 0 ||
+		    verdict_run_side(&x->b, e->measure, &pp->o, pp->out, &pp->pl, pp->err,
+				     sizeof(pp->err)) < 0) {
+			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, pp->err);
+			return EXIT_INTERNAL;
+		}
+		verdict_judge(e, x);
+		if (x->f != F_NO_RUN)
+			pp->ran = 1;
+		if (x->a.r.status == RUN_ERROR || x->b.r.status == RUN_ERROR)
+			pp->code = EXIT_INTERNAL;
+		if (x->a.r.status == RUN_INTERRUPTED || x->b.r.status == RUN_INTERRUPTED)
+			break;
+		if (x->f == F_SEEN && e->measure == M_ESTALE)
+			for (size_t k = 0; k < NMIT; k++)
+				pp->mit_cells += mitigations[k].applies(&x->a.cell);
+		if (pp->text) {
+			pinpoint_print_experiment(e, x, pp->text);
+			fflush(pp->text);
+		}
+	}
+	return 0;
+}
+
+/* The mitigations of every cause seen, in the time left. 0, or
+ * EXIT_INTERNAL on a harness error. */
+static int pinpoint_run_mitigations(struct pinpoint *pp)
+{
+	for (size_t i = 0; i < NEXP && !proc_interrupted; i++) {
+		const struct experiment *e = &experiments[i];
+		struct outcome *x = &pp->xs[i];
+
+		if (!pp->sel[i] || x->f != F_SEEN || e->measure != M_ESTALE)
+			continue;
+		for (size_t k = 0; k < NMIT && !proc_interrupted; k++) {
+			struct mit_result *m;
+			double s;
+
+			if (!mitigations[k].applies(&x->a.cell))
+				continue;
+			m = &x->mit[x->nmit++];
+			m->m = &mitigations[k];
+			m->f = MF_NOT_TRIED;
+			if (cell_copy(&m->s.cell, &x->a.cell) < 0) {
+				fprintf(stderr, "stalefs pinpoint: out of memory\n");
+				return EXIT_INTERNAL;
+			}
+			s = plan_seconds(&pp->pl, pp->mit_cells--, 0);
+			if (!s)
+				continue;
+			m->m->apply(&m->s.cell);
+			m->s.cell.seconds = s;
+			fprintf(stderr, "stalefs pinpoint: %s under %s (%.1f s) ...\n", e->name,
+				m->m->name, s);
+			if (verdict_run_side(&m->s, e->measure, &pp->o, pp->out, &pp->pl, pp->err,
+					     sizeof(pp->err)) < 0) {
+				fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, pp->err);
+				return EXIT_INTERNAL;
+			}
+			verdict_judge_mitigation(x, m);
+		}
+	}
+	return 0;
+}
+
+/* 124 when the time limit left experiments unrun, 130 interrupted, 77 none
+ * could run; a harness error (99) stays. */
+static void pinpoint_settle_code(struct pinpoint *pp)
+{
+	for (size_t i = 0; i < NEXP; i++)
+		if (pp->sel[i] && pp->xs[i].f == F_NOT_RUN && pp->code != 99 && !proc_interrupted)
+			pp->code = EXIT_TIME_LIMIT;
+	if (proc_interrupted)
+		pp->code = EXIT_INTERRUPTED;
+	else if (!pp->code && !pp->ran)
+		pp->code = EXIT_CANNOT_RUN;
+}
+
+/* Text: the time used, the mitigations by cause, the conclusion (the
+ * experiments were printed as they ran). JSON: the whole document. */
+static void pinpoint_print(const struct pinpoint *pp)
+{
+	const struct outcome *xs = pp->xs;
+
+	if (!pp->text) {
+		pinpoint_print_json(pp->sel, xs, &pp->pl, pp->code, stdout);
+		return;
+	}
+	if (pp->pl.limit)
+		printf("\n(%.0f s of the %.0f s time limit used)\n", counts_now() - pp->pl.t0,
+		       pp->pl.limit);
+	for (size_t i = 0; i < NEXP; i++)
+		if (pp->sel[i] && xs[i].nmit) {
+			printf("\nMitigations, by cause\n");
+			break;
+		}
+	for (size_t i = 0; i < NEXP; i++)
+		if (pp->sel[i] && xs[i].nmit)
+			pinpoint_print_experiment(&experiments[i], &xs[i], pp->text);
+	pinpoint_print_conclusion(pp->sel, xs, pp->text);
+}
+
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: stalefs pinpoint [--only NAME,...] [--seconds 3] [--reps 1] [--seed 1]\n"
@@ -78,14 +263,14 @@ int pinpoint_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct outcome xs[NEXP];
+	struct pinpoint pp = { .xs = xs };
 	struct run_opts o = { .quiet = true };
 	struct plan pl = { .overhead = 1.5 };
 	struct cell base;
 	const char *only = NULL, *out_path = NULL;
-	bool sel[NEXP], json = false, control_only = false;
+	bool json = false, control_only = false;
 	char err[512], *end;
-	int c, code = 0, ran = 0, left = 0, mit_cells = 0;
-	FILE *out = NULL, *text = stdout;
+	int c, ret;
 
 	cell_default(&base);
 	base.seconds = 3;
@@ -156,145 +341,36 @@ int pinpoint_main(int argc, char **argv)
 		fprintf(stderr, "stalefs pinpoint: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	for (const char *p = only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
-		size_t n = strcspn(p, ","), i;
-
-		for (i = 0; i < NEXP; i++)
-			if (strlen(experiments[i].name) == n && strncmp(p, experiments[i].name, n) == 0)
-				break;
-		if (i == NEXP) {
-			fprintf(stderr, "stalefs pinpoint: no experiment '%.*s' (see --list)\n", (int)n, p);
-			return EXIT_USAGE;
-		}
-	}
-	/* Every cell is built before anything runs: a bad one is our error. */
-	for (size_t i = 0; i < NEXP; i++) {
-		const struct experiment *e = &experiments[i];
-
-		memset(&xs[i], 0, sizeof(xs[i]));
-		xs[i].f = F_NOT_RUN;
-		sel[i] = experiment_selected(only, e->name);
-		left += sel[i];
-		/* --control-only: the control against itself, a check of the test (never SEEN but
-		 * by chance, p < 0.01). */
-		if (experiment_build_cell(&xs[i].a.cell, e->scenario, control_only ? e->control : e->cell, &base, err,
-			  sizeof(err)) ||
-		    experiment_build_cell(&xs[i].b.cell, e->scenario, e->control, &base, err, sizeof(err))) {
-			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-			return EXIT_INTERNAL;
-		}
-	}
-	if (out_path && !(out = fopen(out_path, "ae"))) {
+	if (only_check(only) < 0)
+		return EXIT_USAGE;
+	ret = pinpoint_build(&pp, only, control_only, &base);
+	if (ret)
+		return ret;
+	if (out_path && !(pp.out = fopen(out_path, "ae"))) {
 		fprintf(stderr, "stalefs pinpoint: --out %s: %s\n", out_path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (json)
-		text = NULL;
-	pl.t0 = counts_now();
-	pl.control_only = control_only;
-	pl.base_s = base.seconds;
+	if (!json)
+		pp.text = stdout;
+	pp.o = o;
+	pp.pl = pl;
+	pp.pl.t0 = counts_now();
+	pp.pl.control_only = control_only;
+	pp.pl.base_s = base.seconds;
 	proc_on_signals();
-	if (text && control_only)
+	if (pp.text && control_only)
 		printf("A/A check: each experiment's control against itself; a SEEN here is a false "
 		       "positive.\n");
-	for (size_t i = 0; i < NEXP && !proc_interrupted; i++) {
-		const struct experiment *e = &experiments[i];
-		struct outcome *x = &xs[i];
-		double s;
-
-		if (!sel[i])
-			continue;
-		/* Both cells of this and of every later experiment share what is left, less
-		 * the mitigations' share of the limit. */
-		s = plan_seconds(&pl, 2 * left, MITIGATION_SHARE * pl.limit);
-		if (!s)	/* the mitigations' share, before an experiment goes unrun */
-			s = plan_seconds(&pl, 2 * left, 0);
-		left--;
-		if (!s) {
-			snprintf(x->why, sizeof(x->why), "the time limit (%g s) was used up", pl.limit);
-			continue;
-		}
-		x->a.cell.seconds = x->b.cell.seconds = s;
-		fprintf(stderr, "stalefs pinpoint: %s (%.1f s a cell) ...\n", e->name, s);
-		if (verdict_run_side(&x->a, e->measure, &o, out, &pl, err, sizeof(err)) < 0 ||
-		    verdict_run_side(&x->b, e->measure, &o, out, &pl, err, sizeof(err)) < 0) {
-			fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-			return EXIT_INTERNAL;
-		}
-		verdict_judge(e, x);
-		if (x->f != F_NO_RUN)
-			ran = 1;
-		if (x->a.r.status == RUN_ERROR || x->b.r.status == RUN_ERROR)
-			code = EXIT_INTERNAL;
-		if (x->a.r.status == RUN_INTERRUPTED || x->b.r.status == RUN_INTERRUPTED)
-			break;
-		if (x->f == F_SEEN && e->measure == M_ESTALE)
-			for (size_t k = 0; k < NMIT; k++)
-				mit_cells += mitigations[k].applies(&x->a.cell);
-		if (text) {
-			pinpoint_print_experiment(e, x, text);
-			fflush(text);
-		}
-	}
-	/* The mitigations of every cause seen, in the time left. */
-	for (size_t i = 0; i < NEXP && !proc_interrupted; i++) {
-		const struct experiment *e = &experiments[i];
-		struct outcome *x = &xs[i];
-
-		if (!sel[i] || x->f != F_SEEN || e->measure != M_ESTALE)
-			continue;
-		for (size_t k = 0; k < NMIT && !proc_interrupted; k++) {
-			struct mit_result *m;
-			double s;
-
-			if (!mitigations[k].applies(&x->a.cell))
-				continue;
-			m = &x->mit[x->nmit++];
-			m->m = &mitigations[k];
-			m->f = MF_NOT_TRIED;
-			if (cell_copy(&m->s.cell, &x->a.cell) < 0) {
-				fprintf(stderr, "stalefs pinpoint: out of memory\n");
-				return EXIT_INTERNAL;
-			}
-			s = plan_seconds(&pl, mit_cells--, 0);
-			if (!s)
-				continue;
-			m->m->apply(&m->s.cell);
-			m->s.cell.seconds = s;
-			fprintf(stderr, "stalefs pinpoint: %s under %s (%.1f s) ...\n", e->name,
-				m->m->name, s);
-			if (verdict_run_side(&m->s, e->measure, &o, out, &pl, err, sizeof(err)) < 0) {
-				fprintf(stderr, "stalefs pinpoint: %s: %s\n", e->name, err);
-				return EXIT_INTERNAL;
-			}
-			verdict_judge_mitigation(x, m);
-		}
-	}
-	if (out)
-		fclose(out);
+	ret = pinpoint_run_experiments(&pp);
+	if (!ret)
+		ret = pinpoint_run_mitigations(&pp);
+	if (ret)
+		return ret;
+	if (pp.out)
+		fclose(pp.out);
+	pinpoint_settle_code(&pp);
+	pinpoint_print(&pp);
 	for (size_t i = 0; i < NEXP; i++)
-		if (sel[i] && xs[i].f == F_NOT_RUN && code != 99 && !proc_interrupted)
-			code = EXIT_TIME_LIMIT;
-	if (proc_interrupted)
-		code = EXIT_INTERRUPTED;
-	else if (!code && !ran)
-		code = EXIT_CANNOT_RUN;
-	if (text) {
-		if (pl.limit)
-			printf("\n(%.0f s of the %.0f s time limit used)\n", counts_now() - pl.t0, pl.limit);
-		for (size_t i = 0; i < NEXP; i++)
-			if (sel[i] && xs[i].nmit) {
-				printf("\nMitigations, by cause\n");
-				break;
-			}
-		for (size_t i = 0; i < NEXP; i++)
-			if (sel[i] && xs[i].nmit)
-				pinpoint_print_experiment(&experiments[i], &xs[i], text);
-		pinpoint_print_conclusion(sel, xs, text);
-	} else {
-		pinpoint_print_json(sel, xs, &pl, code, stdout);
-	}
-	for (size_t i = 0; i < NEXP; i++)
-		verdict_free(&xs[i]);
-	return code;
+		verdict_free(&pp.xs[i]);
+	return pp.code;
 }
