@@ -375,7 +375,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 			cfg->stats_path = optarg;
 			break;
 		case 'h':
-			config_usage(argv[0]);
+			config_usage("stalefs mount");
 			return CONFIG_HELP;
 		case 'o':
 			return fail(err, errlen, "-o options are not supported; use the long options (see --help)");

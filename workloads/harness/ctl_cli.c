@@ -7,6 +7,7 @@
 #include "ctl_cli.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,11 +29,13 @@ int ctl_main(int argc, char **argv)
 	ssize_t n;
 	int fd, ret = 1, dirfd;
 
-	if (argc < 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fprintf(argc < 3 ? stderr : stdout,
+	bool help = argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+
+	if (argc < 3 || help) {
+		fprintf(help ? stdout : stderr,
 			"usage: stalefs ctl SOCKET COMMAND\n"
 			"commands: add RULE | list | clear | fire KIND[:key=value,...] | stats | store | reload\n");
-		return argc < 3 ? EXIT_USAGE : 0;
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	for (int i = 2; i < argc; i++)
 		used += snprintf(line + used, sizeof(line) - used, "%s%s", i > 2 ? " " : "", argv[i]);

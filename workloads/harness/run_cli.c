@@ -79,10 +79,13 @@ static int usage(const char *cmd, FILE *f)
 		fprintf(f, "       [--scenario NAME|FILE]   (a set of cell options, e.g. bcvk: bcvk's to-disk"
 			" shape; the other\n"
 			"                                 options override it)\n");
-	if (strcmp(cmd, "matrix") == 0)
+	if (strcmp(cmd, "run") != 0)
 		fprintf(f, "       [--modes LIST] [--privileges LIST] [--caches LIST] [--profiles LIST]\n"
 			"       [--workloads LIST (read|storm|ostree[+overlay][+churn][+layers][+drop])]\n"
 			"       [--versions LIST (1.13.0,1.13.2)] [--shard I/N] [--time-limit S]\n");
+	if (strcmp(cmd, "compare") == 0)
+		fprintf(f, "       [--format text|markdown|json] [--runner PATH] [--guest-workload PATH]"
+			" [--paths-env FILE]\n");
 	fprintf(f, "exit: 0 as expected, 1 not as expected, 2 usage, 77 cannot run here, 99 harness"
 		" error, 124 time limit, 130 interrupted\n");
 	return f == stdout ? 0 : EXIT_USAGE;
