@@ -21,68 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const mode_names[] = {
-	[INODE_MODE_NEVER] = "never",
-	[INODE_MODE_PREFER] = "prefer",
-	[INODE_MODE_MANDATORY] = "mandatory",
-};
-
-static const char *const cache_names[] = {
-	[CACHE_AUTO] = "auto",
-	[CACHE_ALWAYS] = "always",
-	[CACHE_NEVER] = "never",
-	[CACHE_METADATA] = "metadata",
-};
-
-static const char *const version_names[] = {
-	[VIRTIOFSD_1_13_0] = "1.13.0",
-	[VIRTIOFSD_1_13_2] = "1.13.2",
-};
-
-const char *virtiofsd_version_name(enum virtiofsd_version v)
-{
-	return version_names[v];
-}
-
-int virtiofsd_version_parse(const char *name)
-{
-	for (int i = 0; i < (int)(sizeof(version_names) / sizeof(version_names[0])); i++)
-		if (strcmp(name, version_names[i]) == 0)
-			return i;
-	return -EINVAL;
-}
-
-const char *inode_mode_name(enum inode_mode mode)
-{
-	return mode_names[mode];
-}
-
-const char *cache_policy_name(enum cache_policy cache)
-{
-	return cache_names[cache];
-}
-
-int inode_mode_parse(const char *name, bool *was_fallback)
-{
-	*was_fallback = false;
-	if (strcmp(name, "fallback") == 0) {
-		*was_fallback = true;
-		return INODE_MODE_PREFER;
-	}
-	for (int i = 0; i < (int)(sizeof(mode_names) / sizeof(mode_names[0])); i++)
-		if (strcmp(name, mode_names[i]) == 0)
-			return i;
-	return -EINVAL;
-}
-
-int cache_policy_parse(const char *name)
-{
-	for (int i = 0; i < (int)(sizeof(cache_names) / sizeof(cache_names[0])); i++)
-		if (strcmp(name, cache_names[i]) == 0)
-			return i;
-	return -EINVAL;
-}
-
 void config_usage(const char *prog)
 {
 	printf("usage: %s --shared-dir DIR [options] MOUNTPOINT\n"

@@ -11,25 +11,7 @@
 #include <stddef.h>
 
 #include "log.h"
-
-enum inode_mode {
-	INODE_MODE_NEVER,	/* O_PATH fd per inode */
-	INODE_MODE_PREFER,	/* file handles if the startup probe works */
-	INODE_MODE_MANDATORY,	/* file handles or refuse to start */
-};
-
-enum cache_policy {
-	CACHE_AUTO,
-	CACHE_ALWAYS,
-	CACHE_NEVER,
-	CACHE_METADATA,
-};
-
-/* The virtiofsd release modelled where releases differ (the guest-fd limit). */
-enum virtiofsd_version {
-	VIRTIOFSD_1_13_0,	/* bcvk's (Ubuntu): no guest-fd accounting */
-	VIRTIOFSD_1_13_2,	/* the current release: guest-fd limit, ENFILE */
-};
+#include "modes.h"
 
 #define CONFIG_MAX_RULES 64
 #define CONFIG_RLIMIT_MAX 1073741816ULL	/* the kernel's largest fs.nr_open */
@@ -89,12 +71,6 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 /* Check that shared dir and mountpoint exist and are directories. 0 / -errno. */
 int config_check_paths(const struct config *cfg, char *err, size_t errlen);
 
-const char *inode_mode_name(enum inode_mode mode);
-const char *cache_policy_name(enum cache_policy cache);
-const char *virtiofsd_version_name(enum virtiofsd_version v);
-int virtiofsd_version_parse(const char *name);
-int inode_mode_parse(const char *name, bool *was_fallback);
-int cache_policy_parse(const char *name);
 
 void config_usage(const char *prog);
 
