@@ -5,6 +5,7 @@
  * kinds of line counted), its outcome counted in the result.
  */
 #include "ostree_i.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,32 +80,22 @@ static void capture_tail(const struct ostree_capture *c, char out[OSTREEWL_OUTPU
 /* See ostree_i.h. */
 int ostree_cmd_run(struct ostree_run *run, const char *const argv[], int *status)
 {
+	/* "Stale file handle", not a translation */
+	struct spawn_opts o = { .in_fd = -1, .env = "LC_ALL=C" };
 	char buf[4096];
-	int pfd[2], st, e;
+	int pfd[2], st;
 	ssize_t n;
 	pid_t pid;
 
 	capture_reset(&run->out);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = fork();
+	o.out_fd = o.err_fd = pfd[1];
+	pid = spawn(argv, &o);
 	if (pid < 0) {
-		e = -errno;
 		close(pfd[0]);
 		close(pfd[1]);
-		return e;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-
-		if (nul >= 0)
-			dup2(nul, STDIN_FILENO);
-		dup2(pfd[1], STDOUT_FILENO);
-		dup2(pfd[1], STDERR_FILENO);
-		setenv("LC_ALL", "C", 1);	/* "Stale file handle", not a translation */
-		execvp(argv[0], (char *const *)argv);
-		dprintf(STDERR_FILENO, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		return pid;
 	}
 	close(pfd[1]);
 	for (;;) {

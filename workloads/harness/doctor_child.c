@@ -13,6 +13,7 @@
 
 #include "counts.h"
 #include "doctor_check.h"
+#include "spawn.h"
 
 void child_block_signals(sigset_t *old)
 {
@@ -93,8 +94,9 @@ static int child_finish(pid_t pid, int fd, char *out, size_t outlen, int *status
 	return killed ? -ETIMEDOUT : 0;
 }
 
-/* In a new child: no blocked signals, the alarm, stdin from /dev/null. */
-static void child_start(int out_fd)
+/* In run_probe's child (a fork, no exec): no blocked signals, its own group,
+ * the alarm, stdin from /dev/null. */
+static void child_start(void)
 {
 	sigset_t none;
 	int null_fd;
@@ -107,14 +109,11 @@ static void child_start(int out_fd)
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null_fd >= 0)
 		dup2(null_fd, 0);
-	if (out_fd >= 0) {
-		dup2(out_fd, 1);
-		dup2(out_fd, 2);
-	}
 }
 
 int run_capture(const char *const argv[], char *out, size_t outlen, int *status)
 {
+	struct spawn_opts o = SPAWN_OPTS_INIT;
 	int fds[2], ret;
 	pid_t pid;
 
@@ -122,20 +121,15 @@ int run_capture(const char *const argv[], char *out, size_t outlen, int *status)
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return ret;
-	}
-	if (pid == 0) {
-		child_start(fds[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
+	o.out_fd = o.err_fd = fds[1];
+	o.own_group = true;	/* killed as one */
+	o.alarm_seconds = CHILD_SECONDS;
+	pid = spawn(argv, &o);
 	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return pid;
+	}
 	ret = child_finish(pid, fds[0], out, outlen, status);
 	if (ret == 0 && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGALRM)
 		ret = -ETIMEDOUT;	/* its alarm went off */
@@ -163,7 +157,7 @@ int run_probe(int (*fn)(void *arg, char *msg, size_t len), void *arg, char *msg,
 		char buf[DETAIL_MAX] = "";
 		ssize_t n;
 
-		child_start(-1);
+		child_start();
 		close(fds[0]);
 		ret = fn(arg, buf, sizeof(buf));
 		n = write(fds[1], buf, strlen(buf));

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Child processes of the harness; see proc.h. */
 #include "proc.h"
+
 #include "exitcode.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 volatile sig_atomic_t proc_interrupted;
@@ -35,7 +36,8 @@ static int open_out(const char *path)
 
 pid_t proc_spawn(char *const argv[], const char *out_path, const char *err_path, int pdeathsig)
 {
-	pid_t parent = getpid(), pid;
+	struct spawn_opts o = { .in_fd = 0, .pdeathsig = pdeathsig };	/* stdin stays ours */
+	pid_t pid;
 	int out, err, e;
 
 	out = open_out(out_path);
@@ -48,39 +50,12 @@ pid_t proc_spawn(char *const argv[], const char *out_path, const char *err_path,
 		close(out);
 		return e;
 	}
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-
-		/* The harness blocks signals it waits for; the child starts clean. */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (pdeathsig && (prctl(PR_SET_PDEATHSIG, pdeathsig) < 0 || getppid() != parent))
-			_exit(EXIT_INTERNAL);
-		if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(EXIT_INTERNAL);
-		if (strcmp(argv[0], "stalefs") == 0) {
-			/* Our own binary, named by its path (ps and pgrep show that). */
-			char self[4096];
-			ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-			if (n > 0) {
-				self[n] = '\0';
-				((char **)argv)[0] = self;
-			}
-			execv("/proc/self/exe", argv);
-		} else {
-			execvp(argv[0], argv);
-		}
-		_exit(127);
-	}
-	e = pid < 0 ? -errno : 0;
+	o.out_fd = out;
+	o.err_fd = err;
+	pid = spawn((const char *const *)argv, &o);
 	close(out);
 	close(err);
-	return e ? e : pid;
+	return pid;
 }
 
 int proc_wait(pid_t pid, double seconds, int *status)
