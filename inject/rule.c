@@ -6,6 +6,8 @@
  */
 #include "rule.h"
 
+#include "number.h"
+
 #include "errname.h"
 
 #include <errno.h>
@@ -63,19 +65,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* A number of rule text: decimal or 0x hex; positive refuses 0. */
 static int parse_u64(const char *v, uint64_t *out, bool positive)
 {
-	char *end;
-	unsigned long long n;
-
-	if (!*v || *v == '-' || *v == '+')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(v, &end, 0);
-	if (errno || *end || (positive && n == 0))
-		return -EINVAL;
-	*out = n;
-	return 0;
+	return number_u64(v, 0, positive ? 1 : 0, UINT64_MAX, out) < 0 ? -EINVAL : 0;
 }
 
 /* Keys: the parser of each, and the kinds that take it (bit per kind). */
@@ -125,10 +118,9 @@ U64_KEY(seed, false, "a number")
 
 static int key_prob(struct rule *r, const char *v, char *err, size_t errlen)
 {
-	char *end;
-	double p = strtod(v, &end);
+	double p;
 
-	if (!*v || *end || !(p >= 0.0 && p <= 1.0))
+	if (number_double(v, 0.0, 1.0, &p) < 0)
 		return fail(err, errlen, "prob: '%s' is not a probability (0 to 1)", v);
 	r->prob = p;
 	return 0;

@@ -9,12 +9,14 @@
 
 #include "build_config.h"
 #include "inject.h"
+#include "number.h"
 #include "rule.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,20 +82,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
-}
-
-/* A decimal in 0..max, no sign, nothing after it. 0 / -EINVAL. */
-static int parse_uint(const char *s, unsigned long max, unsigned int *out)
-{
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || *end || end == s || s[0] == '-' || s[0] == '+' || n > max)
-		return -EINVAL;
-	*out = n;
-	return 0;
 }
 
 static void config_derive(struct config *cfg)
@@ -221,21 +209,17 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 			cfg->xattr = false;
 			break;
 		case OPT_POOL:
-			if (parse_uint(optarg, 1024, &cfg->thread_pool_size) < 0)
+			if (number_uint(optarg, 1024, &cfg->thread_pool_size) < 0)
 				return fail(err, errlen, "bad --thread-pool-size '%s' (0..1024)", optarg);
 			break;
 		case OPT_BUSY_POLL:
-			if (parse_uint(optarg, 1000000, &cfg->busy_poll_us) < 0)
+			if (number_uint(optarg, 1000000, &cfg->busy_poll_us) < 0)
 				return fail(err, errlen, "bad --busy-poll '%s' (0..1000000 microseconds)", optarg);
 			break;
 		case OPT_RLIMIT: {
-			unsigned long long n;
-			char *end;
+			uint64_t n;
 
-			errno = 0;
-			n = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-' || optarg[0] == '+' ||
-			    n > CONFIG_RLIMIT_MAX)
+			if (number_u64(optarg, 10, 0, CONFIG_RLIMIT_MAX, &n) < 0)
 				return fail(err, errlen, "bad --rlimit-nofile '%s' (0..%llu; 0 leaves the limit)",
 					    optarg, CONFIG_RLIMIT_MAX);
 			cfg->rlimit_nofile = n;
@@ -255,7 +239,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 			cfg->announce_submounts = false;
 			break;
 		case OPT_NAMES:
-			if (parse_uint(optarg, CONFIG_NAMES_MAX, &cfg->identity_names) < 0)
+			if (number_uint(optarg, CONFIG_NAMES_MAX, &cfg->identity_names) < 0)
 				return fail(err, errlen, "bad --identity-names '%s' (0..%u)", optarg, CONFIG_NAMES_MAX);
 			break;
 		case OPT_ALLOW_MMAP:

@@ -2,6 +2,8 @@
 /* Option values of `stalefs workload`; see opt.h. */
 #include "opt.h"
 
+#include "number.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,12 +14,9 @@
 int opt_u64(const char *cmd, const char *opt, const char *v, uint64_t min, uint64_t max,
 	    uint64_t *out)
 {
-	unsigned long long n;
-	char *end;
+	uint64_t n;
 
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (*v < '0' || *v > '9' || errno || *end || n < min || n > max) {
+	if (number_u64(v, 10, min, max, &n) < 0) {
 		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (%llu..%llu)\n", cmd, opt, v,
 			(unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
@@ -28,10 +27,9 @@ int opt_u64(const char *cmd, const char *opt, const char *v, uint64_t min, uint6
 
 int opt_seconds(const char *cmd, const char *opt, const char *v, double *out)
 {
-	char *end;
-	double d = strtod(v, &end);
+	double d;
 
-	if (*end || end == v || !(d > 0 && d <= 86400)) {
+	if (number_double(v, 0.0, 86400, &d) < 0 || d == 0) {
 		fprintf(stderr, "stalefs workload %s: bad --%s '%s' (0 to 86400)\n", cmd, opt, v);
 		return -EINVAL;
 	}
