@@ -8,6 +8,7 @@
  * then, and a refused start unmounts again.
  */
 #include "daemon.h"
+#include "clock.h"
 
 #include "ctl.h"
 #include "daemon_state.h"
@@ -322,10 +323,7 @@ out_pipe:
 
 static uint64_t mono_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return mono_ns() / 1000;
 }
 
 struct loop {

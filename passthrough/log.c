@@ -4,8 +4,10 @@
  * buffer and written with one write(2), so lines from threads do not mix.
  */
 #include "log.h"
+#include "clock.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -58,11 +60,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	if (log_level >= LOG_LVL_DEBUG) {
-		struct timespec ts;
+		uint64_t us = mono_ns() / 1000;
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		n = snprintf(buf, sizeof(buf), "[%ld.%06ld %ld] ", (long)ts.tv_sec,
-			     ts.tv_nsec / 1000, (long)syscall(SYS_gettid));
+		n = snprintf(buf, sizeof(buf), "[%llu.%06llu %ld] ", (unsigned long long)(us / 1000000),
+			     (unsigned long long)(us % 1000000), (long)syscall(SYS_gettid));
 	}
 	n += snprintf(buf + n, sizeof(buf) - n, "%s: %s: ", log_prog, tags[level]);
 	if (n < (int)sizeof(buf)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Counters and the error-event log; see stats.h. */
 #include "stats.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ void stats_destroy(struct stats *st)
 
 void stats_error_event(struct stats *st, const struct error_event *ev)
 {
-	struct timespec ts;
+	uint64_t t_ns;
 	char eb[16];
 
 	if (ev->err > 0 && ev->err < ERRNO_SLOTS)
@@ -44,10 +45,10 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 		stats_count(&st->errors[0], 1);
 	if (!st->events)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t_ns = mono_ns();
 	pthread_mutex_lock(&st->events_lock);
 	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"error\",\"op\":\"%s\",\"nodeid\":%llu,\"name\":",
-		(unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec, op_name(ev->op),
+		(unsigned long long)t_ns, op_name(ev->op),
 		(unsigned long long)ev->nodeid);
 	if (ev->name)
 		json_put_string(st->events, ev->name);
@@ -74,14 +75,14 @@ void stats_error_event(struct stats *st, const struct error_event *ev)
 
 void stats_identity_event(struct stats *st, const struct identity_event *ev)
 {
-	struct timespec ts;
+	uint64_t t_ns;
 
 	if (!st->events)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t_ns = mono_ns();
 	pthread_mutex_lock(&st->events_lock);
 	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"identity\",\"op\":\"%s\",\"parent\":%llu,"
-		"\"name\":", (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+		"\"name\":", (unsigned long long)t_ns,
 		op_name(ev->op), (unsigned long long)ev->parent);
 	json_put_string(st->events, ev->name);
 	fputs(",\"path\":", st->events);
@@ -100,16 +101,16 @@ void stats_identity_event(struct stats *st, const struct identity_event *ev)
 
 void stats_fault_event(struct stats *st, const struct inject_event *ev)
 {
-	struct timespec ts;
+	uint64_t t_ns;
 
 	stats_count(&st->faults, 1);
 	if (!st->events)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t_ns = mono_ns();
 	pthread_mutex_lock(&st->events_lock);
 	fprintf(st->events, "{\"t_ns\":%llu,\"type\":\"fault\",\"seq\":%llu,\"rule\":%u,"
 		"\"kind\":\"%s\",\"rule_text\":",
-		(unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+		(unsigned long long)t_ns,
 		(unsigned long long)ev->seq, ev->rule_id, fault_kind_name(ev->kind));
 	json_put_string(st->events, ev->rule_text);
 	fprintf(st->events, ",\"op\":\"%s\",\"nodeid\":%llu,\"name\":", op_name(ev->op),

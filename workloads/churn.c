@@ -5,6 +5,7 @@
  * is in churn_layer.c, the other host actors in churn_actors.c.
  */
 #include "churn_i.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -152,7 +153,7 @@ void churn_log_change(int fd, uint64_t start, const char *op, const char *path,
 		return;
 	setvbuf(f, NULL, _IONBF, 0);	/* no buffer of its own: len is all in line */
 	fprintf(f, "{\"t_ns\":%llu,\"start_ns\":%llu,\"actor\":\"churn\",\"pid\":%d,"
-		"\"op\":\"%s\",\"path\":", (unsigned long long)counts_now_ns(),
+		"\"op\":\"%s\",\"path\":", (unsigned long long)mono_ns(),
 		(unsigned long long)start, (int)getpid(), op);
 	json_put_string(f, path);
 	if (from) {
@@ -295,17 +296,17 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 		snprintf(err, errlen, "manifest %s names no directory to mount over", mpath);
 		goto out;
 	}
-	end = counts_now() + p->seconds;
-	next_swap = p->layer_every_s > 0 ? counts_now() + p->layer_every_s : end + 1;
-	next_move = p->dir_move_every_s > 0 ? counts_now() + p->dir_move_every_s : end + 1;
-	next_sub = p->submount_every_s > 0 ? counts_now() + p->submount_every_s : end + 1;
-	next_pod = p->podman_every_s > 0 ? counts_now() + p->podman_every_s : end + 1;
-	while (counts_now() < end && !churn_stopping()) {
+	end = mono_seconds() + p->seconds;
+	next_swap = p->layer_every_s > 0 ? mono_seconds() + p->layer_every_s : end + 1;
+	next_move = p->dir_move_every_s > 0 ? mono_seconds() + p->dir_move_every_s : end + 1;
+	next_sub = p->submount_every_s > 0 ? mono_seconds() + p->submount_every_s : end + 1;
+	next_pod = p->podman_every_s > 0 ? mono_seconds() + p->podman_every_s : end + 1;
+	while (mono_seconds() < end && !churn_stopping()) {
 		size_t i = manifest_rand(&s) % n;
 		int what = manifest_rand(&s) % 3, e = 0;
-		double now = counts_now();
+		double now = mono_seconds();
 
-		uint64_t start = counts_now_ns();
+		uint64_t start = mono_ns();
 
 		if (now >= next_move) {
 			churn_actors_dir_move(&act, rootfd, p->events_fd, r);
@@ -338,18 +339,18 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 			continue;
 		}
 
-		if (counts_now() >= next_swap) {
+		if (mono_seconds() >= next_swap) {
 			char fresh[300];
 
 			churn_actors_submount_clear(&act, ls.dir[next_layer], p->events_fd, r);
-			start = counts_now_ns();
+			start = mono_ns();
 			e = churn_layers_swap(rootfd, &ls, next_layer);
 			if (e == -ECANCELED)	/* stopped before the exchange: no change */
 				continue;
 			snprintf(fresh, sizeof(fresh), "%s.churn-new", ls.dir[next_layer]);
 			churn_log_change(p->events_fd, start, "layer-swap", ls.dir[next_layer], fresh, e);
 			next_layer = (next_layer + 1) % ls.n;
-			next_swap = counts_now() + p->layer_every_s;
+			next_swap = mono_seconds() + p->layer_every_s;
 			if (e)
 				r->errors++;
 			else

@@ -5,6 +5,7 @@
  * podman-like activity in container storage beside the layers in use.
  */
 #include "churn_i.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -118,7 +119,7 @@ const char *churn_actors_submount_rel(const struct churn_actors *a)
 /* One turn: mount the next dir onto itself, or take the mounted one away. */
 int churn_actors_submount_turn(struct churn_actors *a, int events_fd, struct churn_result *r)
 {
-	uint64_t start = counts_now_ns();
+	uint64_t start = mono_ns();
 	int e = 0;
 
 	if (a->mounted >= 0) {
@@ -171,7 +172,7 @@ void churn_actors_dir_move(struct churn_actors *a, int rootfd, int events_fd,
 
 	churn_actors_submount_clear(a, pair[0], events_fd, r);
 	churn_actors_submount_clear(a, pair[1], events_fd, r);
-	start = counts_now_ns();
+	start = mono_ns();
 	if (syscall(SYS_renameat2, rootfd, pair[0], rootfd, pair[1], RENAME_EXCHANGE) < 0)
 		e = -errno;
 	churn_log_change(events_fd, start, "dir-move", pair[0], pair[1], e);
@@ -209,7 +210,7 @@ static void podman_metadata(struct churn_actors *a, int rootfd, int events_fd,
 	size_t n;
 
 	for (int f = 0; f < 2; f++) {
-		uint64_t start = counts_now_ns();
+		uint64_t start = mono_ns();
 		int e;
 
 		n = snprintf(text, sizeof(text), "[");
@@ -246,7 +247,7 @@ void churn_actors_podman_turn(struct churn_actors *a, int rootfd, uint64_t *rng,
 			      struct churn_result *r)
 {
 	char id[65], dir[400], file[500], link[300], target[300];
-	uint64_t start = counts_now_ns();
+	uint64_t start = mono_ns();
 	int e = 0;
 
 	for (int k = 0; k < 4; k++)
@@ -290,7 +291,7 @@ void churn_actors_podman_turn(struct churn_actors *a, int rootfd, uint64_t *rng,
 		a->made_images = true;
 	podman_metadata(a, rootfd, events_fd, r);
 	if (a->nadded > PODMAN_KEEP) {
-		start = counts_now_ns();
+		start = mono_ns();
 		snprintf(dir, sizeof(dir), "overlay/%s", a->added[0]);
 		e = podman_remove(a, rootfd, 0);
 		churn_log_change(events_fd, start, "layer-remove", dir, NULL, e);

@@ -66,7 +66,7 @@ int churn_copy_file(int rootfd, const char *src, const char *dst, int xattrs);
 /* churn_stop() was called. */
 bool churn_stopping(void);
 /* One change as a JSON line on fd (-1: none), in one write (see churn.h).
- * start: counts_now_ns() when it began; from: NULL or the other name;
+ * start: mono_ns() when it began; from: NULL or the other name;
  * e: 0 or -errno. */
 void churn_log_change(int fd, uint64_t start, const char *op, const char *path,
 		      const char *from, int e);

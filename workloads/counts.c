@@ -217,19 +217,3 @@ void counts_estale_json(FILE *f, const struct counts_estale *c, const char *cons
 	}
 	fputc(']', f);
 }
-
-uint64_t counts_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-double counts_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}

@@ -88,7 +88,5 @@ void counts_estale_json(FILE *f, const struct counts_estale *c, const char *cons
 void counts_estale_free(struct counts_estale *c);
 
 /* CLOCK_MONOTONIC, in ns and in seconds: the workloads' and the harness's clock. */
-uint64_t counts_now_ns(void);
-double counts_now(void);
 
 #endif

@@ -31,6 +31,7 @@
  * commit checksum depends only on the tree.
  */
 #include "ostree_i.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -95,7 +96,7 @@ void ostree_count(struct ostree_run *run, enum ostreewl_op op, int e, const char
 	r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
-	ev = (struct wl_event){ .t_ns = counts_now_ns(), .tid = (int)syscall(SYS_gettid), .op = op };
+	ev = (struct wl_event){ .t_ns = mono_ns(), .tid = (int)syscall(SYS_gettid), .op = op };
 	snprintf(ev.path, sizeof(ev.path), "%s", path);
 	counts_estale_add(&r->estale, &ev);	/* one thread: no lock */
 }
@@ -256,7 +257,7 @@ int ostreewl_run(const struct ostreewl_params *p, struct ostreewl_result *r, cha
 	struct ostree_run run = { .p = p, .r = r, .rootfd = -1, .srcfd = -1 };
 	char mode_opt[64], tree_opt[PATH_MAX + 16];
 	struct stat st;
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -330,7 +331,7 @@ out:
 		close(run.srcfd);
 	if (run.rootfd >= 0)
 		close(run.rootfd);
-	r->seconds = counts_now() - t0;
+	r->seconds = mono_seconds() - t0;
 	return ret;
 }
 

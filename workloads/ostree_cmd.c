@@ -5,6 +5,7 @@
  * kinds of line counted), its outcome counted in the result.
  */
 #include "ostree_i.h"
+#include "clock.h"
 #include "spawn.h"
 
 #include <errno.h>
@@ -121,11 +122,11 @@ bool ostree_cmd_step(struct ostree_run *run, enum ostreewl_step s, unsigned int 
 {
 	struct ostreewl_result *r = run->r;
 	struct ostreewl_stepstat *st = &r->steps[s];
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 	int status = 0, ret;
 
 	ret = ostree_cmd_run(run, argv, &status);
-	st->seconds += counts_now() - t0;
+	st->seconds += mono_seconds() - t0;
 	st->stale_lines += run->out.stale;
 	if (s == OSTREEWL_FSCK)
 		r->fsck_corrupted += run->out.corrupted;

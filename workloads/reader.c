@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The readers; see reader.h. */
 #include "reader.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,7 +77,7 @@ static __thread uint64_t op_start;
 
 static void begin(void)
 {
-	op_start = counts_now_ns();
+	op_start = mono_ns();
 }
 
 static void count(struct run *run, enum rop op, int e, const char *path)
@@ -87,7 +88,7 @@ static void count(struct run *run, enum rop op, int e, const char *path)
 	} else {
 		run->r->err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 		if (e == ESTALE) {
-			struct wl_event ev = { .t_ns = counts_now_ns(), .start_ns = op_start,
+			struct wl_event ev = { .t_ns = mono_ns(), .start_ns = op_start,
 					       .tid = (int)syscall(SYS_gettid), .op = op };
 
 			snprintf(ev.path, sizeof(ev.path), "%s", path);
@@ -376,7 +377,7 @@ static void *dropper_thread(void *arg)
 	struct run *run = arg;
 	int fd;
 
-	while (counts_now() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
+	while (mono_seconds() < run->deadline && !__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
 	       !stopping()) {
 		usleep(run->p->drop_caches_ms * 1000);
 		fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
@@ -410,7 +411,7 @@ static void *reader_thread(void *arg)
 	const struct manifest *m = direct ? &run->direct : &run->m;
 	int rootfd = direct ? run->directfd : run->rootfd;
 
-	while (buf && !stopping() && (p->count ? rounds < p->count : counts_now() < run->deadline)) {
+	while (buf && !stopping() && (p->count ? rounds < p->count : mono_seconds() < run->deadline)) {
 		size_t i = manifest_pick(m, &s, p->hot_pct);
 
 		round_once(run, rootfd, &m->names[i], buf, buflen, rounds % 8 == 7, rounds % 4 == 1);
@@ -473,7 +474,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	pthread_mutex_init(&run.lock, NULL);
 	tids = calloc(p->threads, sizeof(*tids));
 	args = calloc(p->threads, sizeof(*args));
-	t0 = counts_now();
+	t0 = mono_seconds();
 	run.deadline = t0 + p->seconds;
 	if (p->drop_caches_ms)
 		dropping = pthread_create(&dropper, NULL, dropper_thread, &run) == 0;
@@ -486,7 +487,7 @@ int reader_run(const struct reader_params *p, struct reader_result *r, char *err
 	__atomic_store_n(&run.stop, 1, __ATOMIC_RELAXED);
 	if (dropping)
 		pthread_join(dropper, NULL);
-	r->seconds = counts_now() - t0;
+	r->seconds = mono_seconds() - t0;
 	free(tids);
 	free(args);
 	pthread_mutex_destroy(&run.lock);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The io_uring storm; see storm.h. Only liburing 2.1 calls are used. */
 #include "storm.h"
+#include "clock.h"
 
 #include "build_config.h"
 
@@ -148,7 +149,7 @@ static void tally(struct worker *w, enum sop op, int res, const char *path)
 	w->t.err[op][e < COUNTS_ERRNO_MAX ? e : 0]++;
 	if (e != ESTALE)
 		return;
-	ev.t_ns = counts_now_ns();
+	ev.t_ns = mono_ns();
 	snprintf(ev.path, sizeof(ev.path), "%s", path);
 	pthread_mutex_lock(&w->run->lock);
 	counts_estale_add(&r->estale, &ev);
@@ -335,7 +336,7 @@ static void *worker_main(void *arg)
 
 	w->tid = (int)syscall(SYS_gettid);
 	while (!__atomic_load_n(&run->stop, __ATOMIC_RELAXED) &&
-	       (p->count ? w->t.batches < p->count : counts_now() < run->deadline)) {
+	       (p->count ? w->t.batches < p->count : mono_seconds() < run->deadline)) {
 		for (unsigned int i = 0; i < p->queue_depth; i++) {
 			size_t k = manifest_pick(&run->m, &s, p->hot_pct);
 
@@ -439,7 +440,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 			goto out_workers;
 	}
 	pthread_mutex_init(&run.lock, NULL);
-	t0 = counts_now();
+	t0 = mono_seconds();
 	run.deadline = t0 + p->seconds;
 	for (; started < p->threads; started++) {
 		ret = -pthread_create(&ws[started].thread, NULL, worker_main, &ws[started]);
@@ -451,7 +452,7 @@ int storm_run(const struct storm_params *p, struct storm_result *r, char *err, s
 	}
 	for (unsigned int i = 0; i < started; i++)
 		pthread_join(ws[i].thread, NULL);
-	r->seconds = counts_now() - t0;
+	r->seconds = mono_seconds() - t0;
 	pthread_mutex_destroy(&run.lock);
 	for (unsigned int i = 0; i < started; i++) {
 		const struct tally *t = &ws[i].t;

@@ -7,6 +7,7 @@
  * churn, run the guest, read what it left.
  */
 #include "compare_guest.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -276,7 +277,7 @@ static int guest_wait(struct guest_run *gr, int *status, char *err, size_t errle
 	pid_t pid;
 	int ret;
 
-	gr->r->setup_s = counts_now() - gr->t0;
+	gr->r->setup_s = mono_seconds() - gr->t0;
 	pid = proc_spawn(gr->argv, NULL, gr->rerr, SIGTERM);
 	if (pid < 0) {
 		snprintf(err, errlen, "starting %s: %s", gr->runner, strerror(-pid));
@@ -355,7 +356,7 @@ static void guest_read_result(struct guest_run *gr, int status)
 int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
 		   char *err, size_t errlen)
 {
-	struct guest_run gr = { .c = c, .g = g, .r = r, .t0 = counts_now() };
+	struct guest_run gr = { .c = c, .g = g, .r = r, .t0 = mono_seconds() };
 	int status = 0, ret;
 
 	gr.limit = g->timeout ? g->timeout : (c->count ? 600 : c->seconds + 120);
@@ -389,7 +390,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 out_remove_dir:
 	if (gr.churn > 0)
 		proc_stop(gr.churn, 1.0);
-	r->duration_s = counts_now() - gr.t0;
+	r->duration_s = mono_seconds() - gr.t0;
 	if (g->keep)
 		scratch_keep(gr.dir);
 	else

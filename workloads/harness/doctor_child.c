@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The doctor's bounded children; see doctor_child.h. */
 #include "doctor_child.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,14 +36,14 @@ void child_block_signals(sigset_t *old)
  */
 static int child_finish(pid_t pid, int fd, char *out, size_t outlen, int *status)
 {
-	double deadline = counts_now() + CHILD_SECONDS + 1;
+	double deadline = mono_seconds() + CHILD_SECONDS + 1;
 	size_t used = 0;
 	bool killed = false;
 	ssize_t n;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int ms = (int)((deadline - counts_now()) * 1000);
+		int ms = (int)((deadline - mono_seconds()) * 1000);
 		char sink[512];
 		int r;
 
@@ -78,7 +79,7 @@ static int child_finish(pid_t pid, int fd, char *out, size_t outlen, int *status
 			break;
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		if (!killed && counts_now() >= deadline) {
+		if (!killed && mono_seconds() >= deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			killed = true;

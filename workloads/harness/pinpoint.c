@@ -25,6 +25,7 @@
  * `stalefs report`.
  */
 #include "pinpoint.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -219,7 +220,7 @@ static void pinpoint_print(const struct pinpoint *pp)
 		return;
 	}
 	if (pp->pl.limit)
-		printf("\n(%.0f s of the %.0f s time limit used)\n", counts_now() - pp->pl.t0,
+		printf("\n(%.0f s of the %.0f s time limit used)\n", mono_seconds() - pp->pl.t0,
 		       pp->pl.limit);
 	for (size_t i = 0; i < NEXP; i++)
 		if (pp->sel[i] && xs[i].nmit) {
@@ -354,7 +355,7 @@ int pinpoint_main(int argc, char **argv)
 		pp.text = stdout;
 	pp.o = o;
 	pp.pl = pl;
-	pp.pl.t0 = counts_now();
+	pp.pl.t0 = mono_seconds();
 	pp.pl.control_only = control_only;
 	pp.pl.base_s = base.seconds;
 	proc_on_signals();

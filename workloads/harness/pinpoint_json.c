@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pinpoint's JSON output; see pinpoint_json.h. */
 #include "pinpoint_json.h"
+#include "clock.h"
 
 #include "counts.h"
 #include "json.h"
@@ -59,7 +60,7 @@ void pinpoint_print_json(const bool *sel, const struct outcome *xs, const struct
 
 	fprintf(f, "{\"format\":\"stalefs-pinpoint\",\"version\":%d,\"alpha\":%g,\"time_limit\":%g,"
 		"\"control_only\":%s,\"elapsed_s\":%.3f,\"experiments\":[", FORMAT_VERSION, PINPOINT_ALPHA,
-		pl->limit, pl->control_only ? "true" : "false", counts_now() - pl->t0);
+		pl->limit, pl->control_only ? "true" : "false", mono_seconds() - pl->t0);
 	for (size_t i = 0; i < NEXP; i++) {
 		const struct experiment *e = &experiments[i];
 		const struct outcome *x = &xs[i];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pinpoint's time plan; see pinpoint_plan.h. */
 #include "pinpoint_plan.h"
+#include "clock.h"
 
 #include <string.h>
 
@@ -10,7 +11,7 @@
 
 double plan_left(const struct plan *p)
 {
-	return p->limit ? p->limit - (counts_now() - p->t0) : 1e9;
+	return p->limit ? p->limit - (mono_seconds() - p->t0) : 1e9;
 }
 
 double plan_seconds(const struct plan *p, int cells, double reserve)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Child processes of the harness; see proc.h. */
 #include "proc.h"
+#include "clock.h"
 
 #include "exitcode.h"
 #include "spawn.h"
@@ -60,9 +61,9 @@ pid_t proc_spawn(char *const argv[], const char *out_path, const char *err_path,
 
 int proc_wait(pid_t pid, double seconds, int *status)
 {
-	struct timespec step = { 0, 5 * 1000 * 1000 }, t0, t;
+	struct timespec step = { 0, 5 * 1000 * 1000 };
+	double t0 = mono_seconds();
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
 
@@ -72,8 +73,7 @@ int proc_wait(pid_t pid, double seconds, int *status)
 			return -errno;
 		if (proc_interrupted)
 			return -EINTR;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (seconds > 0 && (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 >= seconds)
+		if (seconds > 0 && mono_seconds() - t0 >= seconds)
 			return -ETIMEDOUT;
 		nanosleep(&step, NULL);
 	}

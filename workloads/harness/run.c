@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Running one cell; see run.h. */
 #include "run.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -114,7 +115,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
 	     st[PATH_MAX + 16], ctl[PATH_MAX + 16], prof[200], inj[CELL_MAX_RULES][4200],
 	     ver[40], nofile[40];
 	int n = 0, status;
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 
 	snprintf(mode, sizeof(mode), "--inode-file-handles=%s", c->mode);
 	snprintf(cache, sizeof(cache), "--cache=%s", c->cache);
@@ -180,7 +181,7 @@ static int start_daemon(const struct cell *c, struct rep *x, struct guest *g,
 			set_status(r, RUN_INTERRUPTED, "interrupted");
 			return -1;
 		}
-		if (counts_now() - t0 > MOUNT_WAIT_S) {
+		if (mono_seconds() - t0 > MOUNT_WAIT_S) {
 			set_status(r, RUN_ERROR, "no mount after %.0f s", MOUNT_WAIT_S);
 			return -1;
 		}
@@ -506,7 +507,7 @@ static void read_stats(struct guest *g, struct run_result *r)
  * 0, -ETIMEDOUT or -EINTR. */
 static int wait_workloads(const struct cell *c, struct rep *x, double limit)
 {
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 
 	for (;;) {
 		bool running = false;
@@ -529,7 +530,7 @@ static int wait_workloads(const struct cell *c, struct rep *x, double limit)
 		}
 		if (!running)
 			return 0;
-		if (counts_now() - t0 > limit)
+		if (mono_seconds() - t0 > limit)
 			return -ETIMEDOUT;
 		if (c->memory_pct)
 			memcg_squeeze(&x->mem, c->memory_pct);
@@ -553,7 +554,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		   struct run_result *r)
 {
 	struct run_rep *rr = &r->rep[r->reps_ran];
-	double t0 = counts_now(), t_work, t_end, limit = c->timeout ? c->timeout
+	double t0 = mono_seconds(), t_work, t_end, limit = c->timeout ? c->timeout
 				       : (c->count ? 600 : c->seconds + 60);
 	char err[512];
 	int status, code;
@@ -589,7 +590,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 	for (unsigned int k = 0; k < x->ng; k++)
 		if (start_workload(c, x, &x->g[k], rr->seed + k * 1000003, r) < 0)
 			goto out;
-	t_work = counts_now();
+	t_work = mono_seconds();
 	r->setup_s += t_work - t0;
 	code = wait_workloads(c, x, limit);
 	if (x->mem.dir[0]) {
@@ -638,7 +639,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 			rr->exit = 1;
 	}
 out:
-	t_end = counts_now();
+	t_end = mono_seconds();
 	teardown(x);
 	if (x->trace.dir[0]) {
 		struct trace_counts tc;
@@ -661,7 +662,7 @@ out:
 		}
 		r->reps_ran++;
 	}
-	r->teardown_s += counts_now() - t_end;
+	r->teardown_s += mono_seconds() - t_end;
 	return r->status == RUN_RAN ? 0 : -1;
 }
 
@@ -669,7 +670,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	     char *err, size_t errlen)
 {
 	struct rep x = { 0 };
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 	const char *tmp = getenv("TMPDIR");
 	int ret;
 
@@ -756,7 +757,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	} else {
 		scratch_remove(x.dir);
 	}
-	r->duration_s = counts_now() - t0;
+	r->duration_s = mono_seconds() - t0;
 	run_judge(c, r);
 	return 0;
 out_rep:

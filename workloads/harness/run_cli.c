@@ -21,6 +21,7 @@
  * cell could run here; 99 harness error; 124 time limit; 130 interrupted.
  */
 #include "run_cli.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -429,7 +430,7 @@ int matrix_main(int argc, char **argv)
 	char err[512], id[512], repro[8192];
 	unsigned int ncells, k = 0, mine = 0, done = 0;
 	uint64_t estale = 0;
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 	int code = 0, ran = 0;
 	FILE *out;
 
@@ -458,7 +459,7 @@ int matrix_main(int argc, char **argv)
 
 		if (i % cli.nshards != (cli.nshards > 1 ? cli.shard - 1 : 0))
 			continue;
-		if (cli.time_limit && counts_now() - t0 > cli.time_limit) {
+		if (cli.time_limit && mono_seconds() - t0 > cli.time_limit) {
 			fprintf(stderr, "stalefs matrix: time limit of %.0f s reached after %u of %u cells\n",
 				cli.time_limit, done, mine);
 			code = worse(code, EXIT_TIME_LIMIT);
@@ -486,7 +487,7 @@ int matrix_main(int argc, char **argv)
 			k, mine, id, run_verdict_name(r.verdict),
 			r.status != RUN_RAN ? " " : "", r.status != RUN_RAN ? run_status_name(r.status) : "",
 			(unsigned long long)r.estale_total, (unsigned long long)estale, r.duration_s,
-			(counts_now() - t0) / k * (mine - k));
+			(mono_seconds() - t0) / k * (mine - k));
 		if (r.verdict == VERDICT_FAIL) {
 			cell_repro(&c, repro, sizeof(repro));
 			fprintf(stderr, "  repro: %s\n", repro);
@@ -498,7 +499,7 @@ int matrix_main(int argc, char **argv)
 		code = EXIT_INTERRUPTED;
 	if (out != stdout)
 		fclose(out);
-	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, counts_now() - t0,
+	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, mono_seconds() - t0,
 		(unsigned long long)estale);
 	if (!ran && code == 0)
 		code = EXIT_CANNOT_RUN;
@@ -527,7 +528,7 @@ int compare_main(int argc, char **argv)
 	struct cell *cells;
 	char err[512], id[512];
 	unsigned int ncells, nc = 0;
-	double t0 = counts_now();
+	double t0 = mono_seconds();
 	int code, cannot = 0, disagree, harm = 0;
 	FILE *out = NULL;
 
@@ -594,7 +595,7 @@ int compare_main(int argc, char **argv)
 		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i] };
 	}
 	disagree = compare_table(rows, nc, cli.format, stdout);
-	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, counts_now() - t0);
+	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, mono_seconds() - t0);
 	for (unsigned int i = 0; i < ncells; i++) {
 		run_result_free(&ra[i]);
 		run_result_free(&rb[i]);
