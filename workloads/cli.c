@@ -12,7 +12,6 @@
 #include "clock.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include "churn.h"
 #include "opt.h"
+#include "opts.h"
 #include "ostree.h"
 #include "reader.h"
 #include "storm.h"
@@ -60,77 +60,82 @@ static void stop_on_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+enum { G_ROOT = 1, G_OBJECTS, G_MAX_LINKS, G_LAYERS, G_CHECKOUTS, G_SEED, G_TWINS };
+
+static const struct opt gen_opts[] = {
+	{ G_ROOT, "root", OPT_STR, "DIR", NULL, .help = "where to make the tree (required; must not exist or be empty)" },
+	{ G_OBJECTS, "objects", OPT_U64, "N", "2000", .max = 10000000, .help = "content objects" },
+	{ G_MAX_LINKS, "max-links", OPT_U64, "N", "970", .max = 65000,
+	  .help = "hardlinks of the most-linked object, as bcvk's ~970" },
+	{ G_LAYERS, "layers", OPT_U64, "N", "2", .max = 1000, .help = "overlay layers (overlay/<layer>/diff)" },
+	{ G_CHECKOUTS, "checkouts", OPT_U64, "N", "3", .max = 1000, .help = "ostree checkouts" },
+	{ G_SEED, "seed", OPT_U64, "S", "1", .help = "the generator's seed" },
+	{ G_TWINS, "twins", OPT_U64, "N", "0", .max = 99,
+	  .help = "pairs of directories with the same files under two parents per layer (for churn --dir-move-every)" },
+};
+
+/* Parse a workload command's table: 0 with the positional count in *npos,
+ * 1 after --help, or EXIT_USAGE after the error line. */
+static int parse_end(struct opts *o, int id, const char *synopsis, const char *about)
+{
+	if (id == OPTS_HELP) {
+		opts_help(o, stdout, synopsis, about);
+		return 1;
+	}
+	if (id == OPTS_BAD) {
+		fprintf(stderr, "%s\n", o->err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "objects", required_argument, NULL, 'o' },
-		{ "max-links", required_argument, NULL, 'l' },
-		{ "layers", required_argument, NULL, 'L' },
-		{ "checkouts", required_argument, NULL, 'c' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "twins", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tree_params p;
 	struct tree_summary s;
 	const char *root = NULL;
+	struct opts o;
 	double t0, t1;
-	uint64_t v;
 	char err[512];
-	int c;
+	int c, id;
 
 	tree_params_default(&p);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			root = optarg;
+	if (opts_init(&o, "stalefs workload gen", gen_opts, sizeof(gen_opts) / sizeof(gen_opts[0]),
+		      argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case G_ROOT:
+			root = o.arg;
 			break;
-		case 'o':
-			if (opt_u64("gen", "objects", optarg, 0, 10000000, &p.objects) < 0)
-				return EXIT_USAGE;
+		case G_OBJECTS:
+			p.objects = o.u;
 			break;
-		case 'l':
-			if (opt_u64("gen", "max-links", optarg, 0, 65000, &v) < 0)
-				return EXIT_USAGE;
-			p.max_links = v;
+		case G_MAX_LINKS:
+			p.max_links = o.u;
 			break;
-		case 'L':
-			if (opt_u64("gen", "layers", optarg, 0, 1000, &v) < 0)
-				return EXIT_USAGE;
-			p.layers = v;
+		case G_LAYERS:
+			p.layers = o.u;
 			break;
-		case 'c':
-			if (opt_u64("gen", "checkouts", optarg, 0, 1000, &v) < 0)
-				return EXIT_USAGE;
-			p.checkouts = v;
+		case G_CHECKOUTS:
+			p.checkouts = o.u;
 			break;
-		case 's':
-			if (opt_u64("gen", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return EXIT_USAGE;
+		case G_SEED:
+			p.seed = o.u;
 			break;
-		case 't':
-			if (opt_u64("gen", "twins", optarg, 0, 99, &v) < 0)
-				return EXIT_USAGE;
-			p.twins = v;
+		case G_TWINS:
+			p.twins = o.u;
 			break;
-		case 'h':
-			printf("usage: stalefs workload gen --root DIR [--objects N] [--max-links N]\n"
-			       "       [--layers N] [--checkouts N] [--seed S] [--twins N]\n"
-			       "--twins N: N pairs of directories with the same files under two parents\n"
-			       "           per layer (for churn --dir-move-every)\n"
-			       "defaults: objects 2000, max-links 970, layers 2, checkouts 3, seed 1, twins 0\n");
-			return 0;
-		default:
-			fprintf(stderr, "stalefs workload gen: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (!root || optind != argc) {
+	c = parse_end(&o, id, "stalefs workload gen --root DIR [options]",
+		      "Generates the ostree container-storage layout: content objects hardlinked into\n"
+		      "checkouts, overlay layers, and the manifest the readers check against.");
+	id = o.optind;
+	opts_fini(&o);
+	if (c)
+		return c == 1 ? EXIT_OK : c;
+	if (!root || id != argc) {
 		fprintf(stderr, "stalefs workload gen: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
 	}
@@ -157,93 +162,83 @@ static int cmd_gen(int argc, char **argv)
  * 77 this machine cannot run it (no overlayfs, not root).
  * SIGINT and SIGTERM stop the readers early; the result is still written.
  */
+enum { R_ROOT = 1, R_MANIFEST, R_THREADS, R_SECONDS, R_COUNT, R_SEED, R_HOT, R_JSON, R_DROP,
+       R_OVERLAY, R_TWO_PATH };
+
+static const struct opt read_opts[] = {
+	{ R_ROOT, "root", OPT_STR, "DIR", NULL, .help = "the tree to read (required)" },
+	{ R_MANIFEST, "manifest", OPT_STR, "F", "ROOT/manifest", .help = "the tree's manifest" },
+	{ R_THREADS, "threads", OPT_U64, "N", "4", .min = 1, .max = 256, .help = "reader threads" },
+	{ R_SECONDS, "seconds", OPT_DOUBLE, "S", "5", .help = "how long to read" },
+	{ R_COUNT, "count", OPT_U64, "N", NULL, .help = "stop after N reads instead" },
+	{ R_SEED, "seed", OPT_U64, "S", "1", .help = "the pick order's seed" },
+	{ R_HOT, "hot", OPT_U64, "PCT", "50", .max = 100, .help = "picks among the hot (most-linked) objects" },
+	{ R_JSON, "json", OPT_STR, "FILE", NULL, .help = "write the result as JSON (- for stdout)" },
+	{ R_DROP, "drop-caches-ms", OPT_U64, "N", "0", .max = 3600000,
+	  .help = "drop the kernel's caches every N ms (FORGET storms)" },
+	{ R_OVERLAY, "overlay", OPT_FLAG, .help = "read through an overlayfs over the tree's layers (root)" },
+	{ R_TWO_PATH, "two-path", OPT_FLAG,
+	  .help = "with --overlay: odd threads read overlay/<layer>/diff directly, as skopeo does in bcvk" },
+};
+
 static int cmd_read(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "seconds", required_argument, NULL, 'S' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "hot", required_argument, NULL, 'H' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "drop-caches-ms", required_argument, NULL, 'D' },
-		{ "overlay", no_argument, NULL, 'O' },
-		{ "two-path", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct reader_result r;
 	struct reader_params p;
 	const char *json = NULL;
+	struct opts o;
 	char err[512];
-	uint64_t v;
-	int c;
+	int c, id;
 
 	reader_params_default(&p);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			p.root = optarg;
+	if (opts_init(&o, "stalefs workload read", read_opts,
+		      sizeof(read_opts) / sizeof(read_opts[0]), argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case R_ROOT:
+			p.root = o.arg;
 			break;
-		case 'm':
-			p.manifest = optarg;
+		case R_MANIFEST:
+			p.manifest = o.arg;
 			break;
-		case 't':
-			if (opt_u64("read", "threads", optarg, 1, 256, &v) < 0)
-				return EXIT_USAGE;
-			p.threads = v;
+		case R_THREADS:
+			p.threads = o.u;
 			break;
-		case 'S':
-			if (opt_seconds("read", "seconds", optarg, &p.seconds) < 0)
-				return EXIT_USAGE;
+		case R_SECONDS:
+			p.seconds = o.d;
 			break;
-		case 'n':
-			if (opt_u64("read", "count", optarg, 0, UINT64_MAX, &p.count) < 0)
-				return EXIT_USAGE;
+		case R_COUNT:
+			p.count = o.u;
 			break;
-		case 's':
-			if (opt_u64("read", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return EXIT_USAGE;
+		case R_SEED:
+			p.seed = o.u;
 			break;
-		case 'H':
-			if (opt_u64("read", "hot", optarg, 0, 100, &v) < 0)
-				return EXIT_USAGE;
-			p.hot_pct = v;
+		case R_HOT:
+			p.hot_pct = o.u;
 			break;
-		case 'j':
-			json = optarg;
+		case R_JSON:
+			json = o.arg;
 			break;
-		case 'D':
-			if (opt_u64("read", "drop-caches-ms", optarg, 0, 3600000, &v) < 0)
-				return EXIT_USAGE;
-			p.drop_caches_ms = v;
+		case R_DROP:
+			p.drop_caches_ms = o.u;
 			break;
-		case 'O':
+		case R_OVERLAY:
 			p.overlay = 1;
 			break;
-		case 'P':
+		case R_TWO_PATH:
 			p.two_path = 1;
 			break;
-		case 'h':
-			printf("usage: stalefs workload read --root DIR [--manifest F] [--threads N]\n"
-			       "       [--seconds S | --count N] [--seed S] [--hot PCT] [--json FILE]\n"
-			       "       [--drop-caches-ms N]   (drop caches every N ms: FORGET storms)\n"
-			       "       [--overlay]   (read through an overlayfs over the tree's layers)\n"
-			       "       [--two-path]  (with --overlay: half the threads read the layers directly)\n"
-			       "exit: 0 clean, 1 errors or integrity failures, 2 usage, 77 cannot run here\n"
-			       "defaults: 4 threads, 5 s, seed 1, 50%% of picks among hot objects\n");
-			return 0;
-		default:
-			fprintf(stderr, "stalefs workload read: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (!p.root || optind != argc) {
+	c = parse_end(&o, id, "stalefs workload read --root DIR [options]",
+		      "Reads the tree's objects through every name and checks each against the manifest.\n"
+		      "exit: 0 clean, 1 errors or integrity failures, 2 usage, 77 cannot run here");
+	id = o.optind;
+	opts_fini(&o);
+	if (c)
+		return c == 1 ? EXIT_OK : c;
+	if (!p.root || id != argc) {
 		fprintf(stderr, "stalefs workload read: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
 	}
@@ -280,94 +275,88 @@ out_free:
  * errors=. Exit 0, 1 (a change failed), 2 usage or a tree that lacks what an
  * actor needs, 77 a submount cannot be made here (not root).
  */
+enum { C_ROOT = 1, C_SECONDS, C_SEED, C_PAUSE, C_LAYER, C_EVENTS, C_NO_NAMES, C_DIR_MOVE,
+       C_SUBMOUNT, C_PODMAN };
+
+static const struct opt churn_opts[] = {
+	{ C_ROOT, "root", OPT_STR, "BACKING", NULL, .help = "the tree on the host side (required)" },
+	{ C_SECONDS, "seconds", OPT_DOUBLE, "S", "5", .help = "how long to churn" },
+	{ C_SEED, "seed", OPT_U64, "S", "1", .help = "the change order's seed" },
+	{ C_PAUSE, "pause-us", OPT_U64, "N", "1000", .max = 10000000, .help = "microseconds between name changes" },
+	{ C_LAYER, "layer-every", OPT_DOUBLE, "S", "never", .help = "swap in a recreated layer this often" },
+	{ C_EVENTS, "events", OPT_STR, "FILE", NULL, .help = "log each change as a JSON line as it happens" },
+	{ C_NO_NAMES, "no-names", OPT_FLAG, .help = "no name churn: only the actors below" },
+	{ C_DIR_MOVE, "dir-move-every", OPT_DOUBLE, "S", "never",
+	  .help = "exchange twin dirs (gen --twins) between parents this often" },
+	{ C_SUBMOUNT, "submount-every", OPT_DOUBLE, "S", "never",
+	  .help = "bind-mount a much-read dir onto itself, then unmount it (root)" },
+	{ C_PODMAN, "podman-every", OPT_DOUBLE, "S", "never",
+	  .help = "add and remove other layers and rename metadata over, as podman does" },
+};
+
 static int cmd_churn(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "seconds", required_argument, NULL, 'S' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "pause-us", required_argument, NULL, 'p' },
-		{ "layer-every", required_argument, NULL, 'l' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "no-names", no_argument, NULL, 'N' },
-		{ "dir-move-every", required_argument, NULL, 'D' },
-		{ "submount-every", required_argument, NULL, 'M' },
-		{ "podman-every", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct churn_params p = { .seconds = 5.0, .seed = 1, .pause_us = 1000, .events_fd = -1 };
 	struct churn_result r;
+	struct opts o;
 	char err[512];
-	uint64_t v;
-	int c, rc = EXIT_USAGE;
+	int c, id, rc = EXIT_USAGE;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			p.root = optarg;
+	if (opts_init(&o, "stalefs workload churn", churn_opts,
+		      sizeof(churn_opts) / sizeof(churn_opts[0]), argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case C_ROOT:
+			p.root = o.arg;
 			break;
-		case 'S':
-			if (opt_seconds("churn", "seconds", optarg, &p.seconds) < 0)
-				goto out;
+		case C_SECONDS:
+			p.seconds = o.d;
 			break;
-		case 's':
-			if (opt_u64("churn", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				goto out;
+		case C_SEED:
+			p.seed = o.u;
 			break;
-		case 'p':
-			if (opt_u64("churn", "pause-us", optarg, 0, 10000000, &v) < 0)
-				goto out;
-			p.pause_us = v;
+		case C_PAUSE:
+			p.pause_us = o.u;
 			break;
-		case 'l':
-			if (opt_seconds("churn", "layer-every", optarg, &p.layer_every_s) < 0)
-				goto out;
+		case C_LAYER:
+			p.layer_every_s = o.d;
 			break;
-		case 'e':
-			if (opt_log_file("churn", "events", optarg, &p.events_fd) < 0)
-				goto out;
+		case C_EVENTS:
+			if (opt_log_file("churn", "events", o.arg, &p.events_fd) < 0)
+				id = OPTS_BAD;
 			break;
-		case 'N':
+		case C_NO_NAMES:
 			p.no_names = true;
 			break;
-		case 'D':
-			if (opt_seconds("churn", "dir-move-every", optarg, &p.dir_move_every_s) < 0)
-				goto out;
+		case C_DIR_MOVE:
+			p.dir_move_every_s = o.d;
 			break;
-		case 'M':
-			if (opt_seconds("churn", "submount-every", optarg, &p.submount_every_s) < 0)
-				goto out;
+		case C_SUBMOUNT:
+			p.submount_every_s = o.d;
 			break;
-		case 'P':
-			if (opt_seconds("churn", "podman-every", optarg, &p.podman_every_s) < 0)
-				goto out;
+		case C_PODMAN:
+			p.podman_every_s = o.d;
 			break;
-		case 'h':
-			printf("usage: stalefs workload churn --root BACKING [--seconds S] [--seed S]\n"
-			       "       [--pause-us N] [--layer-every S] [--events FILE] [--no-names]\n"
-			       "       [--dir-move-every S] [--submount-every S] [--podman-every S]\n"
-			       "Moves checkout names to new inodes with the same bytes (relink, rename\n"
-			       "over, extra links); --layer-every swaps in a recreated layer that often;\n"
-			       "--events logs each change as a JSON line as it happens.\n"
-			       "Other host actors, each this often: --dir-move-every exchanges twin dirs\n"
-			       "(gen --twins) between parents; --submount-every bind-mounts a much-read dir\n"
-			       "onto itself, then unmounts it (root); --podman-every adds and removes layers\n"
-			       "and renames metadata over, as podman does. --no-names: only those actors.\n"
-			       "SIGTERM/SIGINT end churn early; it unmounts and removes what it added first.\n"
-			       "defaults: 5 s, seed 1, 1000 us between changes, no layer swaps, no other\n"
-			       "actors, no log\n");
-			rc = 0;
-			goto out;
-		default:
-			fprintf(stderr, "stalefs workload churn: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			goto out;
 		}
+		if (id == OPTS_BAD)
+			break;
 	}
-	if (!p.root || optind != argc) {
+	if (id == OPTS_BAD && !o.err[0]) {
+		opts_fini(&o);
+		goto out;	/* opt_log_file said why */
+	}
+	c = parse_end(&o, id, "stalefs workload churn --root BACKING [options]",
+		      "Moves checkout names to new inodes with the same bytes (relink, rename over, extra\n"
+		      "links), and runs the host actors asked for, each on its own cadence. SIGTERM/SIGINT\n"
+		      "end churn early; it unmounts and removes what it added first.");
+	id = o.optind;
+	opts_fini(&o);
+	if (c) {
+		rc = c == 1 ? EXIT_OK : c;
+		goto out;
+	}
+	if (!p.root || id != argc) {
 		fprintf(stderr, "stalefs workload churn: need --root BACKING and no other arguments\n");
 		goto out;
 	}
