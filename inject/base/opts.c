@@ -33,6 +33,7 @@ static int bad(struct opts *o, const char *fmt, ...)
 	va_list ap;
 	int n = snprintf(o->err, sizeof(o->err), "%s: ", o->cmd);
 
+	o->why = o->err + (n > 0 && (size_t)n < sizeof(o->err) ? n : 0);
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(o->err))
 		vsnprintf(o->err + n, sizeof(o->err) - n, fmt, ap);
@@ -142,8 +143,14 @@ static int next_long(struct opts *o, char *w)
 	if (len == 4 && strncmp(name, "help", 4) == 0 && !find_long(o, "help", 4))
 		return OPTS_HELP;
 	o->cur = find_long(o, name, len);
-	if (!o->cur)
+	if (!o->cur) {
+		/* A prefix is not taken (getopt would), but it names what was meant. */
+		for (size_t i = 0; len && i < o->n; i++)
+			if (strncmp(o->tab[i].name, name, len) == 0)
+				return bad(o, "unknown option '--%.*s' (did you mean --%s?)", (int)len,
+					   name, o->tab[i].name);
 		return bad(o, "unknown option '--%.*s' (see --help)", (int)len, name);
+	}
 	o->positional[o->pos - 1] = w;
 	if (o->cur->kind == OPT_FLAG) {
 		if (eq)

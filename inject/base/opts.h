@@ -61,6 +61,7 @@ struct opts {
 	double d;
 	const struct opt *cur;
 	char err[256];		/* after OPTS_BAD: one line, "CMD: ..." */
+	const char *why;	/* err without the "CMD: " in front */
 	/* private */
 	int pos, npos;
 	int sub;		/* inside a "-fd" word: the next letter's index */

@@ -88,7 +88,8 @@ START_TEST(bad_input_is_one_clear_line)
 		{ "--objects", "x", "test: bad --objects 'x' (1..100)" },
 		{ "--seconds", "0", "test: bad --seconds '0' (more than 0, at most 86400)" },
 		{ "--cache", "nev", "test: bad --cache 'nev' (auto|always|never)" },
-		{ "--obj", "5", "test: unknown option '--obj' (see --help)" },
+		{ "--obj", "5", "test: unknown option '--obj' (did you mean --objects?)" },
+		{ "--bogus", "5", "test: unknown option '--bogus' (see --help)" },
 		{ "--foreground=1", NULL, "test: --foreground takes no value" },
 		{ "-x", NULL, "test: unknown option '-x' (see --help)" },
 		{ "--root", NULL, "test: --root needs a value (DIR)" },
@@ -101,6 +102,7 @@ START_TEST(bad_input_is_one_clear_line)
 
 		ck_assert_int_eq(parse(argv, cases[i].next ? 3 : 2, &o, ids, &n), OPTS_BAD);
 		ck_assert_str_eq(o.err, cases[i].want);
+		ck_assert_str_eq(o.why, cases[i].want + strlen("test: "));
 		ck_assert(strchr(o.err, '\n') == NULL);
 		opts_fini(&o);
 	}
