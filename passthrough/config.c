@@ -10,10 +10,10 @@
 #include "build_config.h"
 #include "inject.h"
 #include "number.h"
+#include "opts.h"
 #include "rule.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,54 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-void config_usage(const char *prog)
-{
-	printf("usage: %s --shared-dir DIR [options] MOUNTPOINT\n"
-	       "\n"
-	       "A FUSE passthrough daemon that models virtiofsd 1.13's inode store.\n"
-	       "\n"
-	       "virtiofsd options:\n"
-	       "  --shared-dir=DIR             directory to share (required)\n"
-	       "  --inode-file-handles=MODE    never|prefer|mandatory; fallback = prefer (deprecated)\n"
-	       "                               (default: never)\n"
-	       "  --cache=POLICY               auto|always|never|metadata (default: auto)\n"
-	       "  --no-readdirplus             do not use READDIRPLUS\n"
-	       "  --readonly                   answer EROFS to every write\n"
-	       "  --xattr                      enable extended attributes (default: off, ENOSYS)\n"
-	       "  --thread-pool-size=N         worker threads; 0 = serial (default: 0)\n"
-	       "  --allow-mmap                 allow mmap of DIRECT_IO files where libfuse can ask\n"
-	       "  --sandbox=none               accepted for compatibility; no sandbox is made\n"
-	       "  --rlimit-nofile=N            set soft and hard fd limits to N; 0 leaves them\n"
-	       "                               (default: min(1000000, fs.nr_open); if the hard\n"
-	       "                               limit cannot be raised, the hard limit is used)\n"
-	       "  --announce-submounts         flag directories on another mount (FUSE_ATTR_SUBMOUNT)\n"
-	       "  --no-announce-submounts      do not (default: announce, as virtiofsd 1.13)\n"
-	       "  -f, --foreground             stay in the foreground\n"
-	       "  -d, --debug                  debug log, libfuse request trace; implies -f\n"
-	       "  --log-level=LEVEL            error|warn|info|debug (default: info)\n"
-	       "\n"
-	       "testbed options:\n"
-	       "  --unprivileged               drop CAP_DAC_READ_SEARCH before the handle probe\n"
-	       "  --userns                     enter a user namespace (uid 0 -> 0) after mounting\n"
-	       "  --virtiofsd-version=V        1.13.0|1.13.2: the release modelled; 1.13.2 has the\n"
-	       "                               guest-fd limit (RLIMIT_NOFILE - 610, ENFILE past it)\n"
-	       "                               (default: 1.13.2)\n"
-	       "  --identity-names=N           slots of the table of recent names whose nodeid,\n"
-	       "                               generation or submount flag changes are logged;\n"
-	       "                               0 = off (default: 65536, 32 bytes each)\n"
-	       "  --busy-poll=USEC             workers poll /dev/fuse this long before sleeping\n"
-	       "                               (timing only; default: 0)\n"
-	       "  --events=FILE                JSON lines: every error reply and every fired fault\n"
-	       "  --inject=RULE                a fault rule KIND[:key=value,...] (repeatable)\n"
-	       "  --profile=NAME|FILE          the rules of a profile (repeatable)\n"
-	       "  --control=SOCKET             control socket for `stalefs ctl`\n"
-	       "  --stats=FILE                 JSON counters, written on SIGUSR1 and at exit\n"
-	       "  -h, --help                   this text\n"
-	       "\n"
-	       "Exit codes: 0 clean unmount, 1 runtime failure, 2 bad input or refused start.\n",
-	       prog);
-}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -113,48 +65,180 @@ static void config_derive(struct config *cfg)
 }
 
 enum {
-	OPT_SHARED_DIR = 256, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
-	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL,
+	OPT_SHARED_DIR = 1, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
+	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL, OPT_FG, OPT_DEBUG,
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
 	OPT_INJECT, OPT_PROFILE, OPT_CONTROL, OPT_RLIMIT, OPT_VERSION, OPT_SUBMOUNTS,
-	OPT_NO_SUBMOUNTS, OPT_NAMES,
+	OPT_NO_SUBMOUNTS, OPT_NAMES, OPT_DASH_O,
 };
 
-static const struct option long_opts[] = {
-	{ "shared-dir", required_argument, NULL, OPT_SHARED_DIR },
-	{ "inode-file-handles", required_argument, NULL, OPT_INODE_FH },
-	{ "cache", required_argument, NULL, OPT_CACHE },
-	{ "no-readdirplus", no_argument, NULL, OPT_NO_RDP },
-	{ "readonly", no_argument, NULL, OPT_READONLY },
-	{ "xattr", no_argument, NULL, OPT_XATTR },
-	{ "no-xattr", no_argument, NULL, OPT_NO_XATTR },
-	{ "thread-pool-size", required_argument, NULL, OPT_POOL },
-	{ "allow-mmap", no_argument, NULL, OPT_ALLOW_MMAP },
-	{ "sandbox", required_argument, NULL, OPT_SANDBOX },
-	{ "foreground", no_argument, NULL, 'f' },
-	{ "debug", no_argument, NULL, 'd' },
-	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
-	{ "userns", no_argument, NULL, OPT_USERNS },
-	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
-	{ "rlimit-nofile", required_argument, NULL, OPT_RLIMIT },
-	{ "virtiofsd-version", required_argument, NULL, OPT_VERSION },
-	{ "announce-submounts", no_argument, NULL, OPT_SUBMOUNTS },
-	{ "no-announce-submounts", no_argument, NULL, OPT_NO_SUBMOUNTS },
-	{ "identity-names", required_argument, NULL, OPT_NAMES },
-	{ "inject", required_argument, NULL, OPT_INJECT },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "control", required_argument, NULL, OPT_CONTROL },
-	{ "events", required_argument, NULL, OPT_EVENTS },
-	{ "stats", required_argument, NULL, OPT_STATS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+/* Every option of `stalefs mount`, once: virtiofsd's first, then the testbed's. */
+static const struct opt mount_opts[] = {
+	{ OPT_SHARED_DIR, "shared-dir", OPT_STR, "DIR", NULL, .help = "directory to share (required)" },
+	{ OPT_INODE_FH, "inode-file-handles", OPT_CHOICE, "MODE", "never", .choices = "never|prefer|mandatory|fallback",
+	  .help = "file handles or O_PATH fds per inode; fallback is prefer (deprecated)" },
+	{ OPT_CACHE, "cache", OPT_CHOICE, "POLICY", "auto", .choices = "auto|always|never|metadata",
+	  .help = "entry/attr timeouts and page cache, as virtiofsd" },
+	{ OPT_NO_RDP, "no-readdirplus", OPT_FLAG, .help = "do not use READDIRPLUS" },
+	{ OPT_READONLY, "readonly", OPT_FLAG, .help = "answer EROFS to every write" },
+	{ OPT_XATTR, "xattr", OPT_FLAG, .help = "enable extended attributes (default off: ENOSYS)" },
+	{ OPT_NO_XATTR, "no-xattr", OPT_FLAG, .help = "disable them again" },
+	{ OPT_POOL, "thread-pool-size", OPT_U64, "N", "0", .max = 1024, .help = "worker threads; 0 = serial" },
+	{ OPT_ALLOW_MMAP, "allow-mmap", OPT_FLAG, .help = "allow mmap of DIRECT_IO files where libfuse can ask" },
+	{ OPT_SANDBOX, "sandbox", OPT_STR, "none", NULL, .help = "accepted for compatibility; no sandbox is made" },
+	{ OPT_RLIMIT, "rlimit-nofile", OPT_U64, "N", "min(1000000, fs.nr_open)", .max = CONFIG_RLIMIT_MAX,
+	  .help = "set soft and hard fd limits to N; 0 leaves them (if the hard limit cannot be raised, "
+		  "the hard limit is used)" },
+	{ OPT_SUBMOUNTS, "announce-submounts", OPT_FLAG, .def = "on, as virtiofsd 1.13",
+	  .help = "flag directories on another mount (FUSE_ATTR_SUBMOUNT)" },
+	{ OPT_NO_SUBMOUNTS, "no-announce-submounts", OPT_FLAG, .help = "do not" },
+	{ OPT_FG, "foreground", OPT_FLAG, .short_name = 'f', .help = "stay in the foreground" },
+	{ OPT_DEBUG, "debug", OPT_FLAG, .short_name = 'd', .help = "debug log, libfuse request trace; implies -f" },
+	{ OPT_LOG_LEVEL, "log-level", OPT_CHOICE, "LEVEL", "info", .choices = "error|warn|info|debug",
+	  .help = "what goes to stderr" },
+	{ OPT_DASH_O, "fuse-options", OPT_STR, "LIST", NULL, .short_name = 'o',
+	  .help = "-o: refused, use the long options (virtiofsd's -o is deprecated)" },
+	{ OPT_UNPRIV, "unprivileged", OPT_FLAG, .help = "testbed: drop CAP_DAC_READ_SEARCH before the handle probe" },
+	{ OPT_USERNS, "userns", OPT_FLAG, .help = "testbed: enter a user namespace (uid 0 -> 0) after mounting" },
+	{ OPT_VERSION, "virtiofsd-version", OPT_CHOICE, "V", "1.13.2", .choices = "1.13.0|1.13.2",
+	  .help = "testbed: the release modelled; 1.13.2 has the guest-fd limit (RLIMIT_NOFILE - 610, ENFILE past it)" },
+	{ OPT_NAMES, "identity-names", OPT_U64, "N", "65536, 32 bytes each", .max = CONFIG_NAMES_MAX,
+	  .help = "testbed: slots of the table of recent names whose nodeid, generation or submount flag "
+		  "changes are logged; 0 = off" },
+	{ OPT_BUSY_POLL, "busy-poll", OPT_U64, "USEC", "0", .max = 1000000,
+	  .help = "testbed: workers poll /dev/fuse this long before sleeping (timing only)" },
+	{ OPT_EVENTS, "events", OPT_STR, "FILE", NULL, .help = "testbed: JSON lines, every error reply and every fired fault" },
+	{ OPT_INJECT, "inject", OPT_STR, "RULE", NULL, .help = "testbed: a fault rule KIND[:key=value,...] (repeatable)" },
+	{ OPT_PROFILE, "profile", OPT_STR, "NAME|FILE", NULL, .help = "testbed: the rules of a profile (repeatable)" },
+	{ OPT_CONTROL, "control", OPT_STR, "SOCKET", NULL, .help = "testbed: control socket for `stalefs ctl`" },
+	{ OPT_STATS, "stats", OPT_STR, "FILE", NULL, .help = "testbed: JSON counters, written on SIGUSR1 and at exit" },
 };
+#define NMOUNT_OPTS (sizeof(mount_opts) / sizeof(mount_opts[0]))
+
+void config_usage(const char *prog)
+{
+	struct opts o = { .tab = mount_opts, .n = NMOUNT_OPTS };
+
+	opts_help(&o, stdout, "stalefs mount --shared-dir DIR [options] MOUNTPOINT",
+		  "A FUSE passthrough daemon that models virtiofsd 1.13's inode store. Options may come\n"
+		  "anywhere, also after MOUNTPOINT; \"--\" ends them.\n"
+		  "exit: 0 clean unmount, 1 failure while serving, 2 bad input, 77 cannot run here\n"
+		  "(no /dev/fuse, no user namespaces, file handles that do not work for mandatory)");
+	(void)prog;
+}
+
+/* One option's value into cfg. 0 or -EINVAL with err set. */
+static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off, char *err,
+		 size_t errlen)
+{
+	const char *arg = o->arg;
+
+	switch (id) {
+	case OPT_SHARED_DIR:
+		cfg->shared_dir = arg;
+		break;
+	case OPT_INODE_FH:
+		cfg->inode_mode = inode_mode_parse(arg, &cfg->inode_mode_fallback);
+		break;
+	case OPT_CACHE:
+		cfg->cache = cache_policy_parse(arg);
+		break;
+	case OPT_NO_RDP:
+		*rdp_off = true;
+		break;
+	case OPT_READONLY:
+		cfg->readonly = true;
+		break;
+	case OPT_XATTR:
+		cfg->xattr = true;
+		break;
+	case OPT_NO_XATTR:
+		cfg->xattr = false;
+		break;
+	case OPT_POOL:
+		cfg->thread_pool_size = o->u;
+		break;
+	case OPT_BUSY_POLL:
+		cfg->busy_poll_us = o->u;
+		break;
+	case OPT_RLIMIT:
+		cfg->rlimit_nofile = o->u;
+		cfg->rlimit_nofile_set = true;
+		break;
+	case OPT_VERSION:
+		cfg->virtiofsd_version = virtiofsd_version_parse(arg);
+		break;
+	case OPT_SUBMOUNTS:
+		cfg->announce_submounts = true;
+		break;
+	case OPT_NO_SUBMOUNTS:
+		cfg->announce_submounts = false;
+		break;
+	case OPT_NAMES:
+		cfg->identity_names = o->u;
+		break;
+	case OPT_ALLOW_MMAP:
+		cfg->allow_mmap = true;
+		break;
+	case OPT_SANDBOX:
+		if (strcmp(arg, "none") != 0)
+			return fail(err, errlen, "--sandbox=%s is not supported (only none)", arg);
+		break;
+	case OPT_FG:
+		cfg->foreground = true;
+		break;
+	case OPT_DEBUG:
+		cfg->debug = true;
+		break;
+	case OPT_LOG_LEVEL:
+		cfg->log_level = log_level_parse(arg);
+		break;
+	case OPT_UNPRIV:
+		cfg->unprivileged = true;
+		break;
+	case OPT_USERNS:
+		cfg->userns = true;
+		break;
+	case OPT_EVENTS:
+		cfg->events_path = arg;
+		break;
+	case OPT_INJECT: {
+		char why[256];
+		struct rule r;
+
+		if (cfg->nrules == CONFIG_MAX_RULES)
+			return fail(err, errlen, "more than %d --inject rules", CONFIG_MAX_RULES);
+		if (rule_parse(arg, &r, why, sizeof(why)) < 0)
+			return fail(err, errlen, "--inject '%s': %s", arg, why);
+		cfg->rules[cfg->nrules++] = arg;
+		break;
+	}
+	case OPT_PROFILE:
+		if (cfg->nprofiles == CONFIG_MAX_RULES)
+			return fail(err, errlen, "more than %d --profile options", CONFIG_MAX_RULES);
+		if (inject_find_profile(arg, cfg->profile_buf[cfg->nprofiles],
+					sizeof(cfg->profile_buf[0])) < 0)
+			return fail(err, errlen, "--profile '%s': no such profile (a file, or a name in inject/profiles)", arg);
+		cfg->profiles[cfg->nprofiles] = cfg->profile_buf[cfg->nprofiles];
+		cfg->nprofiles++;
+		break;
+	case OPT_CONTROL:
+		cfg->control_path = arg;
+		break;
+	case OPT_STATS:
+		cfg->stats_path = arg;
+		break;
+	case OPT_DASH_O:
+		return fail(err, errlen, "-o options are not supported; use the long options (see --help)");
+	}
+	return 0;
+}
 
 int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
 {
 	bool rdp_off = false;
-	int c, v;
+	struct opts o;
+	int id, ret;
 
 	*cfg = (struct config){
 		.inode_mode = INODE_MODE_NEVER,
@@ -166,152 +250,28 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		.identity_names = CONFIG_NAMES_DEFAULT,
 	};
 	err[0] = '\0';
-	optind = 0;	/* full reset: config_parse may run more than once */
-	opterr = 0;
-	int li;
-
-	while ((c = getopt_long(argc, argv, ":fdho:", long_opts, (li = -1, &li))) != -1) {
-		/* getopt_long takes unique prefixes (--read); we want exact names. */
-		if (li >= 0 && c != '?' && c != ':') {
-			const char *given = argv[optind - 1 - (optarg && optarg == argv[optind - 1])] + 2;
-			size_t glen = strcspn(given, "=");
-
-			if (glen != strlen(long_opts[li].name))
-				return fail(err, errlen, "unknown option '--%.*s' (did you mean --%s?)",
-					    (int)glen, given, long_opts[li].name);
-		}
-		switch (c) {
-		case OPT_SHARED_DIR:
-			cfg->shared_dir = optarg;
-			break;
-		case OPT_INODE_FH:
-			v = inode_mode_parse(optarg, &cfg->inode_mode_fallback);
-			if (v < 0)
-				return fail(err, errlen, "unknown --inode-file-handles mode '%s' (never, prefer, mandatory, fallback)", optarg);
-			cfg->inode_mode = v;
-			break;
-		case OPT_CACHE:
-			v = cache_policy_parse(optarg);
-			if (v < 0)
-				return fail(err, errlen, "unknown --cache policy '%s' (auto, always, never, metadata)", optarg);
-			cfg->cache = v;
-			break;
-		case OPT_NO_RDP:
-			rdp_off = true;
-			break;
-		case OPT_READONLY:
-			cfg->readonly = true;
-			break;
-		case OPT_XATTR:
-			cfg->xattr = true;
-			break;
-		case OPT_NO_XATTR:
-			cfg->xattr = false;
-			break;
-		case OPT_POOL:
-			if (number_uint(optarg, 1024, &cfg->thread_pool_size) < 0)
-				return fail(err, errlen, "bad --thread-pool-size '%s' (0..1024)", optarg);
-			break;
-		case OPT_BUSY_POLL:
-			if (number_uint(optarg, 1000000, &cfg->busy_poll_us) < 0)
-				return fail(err, errlen, "bad --busy-poll '%s' (0..1000000 microseconds)", optarg);
-			break;
-		case OPT_RLIMIT: {
-			uint64_t n;
-
-			if (number_u64(optarg, 10, 0, CONFIG_RLIMIT_MAX, &n) < 0)
-				return fail(err, errlen, "bad --rlimit-nofile '%s' (0..%llu; 0 leaves the limit)",
-					    optarg, CONFIG_RLIMIT_MAX);
-			cfg->rlimit_nofile = n;
-			cfg->rlimit_nofile_set = true;
-			break;
-		}
-		case OPT_VERSION:
-			v = virtiofsd_version_parse(optarg);
-			if (v < 0)
-				return fail(err, errlen, "unknown --virtiofsd-version '%s' (1.13.0, 1.13.2)", optarg);
-			cfg->virtiofsd_version = v;
-			break;
-		case OPT_SUBMOUNTS:
-			cfg->announce_submounts = true;
-			break;
-		case OPT_NO_SUBMOUNTS:
-			cfg->announce_submounts = false;
-			break;
-		case OPT_NAMES:
-			if (number_uint(optarg, CONFIG_NAMES_MAX, &cfg->identity_names) < 0)
-				return fail(err, errlen, "bad --identity-names '%s' (0..%u)", optarg, CONFIG_NAMES_MAX);
-			break;
-		case OPT_ALLOW_MMAP:
-			cfg->allow_mmap = true;
-			break;
-		case OPT_SANDBOX:
-			if (strcmp(optarg, "none") != 0)
-				return fail(err, errlen, "--sandbox=%s is not supported (only none)", optarg);
-			break;
-		case 'f':
-			cfg->foreground = true;
-			break;
-		case 'd':
-			cfg->debug = true;
-			break;
-		case OPT_LOG_LEVEL:
-			v = log_level_parse(optarg);
-			if (v < 0)
-				return fail(err, errlen, "unknown --log-level '%s' (error, warn, info, debug)", optarg);
-			cfg->log_level = v;
-			break;
-		case OPT_UNPRIV:
-			cfg->unprivileged = true;
-			break;
-		case OPT_USERNS:
-			cfg->userns = true;
-			break;
-		case OPT_EVENTS:
-			cfg->events_path = optarg;
-			break;
-		case OPT_INJECT: {
-			char why[256];
-			struct rule r;
-
-			if (cfg->nrules == CONFIG_MAX_RULES)
-				return fail(err, errlen, "more than %d --inject rules", CONFIG_MAX_RULES);
-			if (rule_parse(optarg, &r, why, sizeof(why)) < 0)
-				return fail(err, errlen, "--inject '%s': %s", optarg, why);
-			cfg->rules[cfg->nrules++] = optarg;
-			break;
-		}
-		case OPT_PROFILE:
-			if (cfg->nprofiles == CONFIG_MAX_RULES)
-				return fail(err, errlen, "more than %d --profile options", CONFIG_MAX_RULES);
-			if (inject_find_profile(optarg, cfg->profile_buf[cfg->nprofiles],
-						sizeof(cfg->profile_buf[0])) < 0)
-				return fail(err, errlen, "--profile '%s': no such profile (a file, or a name in inject/profiles)", optarg);
-			cfg->profiles[cfg->nprofiles] = cfg->profile_buf[cfg->nprofiles];
-			cfg->nprofiles++;
-			break;
-		case OPT_CONTROL:
-			cfg->control_path = optarg;
-			break;
-		case OPT_STATS:
-			cfg->stats_path = optarg;
-			break;
-		case 'h':
-			config_usage("stalefs mount");
-			return CONFIG_HELP;
-		case 'o':
-			return fail(err, errlen, "-o options are not supported; use the long options (see --help)");
-		case ':':
-			return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+	if (opts_init(&o, "stalefs mount", mount_opts, NMOUNT_OPTS, argc, argv) < 0)
+		return fail(err, errlen, "out of memory");
+	while ((id = opts_next(&o)) > 0) {
+		ret = apply(cfg, &o, id, &rdp_off, err, errlen);
+		if (ret < 0) {
+			opts_fini(&o);
+			return ret;
 		}
 	}
-	if (optind >= argc)
+	opts_fini(&o);
+	if (id == OPTS_HELP) {
+		config_usage("stalefs mount");
+		return CONFIG_HELP;
+	}
+	if (id == OPTS_BAD)
+		return fail(err, errlen, "%s", o.why);
+	id = o.optind;	/* the first positional */
+	if (id >= argc)
 		return fail(err, errlen, "missing MOUNTPOINT (see --help)");
-	if (optind + 1 < argc)
-		return fail(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
-	cfg->mountpoint = argv[optind];
+	if (id + 1 < argc)
+		return fail(err, errlen, "unexpected argument '%s'", argv[id + 1]);
+	cfg->mountpoint = argv[id];
 	if (!cfg->shared_dir)
 		return fail(err, errlen, "missing --shared-dir=DIR");
 	if (rdp_off)

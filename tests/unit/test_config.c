@@ -183,7 +183,7 @@ START_TEST(virtiofsd_model_bad_input_has_a_reason)
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "--rlimit-nofile=1073741817", "/m"), -EINVAL);
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "--rlimit-nofile=12x", "/m"), -EINVAL);
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "--virtiofsd-version=1.13.1", "/m"), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, "unknown --virtiofsd-version '1.13.1' (1.13.0, 1.13.2)"));
+	ck_assert_ptr_nonnull(strstr(err, "bad --virtiofsd-version '1.13.1' (1.13.0|1.13.2)"));
 	ck_assert_int_eq(PARSE("--shared-dir=/s", "--identity-names=99999999", "/m"), -EINVAL);
 	ck_assert_ptr_null(strchr(err, '\n'));
 }
