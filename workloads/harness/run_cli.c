@@ -24,7 +24,7 @@
 #include "clock.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,21 +36,84 @@
 #include "run.h"
 #include "scenario.h"
 #include "exitcode.h"
+#include "opts.h"
 
 #define AXIS_MAX 16
 
-static const char *const cell_opts[] = {
-	"mode", "privilege", "cache", "profile", "inject", "workload", "layer-every",
-	"drop-caches-ms", "threads", "rounds", "seconds", "count", "reps", "seed", "objects", "max-links",
-	"expect", "timeout", "virtiofsd-version", "rlimit-nofile", "dir-move-every", "submount-every",
-	"podman-every", "memory-pressure", NULL,
-};
-static const char *const cell_flags[] = { "overlay", "two-path", "second-daemon", "readonly", "churn", "xattr",
-					  "until-estale", NULL };
-
-enum { O_OUT = 1000, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
-       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS, O_HELP, O_CELL,
+enum { O_CELL = 1, O_OUT, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
+       O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS,
        O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT, O_SCENARIO };
+
+/* Which commands take an option. */
+#define FOR_RUN 1u
+#define FOR_MATRIX 2u
+#define FOR_COMPARE 4u
+#define FOR_ALL (FOR_RUN | FOR_MATRIX | FOR_COMPARE)
+#define FOR_AXES (FOR_MATRIX | FOR_COMPARE)
+
+/*
+ * Every option of run, matrix and compare, once. O_CELL options are a cell's
+ * settings: cell_set() checks their values (by the option's name), the same
+ * check a cell line read back gets.
+ */
+static const struct {
+	struct opt o;
+	unsigned int cmds;
+} run_opts[] = {
+	{ { O_CELL, "mode", OPT_STR, "M", "never", .help = "inode mode: never|prefer|mandatory|fallback" }, FOR_ALL },
+	{ { O_CELL, "privilege", OPT_STR, "P", "root", .help = "root|unprivileged|userns (rootless podman's way)" }, FOR_ALL },
+	{ { O_CELL, "cache", OPT_STR, "C", "auto", .help = "cache policy: auto|always|never|metadata" }, FOR_ALL },
+	{ { O_CELL, "profile", OPT_STR, "NAME|FILE", "none", .help = "a fault profile (inject/profiles)" }, FOR_ALL },
+	{ { O_CELL, "inject", OPT_STR, "RULE", NULL, .help = "a fault rule KIND[:key=value,...] (repeatable)" }, FOR_ALL },
+	{ { O_CELL, "workload", OPT_STR, "W", "read", .help = "read|storm|ostree, with +overlay, +churn, +layers, +drop" }, FOR_ALL },
+	{ { O_CELL, "overlay", OPT_FLAG, .help = "read through an overlayfs over the mount's layers (bcvk's guest)" }, FOR_ALL },
+	{ { O_CELL, "two-path", OPT_FLAG, .help = "with --overlay: odd threads read overlay/<layer>/diff directly (skopeo)" }, FOR_ALL },
+	{ { O_CELL, "second-daemon", OPT_FLAG, .help = "a second daemon and its readers on the same storage" }, FOR_ALL },
+	{ { O_CELL, "readonly", OPT_FLAG, .help = "the daemon runs --readonly (bcvk's flag)" }, FOR_ALL },
+	{ { O_CELL, "memory-pressure", OPT_STR, "PCT", NULL, .help = "squeeze the readers' memory cgroup to PCT of its use" }, FOR_ALL },
+	{ { O_CELL, "churn", OPT_FLAG, .help = "host churn: checkout names moved to new inodes" }, FOR_ALL },
+	{ { O_CELL, "layer-every", OPT_STR, "S", NULL, .help = "with --churn: swap in a recreated layer this often" }, FOR_ALL },
+	{ { O_CELL, "dir-move-every", OPT_STR, "S", NULL, .help = "host actor: move twin dirs between parents this often" }, FOR_ALL },
+	{ { O_CELL, "submount-every", OPT_STR, "S", NULL, .help = "host actor: a submount on a much-read dir this often" }, FOR_ALL },
+	{ { O_CELL, "podman-every", OPT_STR, "S", NULL, .help = "host actor: podman-like layer and metadata changes" }, FOR_ALL },
+	{ { O_CELL, "drop-caches-ms", OPT_STR, "N", "0", .help = "drop the kernel's caches every N ms (FORGET storms)" }, FOR_ALL },
+	{ { O_CELL, "xattr", OPT_FLAG, .help = "the daemon serves extended attributes" }, FOR_ALL },
+	{ { O_CELL, "threads", OPT_STR, "N", "4", .help = "reader threads" }, FOR_ALL },
+	{ { O_CELL, "rounds", OPT_STR, "N", "1", .help = "ostree workload rounds" }, FOR_ALL },
+	{ { O_CELL, "seconds", OPT_STR, "S", "2", .help = "how long each repetition reads" }, FOR_ALL },
+	{ { O_CELL, "count", OPT_STR, "N", NULL, .help = "reads per repetition instead of --seconds" }, FOR_ALL },
+	{ { O_CELL, "reps", OPT_STR, "N", "1", .help = "repetitions of the cell" }, FOR_ALL },
+	{ { O_CELL, "until-estale", OPT_FLAG, .help = "stop repeating at the first ESTALE" }, FOR_ALL },
+	{ { O_CELL, "seed", OPT_STR, "S", "1", .help = "the tree's and the readers' seed" }, FOR_ALL },
+	{ { O_CELL, "objects", OPT_STR, "N", "200", .help = "objects in the generated tree" }, FOR_ALL },
+	{ { O_CELL, "max-links", OPT_STR, "N", "100", .help = "hardlinks of the most-linked object (bcvk: ~970)" }, FOR_ALL },
+	{ { O_CELL, "expect", OPT_STR, "E", "any", .help = "any|none|some: what ESTALE count passes" }, FOR_ALL },
+	{ { O_CELL, "timeout", OPT_STR, "S", NULL, .help = "give a repetition up after S seconds" }, FOR_ALL },
+	{ { O_CELL, "virtiofsd-version", OPT_STR, "V", "1.13.2", .help = "1.13.0|1.13.2: the release modelled" }, FOR_ALL },
+	{ { O_CELL, "rlimit-nofile", OPT_STR, "N", "the daemon's", .help = "the daemon's fd limit" }, FOR_ALL },
+	{ { O_SCENARIO, "scenario", OPT_STR, "NAME|FILE", NULL,
+	    .help = "a named set of cell options, applied first (bcvk: bcvk's whole shape); the others override it" }, FOR_RUN },
+	{ { O_MODES, "modes", OPT_STR, "LIST", "the cell's --mode", .help = "axis: inode modes, comma-separated" }, FOR_AXES },
+	{ { O_PRIVILEGES, "privileges", OPT_STR, "LIST", "the cell's --privilege", .help = "axis: privileges" }, FOR_AXES },
+	{ { O_CACHES, "caches", OPT_STR, "LIST", NULL, .help = "axis: cache policies" }, FOR_AXES },
+	{ { O_PROFILES, "profiles", OPT_STR, "LIST", NULL, .help = "axis: fault profiles" }, FOR_AXES },
+	{ { O_WORKLOADS, "workloads", OPT_STR, "LIST", NULL, .help = "axis: read|storm|ostree[+overlay][+churn][+layers][+drop]" }, FOR_AXES },
+	{ { O_VERSIONS, "versions", OPT_STR, "LIST", NULL, .help = "axis: virtiofsd versions (1.13.0,1.13.2)" }, FOR_AXES },
+	{ { O_SHARD, "shard", OPT_STR, "I/N", NULL, .help = "run only the I-th of N equal shares of the cells" }, FOR_AXES },
+	{ { O_TIME_LIMIT, "time-limit", OPT_DOUBLE, "S", NULL, .dmin = 0.001, .dmax = 604800,
+	    .help = "stop starting cells once S seconds are used; exit 124 if some did not run" }, FOR_AXES },
+	{ { O_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|json", .help = "the table's format" }, FOR_COMPARE },
+	{ { O_RUNNER, "runner", OPT_STR, "PATH", NULL, .help = "the guest runner script" }, FOR_COMPARE },
+	{ { O_GUEST_BIN, "guest-workload", OPT_STR, "PATH", NULL, .help = "the static guest workload binary" }, FOR_COMPARE },
+	{ { O_PATHS_ENV, "paths-env", OPT_STR, "FILE", NULL, .help = "QEMU, kernel and virtiofsd paths (ci/compare-setup.sh)" }, FOR_COMPARE },
+	{ { O_OUT, "out", OPT_STR, "FILE", "stdout", .help = "append the cell lines to FILE" }, FOR_ALL },
+	{ { O_WORKDIR, "workdir", OPT_STR, "DIR", NULL, .help = "where cells make their trees, mounts and logs" }, FOR_ALL },
+	{ { O_TREE, "tree", OPT_STR, "DIR", NULL, .help = "read this tree instead of generating one" }, FOR_ALL },
+	{ { O_KEEP, "keep", OPT_FLAG, .help = "keep each cell's work dir" }, FOR_ALL },
+	{ { O_TRACE, "trace", OPT_CHOICE, "T", "auto", .choices = "auto|on|off", .help = "the kernel's FUSE trace (tracefs)" }, FOR_ALL },
+	{ { O_QUIET, "quiet", OPT_FLAG, .help = "no progress lines on stderr" }, FOR_ALL },
+};
+#define NRUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
 
 #define NAXES 6
 
@@ -62,34 +125,33 @@ struct axes {
 static const char *const axis_names[NAXES] = { "modes", "privileges", "caches", "profiles",
 					       "workloads", "versions" };
 
-static int usage(const char *cmd, FILE *f)
+/* The options cmd takes, from run_opts. Returns how many. */
+static size_t cmd_opts(const char *cmd, struct opt *out)
 {
-	fprintf(f, "usage: stalefs %s [--mode M] [--privilege P] [--cache C] [--profile NAME]"
-		" [--inject RULE]...\n"
-		"       [--workload read|storm|ostree] [--overlay] [--churn] [--layer-every S]"
-		" [--drop-caches-ms N] [--xattr]\n"
-		"       [--threads N] [--rounds N] [--seconds S | --count N] [--reps N] [--until-estale]"
-		" [--seed S] [--objects N]\n"
-		"       [--max-links N] [--expect any|none|some] [--timeout S]"
-		" [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N]\n"
-		"       [--readonly] [--two-path] [--second-daemon] [--memory-pressure PCT] [--dir-move-every S]"
-		" [--submount-every S] [--podman-every S]\n"
-		"       [--out FILE] [--workdir DIR] [--tree DIR] [--keep] [--trace auto|on|off]"
-		" [--quiet]\n", cmd);
-	if (strcmp(cmd, "run") == 0)
-		fprintf(f, "       [--scenario NAME|FILE]   (a set of cell options, e.g. bcvk: bcvk's to-disk"
-			" shape; the other\n"
-			"                                 options override it)\n");
-	if (strcmp(cmd, "run") != 0)
-		fprintf(f, "       [--modes LIST] [--privileges LIST] [--caches LIST] [--profiles LIST]\n"
-			"       [--workloads LIST (read|storm|ostree[+overlay][+churn][+layers][+drop])]\n"
-			"       [--versions LIST (1.13.0,1.13.2)] [--shard I/N] [--time-limit S]\n");
-	if (strcmp(cmd, "compare") == 0)
-		fprintf(f, "       [--format text|markdown|json] [--runner PATH] [--guest-workload PATH]"
-			" [--paths-env FILE]\n");
-	fprintf(f, "exit: 0 as expected, 1 not as expected, 2 usage, 77 cannot run here, 99 harness"
-		" error, 124 time limit, 130 interrupted\n");
-	return f == stdout ? 0 : EXIT_USAGE;
+	unsigned int mask = strcmp(cmd, "run") == 0 ? FOR_RUN : strcmp(cmd, "matrix") == 0 ? FOR_MATRIX
+												 : FOR_COMPARE;
+	size_t n = 0;
+
+	for (size_t i = 0; i < NRUN_OPTS; i++)
+		if (run_opts[i].cmds & mask)
+			out[n++] = run_opts[i].o;
+	return n;
+}
+
+static void usage(const struct opts *o, const char *cmd)
+{
+	char synopsis[96];
+
+	snprintf(synopsis, sizeof(synopsis), "stalefs %s [options]", cmd);
+	opts_help(o, stdout, synopsis,
+		  strcmp(cmd, "run") == 0
+		  ? "Runs one cell: a daemon in the mode, privilege and cache asked, the faults, the\n"
+		    "workload; counts every ESTALE and says who made it."
+		  : strcmp(cmd, "matrix") == 0
+		  ? "Runs every cell of the axes given (lists), with the cell options for the rest."
+		  : "Runs the same cells against the real virtiofsd 1.13.2 in a QEMU guest.");
+	printf("\nexit: 0 as expected, 1 not as expected, 2 usage, 77 cannot run here, 99 harness error,\n"
+	       "124 time limit, 130 interrupted\n");
 }
 
 static int split_axis(struct axes *ax, int a, const char *list)
@@ -153,44 +215,93 @@ struct cli {
 	int format;		/* compare --format: COMPARE_TEXT, _MARKDOWN, _JSON */
 };
 
+/* One option into cli. 0, or -EINVAL after the error line. */
+static int apply(const char *cmd, struct cli *cli, struct opts *o, int id)
+{
+	const char *arg = o->arg;
+	char err[512];
+	int c;
+
+	switch (id) {
+	case O_RUNNER:
+		cli->g.runner = arg;
+		break;
+	case O_GUEST_BIN:
+		cli->g.workload_bin = arg;
+		break;
+	case O_PATHS_ENV:
+		cli->g.paths_env = arg;
+		break;
+	case O_FORMAT:
+		cli->format = o->u == 1 ? COMPARE_MARKDOWN : o->u == 2 ? COMPARE_JSON : COMPARE_TEXT;
+		break;
+	case O_CELL:
+		cli->any_cell = true;
+		if (strcmp(o->cur->name, "workload") == 0)
+			c = set_workload(&cli->base, arg, err, sizeof(err));
+		else
+			c = cell_set(&cli->base, o->cur->name, arg, err, sizeof(err));
+		if (c != 0) {
+			fprintf(stderr, "stalefs %s: %s\n", cmd, err);
+			return -EINVAL;
+		}
+		break;
+	case O_SCENARIO:	/* applied first, in parse() */
+		break;
+	case O_OUT:
+		cli->out = arg;
+		break;
+	case O_WORKDIR:
+		cli->o.workdir = arg;
+		break;
+	case O_TREE:
+		cli->o.tree = arg;
+		break;
+	case O_KEEP:
+		cli->o.keep = true;
+		break;
+	case O_QUIET:
+		cli->o.quiet = true;
+		break;
+	case O_TRACE:
+		cli->o.trace = o->u == 1 ? 1 : o->u == 2 ? -1 : 0;	/* auto|on|off */
+		break;
+	case O_SHARD: {
+		unsigned int i, n;
+		char tail;
+
+		if (sscanf(arg, "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i < 1 || i > n ||
+		    arg[0] < '0' || arg[0] > '9') {
+			fprintf(stderr, "stalefs %s: bad --shard '%s' (I/N with 1 <= I <= N)\n", cmd, arg);
+			return -EINVAL;
+		}
+		cli->shard = i;
+		cli->nshards = n;
+		break;
+	}
+	case O_TIME_LIMIT:
+		cli->time_limit = o->d;
+		break;
+	case O_MODES: case O_PRIVILEGES: case O_CACHES: case O_PROFILES: case O_WORKLOADS:
+	case O_VERSIONS:
+		cli->any_cell = true;
+		if (split_axis(&cli->ax, id - O_MODES, arg) < 0)
+			return -EINVAL;
+		break;
+	}
+	return 0;
+}
+
 static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 {
-	struct option opts[64];
-	char err[512];
-	int n = 0, c, idx;
-	bool compare = strcmp(cmd, "compare") == 0;
-	bool matrix = strcmp(cmd, "matrix") == 0 || compare;
+	struct opt tab[NRUN_OPTS];
+	size_t ntab = cmd_opts(cmd, tab);
+	char err[512], msg[96];
+	struct opts o;
+	int c, id;
+	bool matrix = strcmp(cmd, "matrix") == 0 || strcmp(cmd, "compare") == 0;
 
-	for (int i = 0; cell_opts[i]; i++)
-		opts[n++] = (struct option){ cell_opts[i], required_argument, NULL, O_CELL };
-	for (int i = 0; cell_flags[i]; i++)
-		opts[n++] = (struct option){ cell_flags[i], no_argument, NULL, O_CELL };
-	opts[n++] = (struct option){ "out", required_argument, NULL, O_OUT };
-	opts[n++] = (struct option){ "workdir", required_argument, NULL, O_WORKDIR };
-	opts[n++] = (struct option){ "tree", required_argument, NULL, O_TREE };
-	opts[n++] = (struct option){ "keep", no_argument, NULL, O_KEEP };
-	opts[n++] = (struct option){ "trace", required_argument, NULL, O_TRACE };
-	opts[n++] = (struct option){ "quiet", no_argument, NULL, O_QUIET };
-	opts[n++] = (struct option){ "help", no_argument, NULL, O_HELP };
-	if (!matrix)
-		opts[n++] = (struct option){ "scenario", required_argument, NULL, O_SCENARIO };
-	if (matrix) {
-		opts[n++] = (struct option){ "shard", required_argument, NULL, O_SHARD };
-		opts[n++] = (struct option){ "time-limit", required_argument, NULL, O_TIME_LIMIT };
-		opts[n++] = (struct option){ "modes", required_argument, NULL, O_MODES };
-		opts[n++] = (struct option){ "privileges", required_argument, NULL, O_PRIVILEGES };
-		opts[n++] = (struct option){ "caches", required_argument, NULL, O_CACHES };
-		opts[n++] = (struct option){ "profiles", required_argument, NULL, O_PROFILES };
-		opts[n++] = (struct option){ "workloads", required_argument, NULL, O_WORKLOADS };
-		opts[n++] = (struct option){ "versions", required_argument, NULL, O_VERSIONS };
-	}
-	if (compare) {
-		opts[n++] = (struct option){ "runner", required_argument, NULL, O_RUNNER };
-		opts[n++] = (struct option){ "guest-workload", required_argument, NULL, O_GUEST_BIN };
-		opts[n++] = (struct option){ "paths-env", required_argument, NULL, O_PATHS_ENV };
-		opts[n++] = (struct option){ "format", required_argument, NULL, O_FORMAT };
-	}
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	snprintf(msg, sizeof(msg), "stalefs %s", cmd);
 	cell_default(&cli->base);
 	cli->o.trace = 0;
 	/* The scenario first, wherever it is: the other options override it. */
@@ -209,106 +320,23 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		break;
 	}
 	cli->nshards = 1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, &idx)) != -1) {
-		switch (c) {
-		case O_RUNNER:
-			cli->g.runner = optarg;
-			break;
-		case O_GUEST_BIN:
-			cli->g.workload_bin = optarg;
-			break;
-		case O_PATHS_ENV:
-			cli->g.paths_env = optarg;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "markdown") && strcmp(optarg, "json")) {
-				fprintf(stderr, "stalefs %s: bad --format '%s' (text|markdown|json)\n", cmd,
-					optarg);
-				return -EINVAL;
-			}
-			cli->format = strcmp(optarg, "markdown") == 0 ? COMPARE_MARKDOWN
-				      : strcmp(optarg, "json") == 0 ? COMPARE_JSON : COMPARE_TEXT;
-			break;
-		case O_CELL:
-			cli->any_cell = true;
-			if (strcmp(opts[idx].name, "workload") == 0)
-				c = set_workload(&cli->base, optarg, err, sizeof(err));
-			else
-				c = cell_set(&cli->base, opts[idx].name, optarg, err, sizeof(err));
-			if (c != 0) {
-				fprintf(stderr, "stalefs %s: %s\n", cmd, err);
-				return -EINVAL;
-			}
-			break;
-		case O_SCENARIO:	/* applied above */
-			break;
-		case O_OUT:
-			cli->out = optarg;
-			break;
-		case O_WORKDIR:
-			cli->o.workdir = optarg;
-			break;
-		case O_TREE:
-			cli->o.tree = optarg;
-			break;
-		case O_KEEP:
-			cli->o.keep = true;
-			break;
-		case O_QUIET:
-			cli->o.quiet = true;
-			break;
-		case O_TRACE:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				fprintf(stderr, "stalefs %s: bad --trace '%s' (auto|on|off)\n", cmd, optarg);
-				return -EINVAL;
-			}
-			cli->o.trace = strcmp(optarg, "on") == 0 ? 1 : strcmp(optarg, "off") == 0 ? -1 : 0;
-			break;
-		case O_SHARD: {
-			char *end;
-
-			cli->shard = strtoul(optarg, &end, 10);
-			if (*end != '/' || (cli->nshards = strtoul(end + 1, &end, 10)) == 0 || *end ||
-			    cli->shard < 1 || cli->shard > cli->nshards) {
-				fprintf(stderr, "stalefs matrix: bad --shard '%s' (I/N with 1 <= I <= N)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		}
-		case O_TIME_LIMIT: {
-			char *end;
-
-			cli->time_limit = strtod(optarg, &end);
-			if (*end || end == optarg || !(cli->time_limit > 0)) {
-				fprintf(stderr, "stalefs matrix: bad --time-limit '%s' (seconds > 0)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		}
-		case O_MODES: case O_PRIVILEGES: case O_CACHES: case O_PROFILES: case O_WORKLOADS:
-		case O_VERSIONS:
-			cli->any_cell = true;
-			if (split_axis(&cli->ax, c - O_MODES, optarg) < 0)
-				return -EINVAL;
-			break;
-		case O_HELP:
-			usage(cmd, stdout);
-			return 1;
-		default:
-			fprintf(stderr, "stalefs %s: unknown or incomplete option '%s'\n", cmd,
-				argv[optind - 1]);
-			return -EINVAL;
-		}
+	if (opts_init(&o, msg, tab, ntab, argc, argv) < 0)
+		return -ENOMEM;
+	c = 0;
+	while (c == 0 && (id = opts_next(&o)) > 0)
+		c = apply(cmd, cli, &o, id);
+	if (c == 0 && id == OPTS_HELP) {
+		usage(&o, cmd);
+		c = 1;
+	} else if (c == 0 && id == OPTS_BAD) {
+		fprintf(stderr, "%s\n", o.err);
+		c = -EINVAL;
+	} else if (c == 0 && o.optind != argc) {
+		fprintf(stderr, "stalefs %s: unexpected argument '%s'\n", cmd, argv[o.optind]);
+		c = -EINVAL;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "stalefs %s: unexpected argument '%s'\n", cmd, argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	opts_fini(&o);
+	return c;
 }
 
 static FILE *open_out(const char *cmd, const char *path)
