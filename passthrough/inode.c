@@ -78,11 +78,12 @@ static void unclaimable_locked(struct inode_store *s, struct inode *inode)
 static void set_stale_locked(struct inode_store *s, struct inode *inode, int err, uint32_t rule)
 {
 	unclaimable_locked(s, inode);
-	if (!inode->stale_err)
+	if (!__atomic_load_n(&inode->stale_err, __ATOMIC_RELAXED))
 		__atomic_store_n(&s->nstale, s->nstale + 1, __ATOMIC_RELAXED);
-	/* Readers outside the lock load it atomically (see the field). */
+	/* Read and written atomically everywhere, also under the lock: readers
+	 * outside it (the request gate) load them without it (see the fields). */
+	__atomic_store_n(&inode->stale_rule, rule, __ATOMIC_RELAXED);
 	__atomic_store_n(&inode->stale_err, (uint8_t)err, __ATOMIC_RELAXED);
-	inode->stale_rule = rule;
 }
 
 static bool unlink_locked(struct inode_store *s, struct inode *inode)
@@ -93,7 +94,7 @@ static bool unlink_locked(struct inode_store *s, struct inode *inode)
 		s->nhandles--;
 	if (inode->fd >= 0)
 		s->nfds--;
-	if (inode->stale_err)
+	if (__atomic_load_n(&inode->stale_err, __ATOMIC_RELAXED))
 		__atomic_store_n(&s->nstale, s->nstale - 1, __ATOMIC_RELAXED);
 	if (inode->nodeid != ROOT_NODEID) {
 		unsigned int n = sizeof(s->freed) / sizeof(s->freed[0]);
@@ -380,7 +381,8 @@ void store_dump(struct inode_store *s, FILE *f)
 				(unsigned long long)e->nodeid, (unsigned long long)e->nlookup,
 				(unsigned long long)e->generation, (unsigned long long)e->ids.ino,
 				(unsigned long long)e->ids.dev, (unsigned long long)e->ids.mnt_id,
-				e->type >> 12, e->has_handle ? "handle" : "fd", e->stale_err);
+				e->type >> 12, e->has_handle ? "handle" : "fd",
+				__atomic_load_n(&e->stale_err, __ATOMIC_RELAXED));
 		}
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -51,10 +51,9 @@ struct inode {
 	bool has_handle;		/* immutable */
 	bool claimable;			/* store->lock; in by_ids (and by_handle) */
 	bool guest_fd;			/* store->lock; holds a guest-fd slot (fdlimit) */
-	uint8_t stale_err;		/* written under store->lock with an atomic store; read
-					 * atomically without it (ops), plainly under it;
-					 * injected: every request answers it */
-	uint32_t stale_rule;		/* store->lock; the rule that made it stale */
+	uint8_t stale_err;		/* written under store->lock, read with or without it;
+					 * atomic everywhere. injected: every request answers it */
+	uint32_t stale_rule;		/* as stale_err; the rule that made it stale */
 	struct file_handle fh;		/* immutable; valid if has_handle; bytes follow */
 };
 
