@@ -7,7 +7,6 @@
  * Exit codes: 0 ran clean, 1 errors or integrity failures seen, 2 usage,
  * 77 io_uring is not available here (or stalefs was built without liburing).
  */
-#include "opt.h"
 #include "storm.h"
 
 #include "build_config.h"
@@ -26,107 +25,92 @@ int storm_cli(int argc, char **argv)
 
 #else
 
-#include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-	struct storm_params d;
+#include "opts.h"
 
-	storm_params_default(&d);
-	printf("usage: stalefs workload storm --root DIR [--manifest F] [--queue-depth N]\n"
-	       "       [--threads N] [--seconds S | --count N] [--seed S] [--hot PCT]\n"
-	       "       [--json FILE|-]\n"
-	       "Each thread has its own io_uring; each batch is QD statx, QD openat, reads of\n"
-	       "every opened file to its end (128 KiB each, less above QD 64; every byte\n"
-	       "checked against the manifest), QD close. --count is batches per thread.\n"
-	       "defaults: QD %u (1..%u), %u thread (1..%u), %g s, seed %llu, %u%% of picks\n"
-	       "among hot objects\n"
-	       "exit: 0 clean, 1 errors or mismatches, 2 usage, 77 io_uring not available\n",
-	       d.queue_depth, STORM_QD_MAX, d.threads, STORM_THREADS_MAX, d.seconds,
-	       (unsigned long long)d.seed, d.hot_pct);
-}
+enum { S_ROOT = 1, S_MANIFEST, S_QD, S_THREADS, S_SECONDS, S_COUNT, S_SEED, S_HOT, S_JSON };
+
+/* The defaults shown are storm_params_default's. */
+static const struct opt storm_opts[] = {
+	{ S_ROOT, "root", OPT_STR, "DIR", NULL, .help = "the tree to read (required)" },
+	{ S_MANIFEST, "manifest", OPT_STR, "F", "ROOT/manifest", .help = "the tree's manifest" },
+	{ S_QD, "queue-depth", OPT_U64, "N", "32", .min = 1, .max = STORM_QD_MAX,
+	  .help = "requests in flight per ring, QD" },
+	{ S_THREADS, "threads", OPT_U64, "N", "1", .min = 1, .max = STORM_THREADS_MAX,
+	  .help = "threads, each with its own io_uring" },
+	{ S_SECONDS, "seconds", OPT_DOUBLE, "S", "5", .help = "how long to read" },
+	{ S_COUNT, "count", OPT_U64, "N", NULL, .min = 1, .help = "stop after N batches per thread instead" },
+	{ S_SEED, "seed", OPT_U64, "S", "1", .help = "the pick order's seed" },
+	{ S_HOT, "hot", OPT_U64, "PCT", "50", .max = 100, .help = "picks among the hot (most-linked) objects" },
+	{ S_JSON, "json", OPT_STR, "FILE", NULL, .help = "write the result as JSON (- for stdout)" },
+};
 
 int storm_cli(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "queue-depth", required_argument, NULL, 'q' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "seconds", required_argument, NULL, 'S' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "hot", required_argument, NULL, 'H' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct storm_result r;	/* big: the ESTALE events */
 	struct storm_params p;
 	bool have_seconds = false;
 	const char *json = NULL;
 	FILE *jf = NULL;
+	struct opts o;
 	char err[512];
-	uint64_t v;
-	int c, ret;
+	int id, ret, npos;
 
 	storm_params_default(&p);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			p.root = optarg;
+	if (opts_init(&o, "stalefs workload storm", storm_opts,
+		      sizeof(storm_opts) / sizeof(storm_opts[0]), argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case S_ROOT:
+			p.root = o.arg;
 			break;
-		case 'm':
-			p.manifest = optarg;
+		case S_MANIFEST:
+			p.manifest = o.arg;
 			break;
-		case 'q':
-			if (opt_u64("storm", "queue-depth", optarg, 1, STORM_QD_MAX, &v) < 0)
-				return EXIT_USAGE;
-			p.queue_depth = v;
+		case S_QD:
+			p.queue_depth = o.u;
 			break;
-		case 't':
-			if (opt_u64("storm", "threads", optarg, 1, STORM_THREADS_MAX, &v) < 0)
-				return EXIT_USAGE;
-			p.threads = v;
+		case S_THREADS:
+			p.threads = o.u;
 			break;
-		case 'S':
-			if (opt_seconds("storm", "seconds", optarg, &p.seconds) < 0)
-				return EXIT_USAGE;
+		case S_SECONDS:
+			p.seconds = o.d;
 			have_seconds = true;
 			break;
-		case 'n':
-			if (opt_u64("storm", "count", optarg, 1, UINT64_MAX, &p.count) < 0)
-				return EXIT_USAGE;
+		case S_COUNT:
+			p.count = o.u;
 			break;
-		case 's':
-			if (opt_u64("storm", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return EXIT_USAGE;
+		case S_SEED:
+			p.seed = o.u;
 			break;
-		case 'H':
-			if (opt_u64("storm", "hot", optarg, 0, 100, &v) < 0)
-				return EXIT_USAGE;
-			p.hot_pct = v;
+		case S_HOT:
+			p.hot_pct = o.u;
 			break;
-		case 'j':
-			json = optarg;
+		case S_JSON:
+			json = o.arg;
 			break;
-		case 'h':
-			usage();
-			return 0;
-		default:
-			fprintf(stderr, "stalefs workload storm: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (!p.root || optind != argc) {
+	npos = argc - o.optind;
+	if (id == OPTS_HELP)
+		opts_help(&o, stdout, "stalefs workload storm --root DIR [options]",
+			  "Each thread has its own io_uring; each batch is QD statx, QD openat, reads of\n"
+			  "every opened file to its end (128 KiB each, less above QD 64; every byte\n"
+			  "checked against the manifest), QD close. --count is batches per thread;\n"
+			  "give --seconds or --count, not both.\n"
+			  "exit: 0 clean, 1 errors or mismatches, 2 usage, 77 io_uring not available");
+	else if (id == OPTS_BAD)
+		fprintf(stderr, "%s\n", o.err);
+	opts_fini(&o);
+	if (id == OPTS_HELP)
+		return EXIT_OK;
+	if (id == OPTS_BAD)
+		return EXIT_USAGE;
+	if (!p.root || npos) {
 		fprintf(stderr, "stalefs workload storm: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
 	}
