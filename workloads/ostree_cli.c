@@ -8,112 +8,106 @@
  * Exit codes: 0 clean, 1 a step failed or errors/mismatches seen, 2 usage,
  * 77 the ostree command is not installed.
  */
-#include "opt.h"
 #include "ostree.h"
 #include "exitcode.h"
 
 #include <errno.h>
-#include <getopt.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+
+#include "opts.h"
+
+enum { T_ROOT = 1, T_MODE, T_OBJECTS, T_MAX_LINKS, T_SEED, T_CHECKOUTS, T_ROUNDS, T_OSTREE,
+       T_FORCE, T_CLEANUP, T_JSON };
+
+/* The defaults shown are ostreewl_params_default's. */
+static const struct opt ostree_opts[] = {
+	{ T_ROOT, "root", OPT_STR, "DIR", NULL, .help = "where the repo and checkouts go, in DIR/stalefs-ostree (required)" },
+	{ T_MODE, "mode", OPT_CHOICE, "MODE", "bare-user", .choices = "bare|bare-user|bare-user-only|archive",
+	  .help = "the repo mode (bare-user needs user xattrs: stalefs mount --xattr)" },
+	{ T_OBJECTS, "objects", OPT_U64, "N", "200", .min = 1, .max = 1000000, .help = "content objects" },
+	{ T_MAX_LINKS, "max-links", OPT_U64, "N", "50", .min = 1, .max = 65000,
+	  .help = "hardlinks of the most-linked object" },
+	{ T_SEED, "seed", OPT_U64, "S", "1", .help = "the generator's seed" },
+	{ T_CHECKOUTS, "checkouts", OPT_U64, "N", "3", .min = 1, .max = 1000, .help = "checkout -H runs per round" },
+	{ T_ROUNDS, "rounds", OPT_U64, "N", "1", .min = 1, .max = 100000, .help = "rounds of commit and checkouts" },
+	{ T_OSTREE, "ostree", OPT_STR, "PATH", "ostree from $PATH", .help = "the ostree command" },
+	{ T_FORCE, "force", OPT_FLAG, .help = "remove an existing DIR/stalefs-ostree first" },
+	{ T_CLEANUP, "cleanup", OPT_FLAG, .help = "remove DIR/stalefs-ostree at the end" },
+	{ T_JSON, "json", OPT_STR, "FILE", NULL, .help = "write the result as JSON (- for stdout)" },
+};
 
 int ostree_cli(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "objects", required_argument, NULL, 'o' },
-		{ "max-links", required_argument, NULL, 'l' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "checkouts", required_argument, NULL, 'c' },
-		{ "rounds", required_argument, NULL, 'R' },
-		{ "ostree", required_argument, NULL, 'O' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "cleanup", no_argument, NULL, 'C' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct ostreewl_result r;
 	struct ostreewl_params p;
 	const char *json = NULL;
 	FILE *jf = NULL;
+	struct opts o;
 	char err[512];
-	uint64_t v;
-	int c, ret;
+	int id, ret, npos;
 
 	ostreewl_params_default(&p);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			p.root = optarg;
+	if (opts_init(&o, "stalefs workload ostree", ostree_opts,
+		      sizeof(ostree_opts) / sizeof(ostree_opts[0]), argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case T_ROOT:
+			p.root = o.arg;
 			break;
-		case 'm':
-			ret = ostreewl_mode_parse(optarg);
+		case T_MODE:
+			ret = ostreewl_mode_parse(o.arg);
 			if (ret < 0) {
-				fprintf(stderr, "stalefs workload ostree: bad --mode '%s' "
-					"(bare|bare-user|bare-user-only|archive)\n", optarg);
-				return EXIT_USAGE;
+				id = opts_bad(&o, "bare|bare-user|bare-user-only|archive");
+				goto parsed;
 			}
 			p.mode = ret;
 			break;
-		case 'o':
-			if (opt_u64("ostree", "objects", optarg, 1, 1000000, &p.objects) < 0)
-				return EXIT_USAGE;
+		case T_OBJECTS:
+			p.objects = o.u;
 			break;
-		case 'l':
-			if (opt_u64("ostree", "max-links", optarg, 1, 65000, &v) < 0)
-				return EXIT_USAGE;
-			p.max_links = v;
+		case T_MAX_LINKS:
+			p.max_links = o.u;
 			break;
-		case 's':
-			if (opt_u64("ostree", "seed", optarg, 0, UINT64_MAX, &p.seed) < 0)
-				return EXIT_USAGE;
+		case T_SEED:
+			p.seed = o.u;
 			break;
-		case 'c':
-			if (opt_u64("ostree", "checkouts", optarg, 1, 1000, &v) < 0)
-				return EXIT_USAGE;
-			p.checkouts = v;
+		case T_CHECKOUTS:
+			p.checkouts = o.u;
 			break;
-		case 'R':
-			if (opt_u64("ostree", "rounds", optarg, 1, 100000, &v) < 0)
-				return EXIT_USAGE;
-			p.rounds = v;
+		case T_ROUNDS:
+			p.rounds = o.u;
 			break;
-		case 'O':
-			p.ostree = optarg;
+		case T_OSTREE:
+			p.ostree = o.arg;
 			break;
-		case 'f':
+		case T_FORCE:
 			p.force = true;
 			break;
-		case 'C':
+		case T_CLEANUP:
 			p.cleanup = true;
 			break;
-		case 'j':
-			json = optarg;
+		case T_JSON:
+			json = o.arg;
 			break;
-		case 'h':
-			printf("usage: stalefs workload ostree --root DIR [--mode MODE] [--objects N]\n"
-			       "       [--max-links N] [--seed S] [--checkouts N] [--rounds N]\n"
-			       "       [--ostree PATH] [--force] [--cleanup] [--json FILE]\n"
-			       "Runs ostree init, commit, checkout -H (N per round) and fsck in\n"
-			       "DIR/stalefs-ostree, then checks every checked-out byte.\n"
-			       "  --mode     bare|bare-user|bare-user-only|archive (bare-user needs\n"
-			       "             user xattrs: stalefs mount --xattr)\n"
-			       "  --force    remove an existing DIR/stalefs-ostree first\n"
-			       "  --cleanup  remove DIR/stalefs-ostree at the end\n"
-			       "defaults: mode bare-user, objects 200, max-links 50, seed 1,\n"
-			       "          checkouts 3, rounds 1, ostree from PATH\n");
-			return 0;
-		default:
-			fprintf(stderr, "stalefs workload ostree: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (!p.root || optind != argc) {
+parsed:
+	npos = argc - o.optind;
+	if (id == OPTS_HELP)
+		opts_help(&o, stdout, "stalefs workload ostree --root DIR [options]",
+			  "Runs ostree init, commit, checkout -H (N per round) and fsck in\n"
+			  "DIR/stalefs-ostree, then checks every checked-out byte.\n"
+			  "exit: 0 clean, 1 a step failed or errors/mismatches seen, 2 usage, 77 no ostree");
+	else if (id == OPTS_BAD)
+		fprintf(stderr, "%s\n", o.err);
+	opts_fini(&o);
+	if (id == OPTS_HELP)
+		return EXIT_OK;
+	if (id == OPTS_BAD)
+		return EXIT_USAGE;
+	if (!p.root || npos) {
 		fprintf(stderr, "stalefs workload ostree: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
 	}
