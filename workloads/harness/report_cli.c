@@ -11,25 +11,23 @@
 #include "exitcode.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "opts.h"
+
 #define PROG "stalefs report"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: " PROG " [--format text|markdown|junit|json] [--out FILE] [--title T]\n"
-		"       FILE...\n"
-		"Merges harness cell files (JSON lines; FILE - is stdin; lines with the same\n"
-		"cell id add up) into one report: an aligned table (text), GitHub Markdown for\n"
-		"$GITHUB_STEP_SUMMARY (kept under 1 MiB), JUnit XML, or one JSON document.\n"
-		"Rates come with 95%% Wilson intervals. --title names the Markdown heading and\n"
-		"the JUnit suite (default \"%s\").\n"
-		"exit: 0 written and no cell failed, 1 written and some cell failed, 2 usage or\n"
-		"bad input\n", REPORT_DEFAULT_TITLE);
-}
+enum { R_FORMAT = 1, R_OUT, R_TITLE };
+
+static const struct opt report_opts[] = {
+	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json",
+	  .help = "an aligned table, GitHub Markdown, JUnit XML or one JSON document" },
+	{ R_OUT, "out", OPT_STR, "FILE", "stdout", .help = "write the report here" },
+	{ R_TITLE, "title", OPT_STR, "T", "\"" REPORT_DEFAULT_TITLE "\"",
+	  .help = "the Markdown heading and the JUnit suite" },
+};
 
 static int read_input(struct report *r, const char *path)
 {
@@ -52,54 +50,58 @@ static int read_input(struct report *r, const char *path)
 
 int report_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum report_format fmt = REPORT_TEXT;
 	const char *out_path = NULL, *title = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	struct report r;
 	FILE *mem, *out;
-	int c, ret = 2;
+	struct opts o;
+	int id, first, ret = 2;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (report_format_parse(optarg, &fmt)) {
-				fprintf(stderr, PROG ": bad --format '%s' (text, markdown, junit or json)\n",
-					optarg);
-				return EXIT_USAGE;
+	if (opts_init(&o, PROG, report_opts, sizeof(report_opts) / sizeof(report_opts[0]), argc,
+		      argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case R_FORMAT:
+			if (report_format_parse(o.arg, &fmt)) {
+				id = opts_bad(&o, "text, markdown, junit or json");
+				goto parsed;
 			}
 			break;
-		case 'o':
-			out_path = optarg;
+		case R_OUT:
+			out_path = o.arg;
 			break;
-		case 't':
-			title = optarg;
+		case R_TITLE:
+			title = o.arg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, PROG ": unknown or incomplete option '%s' (try --help)\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+parsed:
+	first = o.optind;
+	if (id == OPTS_HELP)
+		opts_help(&o, stdout, PROG " [options] FILE...",
+			  "Merges harness cell files (JSON lines; FILE - is stdin; lines with the same\n"
+			  "cell id add up) into one report: an aligned table (text), GitHub Markdown for\n"
+			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB), JUnit XML, or one JSON document.\n"
+			  "Rates come with 95% Wilson intervals.\n"
+			  "exit: 0 written and no cell failed, 1 written and some cell failed, 2 usage or\n"
+			  "bad input");
+	else if (id == OPTS_BAD)
+		fprintf(stderr, "%s\n", o.err);
+	opts_fini(&o);
+	if (id == OPTS_HELP)
+		return EXIT_OK;
+	if (id == OPTS_BAD)
+		return EXIT_USAGE;
+	if (first >= argc) {
 		fprintf(stderr, PROG ": need at least one cell file (or - for stdin)\n");
 		return EXIT_USAGE;
 	}
 
 	report_init(&r);
-	for (int i = optind; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		if (read_input(&r, argv[i]))
 			goto out;
 	if (!r.n)
