@@ -9,7 +9,6 @@
 
 #include "errmsg.h"
 #include "inject.h"
-#include "json.h"
 #include "rule.h"
 
 static const char *const modes[] = { "never", "prefer", "mandatory", "fallback", NULL };
@@ -428,40 +427,4 @@ void cell_repro(const struct cell *c, char *buf, size_t len)
 		snprintf(v, sizeof(v), "%g", c->timeout);
 		arg(buf, len, "timeout", v);
 	}
-}
-
-void cell_params_json(const struct cell *c, FILE *f)
-{
-	fputs("{\"mode\":", f);
-	json_put_string(f, c->mode);
-	fputs(",\"privilege\":", f);
-	json_put_string(f, c->privilege);
-	fputs(",\"cache\":", f);
-	json_put_string(f, c->cache);
-	fputs(",\"profile\":", f);
-	json_put_string(f, c->profile);
-	fputs(",\"rules\":[", f);
-	for (int i = 0; i < c->nrules; i++) {
-		if (i)
-			fputc(',', f);
-		json_put_string(f, c->rules[i]);
-	}
-	fputs("],\"virtiofsd_version\":", f);
-	json_put_string(f, c->version);
-	fprintf(f, ",\"rlimit_nofile\":%lld", (long long)c->rlimit_nofile);
-	fputs(",\"workload\":", f);
-	json_put_string(f, c->workload);
-	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"layer_every\":%.3f,\"drop_caches_ms\":%u,"
-		"\"xattr\":%s,\"threads\":%u,\"rounds\":%u,\"seconds\":%.3f,\"count\":%llu,\"reps\":%u,"
-		"\"until_estale\":%s,\"seed\":%llu,\"objects\":%llu,\"max_links\":%u,\"expect\":\"%s\"",
-		c->overlay ? "true" : "false", c->churn ? "true" : "false", c->layer_every,
-		c->drop_caches_ms, c->xattr ? "true" : "false", c->threads, c->rounds,
-		c->count ? 0.0 : c->seconds, (unsigned long long)c->count, c->reps,
-		c->until_estale ? "true" : "false", (unsigned long long)c->seed,
-		(unsigned long long)c->objects, c->max_links, expects[c->expect]);
-	fprintf(f, ",\"readonly\":%s", c->readonly ? "true" : "false");
-	fprintf(f, ",\"two_path\":%s,\"second_daemon\":%s,\"memory_pressure\":%u,\"dir_move_every\":%.3f,"
-		"\"submount_every\":%.3f,\"podman_every\":%.3f}", c->two_path ? "true" : "false",
-		c->second_daemon ? "true" : "false", c->memory_pct, c->dir_move_every, c->submount_every,
-		c->podman_every);
 }

@@ -72,8 +72,6 @@ bool cell_host_changes(const struct cell *c);
 void cell_id(const struct cell *c, char *buf, size_t len);
 /* A shell command that reruns the cell (options differing from defaults). */
 void cell_repro(const struct cell *c, char *buf, size_t len);
-/* The "params" object. */
-void cell_params_json(const struct cell *c, FILE *f);
 
 const char *cell_expect_name(enum cell_expect e);
 

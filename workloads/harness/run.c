@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cellline.h"
 #include "counts.h"
 #include "exitcode.h"
-#include "json.h"
 #include "jsonv.h"
 #include "memcg.h"
 #include "mountinfo.h"
@@ -69,20 +69,6 @@ static void set_status(struct run_result *r, enum run_status s, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
 	va_end(ap);
-}
-
-const char *run_status_name(enum run_status s)
-{
-	static const char *const n[] = { "ran", "cannot-run", "error", "timeout", "interrupted" };
-
-	return n[s];
-}
-
-const char *run_verdict_name(enum run_verdict v)
-{
-	static const char *const n[] = { "pass", "fail", "skip" };
-
-	return n[v];
 }
 
 static int make_tree(const struct cell *c, struct rep *x, char *err, size_t errlen)
@@ -333,34 +319,6 @@ static void teardown(struct rep *x)
 	memcg_destroy(&x->mem);
 }
 
-static int op_index(struct run_result *r, const char *name)
-{
-	for (int i = 0; i < r->nops; i++)
-		if (strcmp(r->op[i].name, name) == 0)
-			return i;
-	if (r->nops == RUN_OPS)
-		return -1;
-	snprintf(r->op[r->nops].name, sizeof(r->op[0].name), "%s", name);
-	return r->nops++;
-}
-
-static void add_err(struct run_result *r, int op, const char *name, uint64_t n)
-{
-	int i;
-
-	for (i = 0; i < r->op[op].nerr; i++)
-		if (strcmp(r->op[op].err[i].name, name) == 0)
-			break;
-	if (i == RUN_ERRS)
-		i = RUN_ERRS - 1;	/* full: lumped into the last */
-	if (i == r->op[op].nerr) {
-		snprintf(r->op[op].err[i].name, sizeof(r->op[op].err[i].name), "%s", name);
-		r->op[op].err[i].n = 0;
-		r->op[op].nerr++;
-	}
-	r->op[op].err[i].n += n;
-}
-
 /* The daemon's ESTALE replies and fired faults from its event log. */
 static struct attrib_reply *read_events(const char *path, size_t *n, uint64_t *faults)
 {
@@ -404,43 +362,6 @@ static struct attrib_reply *read_events(const char *path, size_t *n, uint64_t *f
 	free(line);
 	fclose(f);
 	return v;
-}
-
-void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w)
-{
-	const struct jv *ops = jv_get(w, "ops");
-
-	for (size_t i = 0; ops && i < ops->n; i++) {
-		const struct jv *o = &ops->items[i], *errs = jv_get(o, "errors");
-		int k = op_index(r, ops->keys[i]);
-		uint64_t calls = jv_u64(jv_get(o, "ok"), 0);
-
-		for (size_t e = 0; errs && e < errs->n; e++) {
-			uint64_t n = jv_u64(&errs->items[e], 0);
-
-			calls += n;
-			rr->errors += n;
-			if (k < 0)
-				continue;
-			if (strcmp(errs->keys[e], "ESTALE") == 0)
-				r->op[k].estale += n;
-			else
-				add_err(r, k, errs->keys[e], n);
-		}
-		if (k >= 0)
-			r->op[k].calls += calls;
-	}
-	rr->estale = jv_u64(jv_get(w, "estale_total"), 0);
-	rr->mismatches = jv_u64(jv_path(w, "integrity.mismatches"), 0);
-	r->estale_total += rr->estale;
-	r->errors_total += rr->errors;
-	r->files += jv_u64(jv_path(w, "integrity.files"), 0);
-	r->bytes += jv_u64(jv_path(w, "integrity.bytes"), 0);
-	r->symlinks += jv_u64(jv_path(w, "integrity.symlinks"), 0);
-	r->xattrs += jv_u64(jv_path(w, "integrity.xattrs"), 0);
-	r->mismatches += rr->mismatches;
-	r->ops_total += jv_u64(jv_get(w, "ops_total"), 0);
-	r->work_s += jv_num(jv_get(w, "duration_s"), 0);
 }
 
 /* Fold one repetition's workload result into the cell's; its events and
@@ -766,161 +687,13 @@ out_rep:
 	return ret;
 }
 
-void run_judge(const struct cell *c, struct run_result *r)
-{
-	if (r->status == RUN_CANNOT)
-		r->verdict = VERDICT_SKIP;
-	else if (r->status != RUN_RAN || r->mismatches ||
-		 (c->expect == EXPECT_NONE && r->estale_total) ||
-		 (c->expect == EXPECT_SOME && !r->estale_total))
-		r->verdict = VERDICT_FAIL;
-	else
-		r->verdict = VERDICT_PASS;
-}
-
-uint64_t run_result_calls(const struct run_result *r)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		n += r->op[i].calls;
-	return n;
-}
-
-uint64_t run_result_errno(const struct run_result *r, const char *name)
-{
-	uint64_t n = 0;
-
-	for (int i = 0; i < r->nops; i++)
-		for (int e = 0; e < r->op[i].nerr; e++)
-			if (strcmp(r->op[i].err[e].name, name) == 0)
-				n += r->op[i].err[e].n;
-	return n;
-}
-
-void run_result_free(struct run_result *r)
-{
-	free(r->rep);
-	r->rep = NULL;
-}
-
-int run_exit_code(const struct run_result *r)
-{
-	switch (r->status) {
-	case RUN_CANNOT:
-		return EXIT_CANNOT_RUN;
-	case RUN_ERROR:
-		return EXIT_INTERNAL;
-	case RUN_TIMEOUT:
-		return EXIT_TIME_LIMIT;
-	case RUN_INTERRUPTED:
-		return EXIT_INTERRUPTED;
-	default:
-		return r->verdict == VERDICT_FAIL ? 1 : 0;
-	}
-}
-
 void run_result_json(const struct cell *c, const struct run_result *r, FILE *f)
 {
-	run_result_json_as(c, r, NULL, f);
+	cell_line_write(c, r, NULL, f);
 }
 
 void run_result_json_as(const struct cell *c, const struct run_result *r, const char *backend,
 			FILE *f)
 {
-	char id[600], repro[8192];
-	const char *sep;
-
-	cell_id(c, id, sizeof(id));
-	if (backend)
-		snprintf(id + strlen(id), sizeof(id) - strlen(id), "@%s", backend);
-	cell_repro(c, repro, sizeof(repro));
-	fputs("{\"cell\":", f);
-	json_put_string(f, id);
-	fprintf(f, ",\"backend\":\"%s\",\"params\":", backend ? backend : "stalefs");
-	cell_params_json(c, f);
-	fprintf(f, ",\"status\":\"%s\",\"reason\":", run_status_name(r->status));
-	json_put_string(f, r->reason);
-	fputs(",\"effective_mode\":", f);
-	json_put_string(f, r->effective_mode);
-	fputs(",\"mode_reason\":", f);
-	json_put_string(f, r->mode_reason);
-	fprintf(f, ",\"reps\":%u,\"reps_ran\":%u,\"calls\":{", c->reps, r->reps_ran);
-	for (int i = 0; i < r->nops; i++)
-		fprintf(f, "%s\"%s\":%llu", i ? "," : "", r->op[i].name,
-			(unsigned long long)r->op[i].calls);
-	fputs("},\"estale\":{", f);
-	sep = "";
-	for (int i = 0; i < r->nops; i++) {
-		if (!r->op[i].estale)
-			continue;
-		fprintf(f, "%s\"%s\":%llu", sep, r->op[i].name, (unsigned long long)r->op[i].estale);
-		sep = ",";
-	}
-	fputs("},\"errors\":{", f);
-	sep = "";
-	for (int i = 0; i < r->nops; i++) {
-		if (!r->op[i].nerr)
-			continue;
-		fprintf(f, "%s\"%s\":{", sep, r->op[i].name);
-		for (int e = 0; e < r->op[i].nerr; e++)
-			fprintf(f, "%s\"%s\":%llu", e ? "," : "", r->op[i].err[e].name,
-				(unsigned long long)r->op[i].err[e].n);
-		fputc('}', f);
-		sep = ",";
-	}
-	fprintf(f, "},\"estale_total\":%llu,\"integrity\":{\"files\":%llu,\"bytes\":%llu,"
-		"\"symlinks\":%llu,\"xattrs\":%llu,\"mismatches\":%llu},\"emitted\":%llu,"
-		"\"emitted_trace\":",
-		(unsigned long long)r->estale_total, (unsigned long long)r->files,
-		(unsigned long long)r->bytes, (unsigned long long)r->symlinks,
-		(unsigned long long)r->xattrs, (unsigned long long)r->mismatches,
-		(unsigned long long)r->attrib.emitted);
-	if (r->traced)
-		fprintf(f, "%llu", (unsigned long long)r->emitted_trace);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"trace_lost\":%llu,\"masked\":%llu,\"attribution\":",
-		(unsigned long long)r->trace_lost, (unsigned long long)r->attrib.masked);
-	attrib_json(&r->attrib, f);
-	fputs(",\"chains\":", f);
-	chains_json(&r->chains, f);
-	fprintf(f, ",\"memory\":{\"peak\":%llu,\"squeezes\":%llu,\"reclaimed\":%llu,"
-		"\"limit_hits\":%llu}", (unsigned long long)r->mem_peak,
-		(unsigned long long)r->mem_squeezes, (unsigned long long)r->mem_reclaimed,
-		(unsigned long long)r->mem_hits);
-	fprintf(f, ",\"faults_fired\":%llu,\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,"
-		"\"teardown_s\":%.3f,\"verdict\":\"%s\",\"repro\":",
-		(unsigned long long)r->faults_fired, r->work_s > 0 ? r->ops_total / r->work_s : 0.0,
-		r->duration_s, r->setup_s, r->teardown_s, run_verdict_name(r->verdict));
-	json_put_string(f, repro);
-	fputs(",\"rep_results\":[", f);
-	for (unsigned int i = 0; i < r->reps_ran; i++)
-		fprintf(f, "%s{\"seed\":%llu,\"exit\":%d,\"estale\":%llu,\"errors\":%llu,"
-			"\"mismatches\":%llu}", i ? "," : "", (unsigned long long)r->rep[i].seed,
-			r->rep[i].exit, (unsigned long long)r->rep[i].estale,
-			(unsigned long long)r->rep[i].errors, (unsigned long long)r->rep[i].mismatches);
-	fputs("]}\n", f);
-}
-
-void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f)
-{
-	char id[512];
-	uint64_t calls = run_result_calls(r);
-
-	cell_id(c, id, sizeof(id));
-	if (r->status != RUN_RAN) {
-		fprintf(f, "%s: %s (%s): %s\n", id, run_verdict_name(r->verdict),
-			run_status_name(r->status), r->reason);
-		return;
-	}
-	fprintf(f, "%s: %s, mode %s, %llu ESTALE in %llu calls (%llu other errors), %llu "
-		"mismatches, emitted %llu, masked %llu, kernel-made %llu, %u reps, %.1f s\n", id,
-		run_verdict_name(r->verdict), r->effective_mode[0] ? r->effective_mode : "?",
-		(unsigned long long)r->estale_total, (unsigned long long)calls,
-		(unsigned long long)(r->errors_total - r->estale_total),
-		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted,
-		(unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
-		r->reps_ran, r->duration_s);
-	chains_print(&r->chains, f, "  ", 120);
+	cell_line_write(c, r, backend, f);
 }

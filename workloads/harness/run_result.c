@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The result of one cell; see run_result.h. */
+#include "run_result.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "jsonv.h"
+
+static const char *const status_names[] = { "ran", "cannot-run", "error", "timeout", "interrupted" };
+static const char *const verdict_names[] = { "pass", "fail", "skip" };
+
+const char *run_status_name(enum run_status s)
+{
+	return status_names[s];
+}
+
+const char *run_verdict_name(enum run_verdict v)
+{
+	return verdict_names[v];
+}
+
+int run_status_parse(const char *name, enum run_status *out)
+{
+	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum run_status)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int run_verdict_parse(const char *name, enum run_verdict *out)
+{
+	for (size_t i = 0; i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++)
+		if (strcmp(name, verdict_names[i]) == 0) {
+			*out = (enum run_verdict)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int run_result_op(struct run_result *r, const char *name)
+{
+	for (int i = 0; i < r->nops; i++)
+		if (strcmp(r->op[i].name, name) == 0)
+			return i;
+	if (r->nops == RUN_OPS)
+		return -1;
+	snprintf(r->op[r->nops].name, sizeof(r->op[0].name), "%s", name);
+	return r->nops++;
+}
+
+static void add_err(struct run_result *r, int op, const char *name, uint64_t n)
+{
+	int i;
+
+	for (i = 0; i < r->op[op].nerr; i++)
+		if (strcmp(r->op[op].err[i].name, name) == 0)
+			break;
+	if (i == RUN_ERRS)
+		i = RUN_ERRS - 1;	/* full: lumped into the last */
+	if (i == r->op[op].nerr) {
+		snprintf(r->op[op].err[i].name, sizeof(r->op[op].err[i].name), "%s", name);
+		r->op[op].err[i].n = 0;
+		r->op[op].nerr++;
+	}
+	r->op[op].err[i].n += n;
+}
+
+void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w)
+{
+	const struct jv *ops = jv_get(w, "ops");
+
+	for (size_t i = 0; ops && i < ops->n; i++) {
+		const struct jv *o = &ops->items[i], *errs = jv_get(o, "errors");
+		int k = run_result_op(r, ops->keys[i]);
+		uint64_t calls = jv_u64(jv_get(o, "ok"), 0);
+
+		for (size_t e = 0; errs && e < errs->n; e++) {
+			uint64_t n = jv_u64(&errs->items[e], 0);
+
+			calls += n;
+			rr->errors += n;
+			if (k < 0)
+				continue;
+			if (strcmp(errs->keys[e], "ESTALE") == 0)
+				r->op[k].estale += n;
+			else
+				add_err(r, k, errs->keys[e], n);
+		}
+		if (k >= 0)
+			r->op[k].calls += calls;
+	}
+	rr->estale = jv_u64(jv_get(w, "estale_total"), 0);
+	rr->mismatches = jv_u64(jv_path(w, "integrity.mismatches"), 0);
+	r->estale_total += rr->estale;
+	r->errors_total += rr->errors;
+	r->files += jv_u64(jv_path(w, "integrity.files"), 0);
+	r->bytes += jv_u64(jv_path(w, "integrity.bytes"), 0);
+	r->symlinks += jv_u64(jv_path(w, "integrity.symlinks"), 0);
+	r->xattrs += jv_u64(jv_path(w, "integrity.xattrs"), 0);
+	r->mismatches += rr->mismatches;
+	r->ops_total += jv_u64(jv_get(w, "ops_total"), 0);
+	r->work_s += jv_num(jv_get(w, "duration_s"), 0);
+}
+
+void run_judge(const struct cell *c, struct run_result *r)
+{
+	if (r->status == RUN_CANNOT)
+		r->verdict = VERDICT_SKIP;
+	else if (r->status != RUN_RAN || r->mismatches ||
+		 (c->expect == EXPECT_NONE && r->estale_total) ||
+		 (c->expect == EXPECT_SOME && !r->estale_total))
+		r->verdict = VERDICT_FAIL;
+	else
+		r->verdict = VERDICT_PASS;
+}
+
+uint64_t run_result_calls(const struct run_result *r)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < r->nops; i++)
+		n += r->op[i].calls;
+	return n;
+}
+
+uint64_t run_result_errno(const struct run_result *r, const char *name)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < r->nops; i++)
+		for (int e = 0; e < r->op[i].nerr; e++)
+			if (strcmp(r->op[i].err[e].name, name) == 0)
+				n += r->op[i].err[e].n;
+	return n;
+}
+
+void run_result_free(struct run_result *r)
+{
+	free(r->rep);
+	r->rep = NULL;
+}
+
+int run_exit_code(const struct run_result *r)
+{
+	switch (r->status) {
+	case RUN_CANNOT:
+		return EXIT_CANNOT_RUN;
+	case RUN_ERROR:
+		return EXIT_INTERNAL;
+	case RUN_TIMEOUT:
+		return EXIT_TIME_LIMIT;
+	case RUN_INTERRUPTED:
+		return EXIT_INTERRUPTED;
+	default:
+		return r->verdict == VERDICT_FAIL ? 1 : 0;
+	}
+}
+
+void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f)
+{
+	char id[512];
+	uint64_t calls = run_result_calls(r);
+
+	cell_id(c, id, sizeof(id));
+	if (r->status != RUN_RAN) {
+		fprintf(f, "%s: %s (%s): %s\n", id, run_verdict_name(r->verdict),
+			run_status_name(r->status), r->reason);
+		return;
+	}
+	fprintf(f, "%s: %s, mode %s, %llu ESTALE in %llu calls (%llu other errors), %llu "
+		"mismatches, emitted %llu, masked %llu, kernel-made %llu, %u reps, %.1f s\n", id,
+		run_verdict_name(r->verdict), r->effective_mode[0] ? r->effective_mode : "?",
+		(unsigned long long)r->estale_total, (unsigned long long)calls,
+		(unsigned long long)(r->errors_total - r->estale_total),
+		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted,
+		(unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
+		r->reps_ran, r->duration_s);
+	chains_print(&r->chains, f, "  ", 120);
+}
