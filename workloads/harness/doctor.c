@@ -11,7 +11,6 @@
 #include "doctor.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,66 +26,60 @@
 #include "doctor_kernel.h"
 #include "doctor_output.h"
 #include "doctor_prog.h"
+#include "opts.h"
 
-static void usage(void)
-{
-	printf("usage: stalefs doctor [--json] [--dir DIR]\n"
-	       "What this machine can run and why not: FUSE, capabilities, file handles on\n"
-	       "DIR (default $TMPDIR or /tmp), user namespaces, io_uring, overlayfs, tracefs,\n"
-	       "drop_caches, ostree, virtiofsd and qemu; each ok, limited or missing, with the\n"
-	       "reason, then what can run (inode modes, privileges, workloads, attribution).\n"
-	       "--json prints one JSON object instead. Probes are bounded (5 s) and leave\n"
-	       "nothing behind.\n"
-	       "exit: 0 when the checks ran (whatever they found), 2 usage\n");
-}
+enum { D_JSON = 1, D_DIR };
+
+static const struct opt doctor_opts[] = {
+	{ D_JSON, "json", OPT_FLAG, .help = "print one JSON object instead" },
+	{ D_DIR, "dir", OPT_STR, "DIR", "$TMPDIR or /tmp", .help = "the directory whose file handles are probed" },
+};
 
 int doctor_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct doctor d = { 0 };
 	struct utsname u;
 	struct stat st;
+	struct opts o;
 	bool json = false;
 	long cpus;
-	int c;
+	int id;
 
 	d.tmp = getenv("TMPDIR");
 	if (!d.tmp || !*d.tmp)
 		d.tmp = "/tmp";
 	d.dir = d.tmp;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
+	if (opts_init(&o, "stalefs doctor", doctor_opts, sizeof(doctor_opts) / sizeof(doctor_opts[0]),
+		      argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&o)) > 0) {
+		switch (id) {
+		case D_JSON:
 			json = true;
 			break;
-		case 'd':
-			d.dir = optarg;
+		case D_DIR:
+			d.dir = o.arg;
 			break;
-		case 'h':
-			usage();
-			return 0;
-		case ':':
-			fprintf(stderr, "stalefs doctor: %s needs an argument (try stalefs doctor "
-				"--help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "stalefs doctor: unknown option '%s' (try stalefs doctor "
-				"--help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
+	if (id == OPTS_HELP)
+		opts_help(&o, stdout, "stalefs doctor [--json] [--dir DIR]",
+			  "What this machine can run and why not: FUSE, capabilities, file handles on\n"
+			  "DIR, user namespaces, io_uring, overlayfs, tracefs, drop_caches, ostree,\n"
+			  "virtiofsd and qemu; each ok, limited or missing, with the reason, then what can\n"
+			  "run (inode modes, privileges, workloads, attribution). Probes are bounded (5 s)\n"
+			  "and leave nothing behind.\n"
+			  "exit: 0 when the checks ran (whatever they found), 2 usage");
+	else if (id == OPTS_BAD)
+		fprintf(stderr, "%s\n", o.err);
+	else if (o.optind < argc)
 		fprintf(stderr, "stalefs doctor: unexpected argument '%s' (try stalefs doctor "
-			"--help)\n", argv[optind]);
+			"--help)\n", argv[o.optind]);
+	opts_fini(&o);
+	if (id == OPTS_HELP)
+		return EXIT_OK;
+	if (id == OPTS_BAD || o.optind < argc)
 		return EXIT_USAGE;
-	}
 	if (stat(d.dir, &st) < 0) {
 		fprintf(stderr, "stalefs doctor: --dir %s: %s\n", d.dir, strerror(errno));
 		return EXIT_USAGE;
