@@ -5,6 +5,8 @@
  * rendering them as a terminal table, GitHub Markdown, JUnit XML or one
  * JSON document. Everything here works on memory and FILE streams only, so
  * the unit tests drive it with fmemopen/open_memstream.
+ * report.c reads and merges; report_text.c, report_md.c, report_junit.c and
+ * report_json.c render, sharing report_render.h (private).
  *
  * Reading is tolerant: unknown fields are ignored, missing or mistyped
  * fields read as zero or empty. A line that is not JSON, not an object or

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `stalefs report --format json`: one JSON document of the merged cells and
+ * their totals; see report.h. */
+#include "report.h"
+#include "report_render.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static void json_counts(FILE *f, const struct report_counts *c)
+{
+	fputc('{', f);
+	for (size_t i = 0; i < c->n; i++) {
+		if (i)
+			fputc(',', f);
+		json_put_string(f, c->v[i].key);
+		fprintf(f, ":%" PRIu64, c->v[i].n);
+	}
+	fputc('}', f);
+}
+
+static void json_key_str(FILE *f, const char *key, const char *val)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_put_string(f, val);
+}
+
+static void json_rate(FILE *f, uint64_t k, uint64_t n)
+{
+	struct report_ci ci = report_wilson(k, n);
+
+	fprintf(f, ",\"estale_rate\":%.6g,\"ci95\":[%.6g,%.6g]",
+		n ? (double)(k > n ? n : k) / n : 0.0, ci.lo, ci.hi);
+}
+
+static void json_params(FILE *f, const struct report_params *p)
+{
+	fputs("{\"mode\":", f);
+	json_put_string(f, p->mode);
+	json_key_str(f, "privilege", p->privilege);
+	json_key_str(f, "cache", p->cache);
+	json_key_str(f, "profile", p->profile);
+	fputs(",\"rules\":[", f);
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (i)
+			fputc(',', f);
+		json_put_string(f, p->rules[i]);
+	}
+	fputc(']', f);
+	json_key_str(f, "workload", p->workload);
+	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"drop_caches_ms\":%" PRIu64 ",\"threads\":%"
+		PRIu64 ",\"seconds\":%.3f,\"count\":%" PRIu64 ",\"reps\":%" PRIu64 ",\"seed\":%"
+		PRIu64 ",\"objects\":%" PRIu64 ",\"max_links\":%" PRIu64,
+		p->overlay ? "true" : "false", p->churn ? "true" : "false", p->drop_caches_ms,
+		p->threads, p->seconds, p->count, p->reps, p->seed, p->objects, p->max_links);
+	json_key_str(f, "expect", p->expect);
+	fputc('}', f);
+}
+
+static void json_cell(FILE *f, const struct report_cell *c)
+{
+	uint64_t calls = report_cell_calls(c);
+
+	fputs("{\"cell\":", f);
+	json_put_string(f, c->id);
+	fputs(",\"params\":", f);
+	json_params(f, &c->params);
+	json_key_str(f, "status", c->status);
+	json_key_str(f, "reason", c->reason);
+	json_key_str(f, "effective_mode", c->effective_mode);
+	json_key_str(f, "mode_reason", c->mode_reason);
+	fprintf(f, ",\"reps\":%" PRIu64 ",\"reps_ran\":%" PRIu64 ",\"merged\":%u,\"calls\":",
+		c->reps, c->reps_ran, c->merged);
+	json_counts(f, &c->calls);
+	fprintf(f, ",\"calls_total\":%" PRIu64 ",\"estale\":", calls);
+	json_counts(f, &c->estale);
+	fputs(",\"errors\":{", f);
+	for (size_t i = 0; i < c->nerrors; i++) {
+		if (i)
+			fputc(',', f);
+		json_put_string(f, c->errors[i].op);
+		fputc(':', f);
+		json_counts(f, &c->errors[i].by_errno);
+	}
+	fprintf(f, "},\"estale_total\":%" PRIu64, c->estale_total);
+	json_rate(f, c->estale_total, calls);
+	fprintf(f, ",\"integrity\":{\"files\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"symlinks\":%"
+		PRIu64 ",\"xattrs\":%" PRIu64 ",\"mismatches\":%" PRIu64 "},\"emitted\":%" PRIu64,
+		c->integrity.files, c->integrity.bytes, c->integrity.symlinks, c->integrity.xattrs,
+		c->integrity.mismatches, c->emitted);
+	if (c->trace_seen && !c->trace_missing)
+		fprintf(f, ",\"emitted_trace\":%" PRIu64, c->emitted_trace);
+	else
+		fputs(",\"emitted_trace\":null", f);
+	fprintf(f, ",\"masked\":%" PRIu64 ",\"attribution\":{\"inject\":", c->masked);
+	json_counts(f, &c->inject);
+	fputs(",\"host\":", f);
+	json_counts(f, &c->host);
+	fputs(",\"daemon\":", f);
+	json_counts(f, &c->daemon);
+	fprintf(f, ",\"kernel\":%" PRIu64 ",\"unattributed\":%" PRIu64 "},\"faults_fired\":%" PRIu64
+		",\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,\"teardown_s\":%.3f",
+		c->kernel, c->unattributed, c->faults_fired, c->ops_per_s, c->duration_s,
+		c->setup_s, c->teardown_s);
+	fputs(",\"chains\":", f);
+	chains_json(&c->chains, f);
+	json_key_str(f, "verdict", report_verdict_name(c->verdict));
+	json_key_str(f, "repro", c->repro);
+	fputs(",\"rep_results\":[", f);
+	for (size_t i = 0; i < c->nrep_results; i++) {
+		const struct report_rep *p = &c->rep_results[i];
+
+		fprintf(f, "%s{\"seed\":%" PRIu64 ",\"exit\":%" PRId64 ",\"estale\":%" PRIu64
+			",\"errors\":%" PRIu64 ",\"mismatches\":%" PRIu64 "}", i ? "," : "",
+			p->seed, p->exit, p->estale, p->errors, p->mismatches);
+	}
+	fputs("]}", f);
+}
+
+int report_json(const struct report *r, FILE *out)
+{
+	struct report_totals t;
+
+	fputs("{\"cells\":[", out);
+	for (size_t k = 0; k < r->n; k++) {
+		fputs(k ? ",\n" : "\n", out);
+		json_cell(out, &r->cells[k]);
+	}
+	report_totals(r, &t);
+	fprintf(out, "\n],\n\"totals\":{\"cells\":%zu,\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu,"
+		"\"calls\":%" PRIu64 ",\"estale_total\":%" PRIu64, t.cells, t.passed, t.failed,
+		t.skipped, t.calls, t.estale);
+	json_rate(out, t.estale, t.calls);
+	fprintf(out, ",\"mismatches\":%" PRIu64 ",\"emitted\":%" PRIu64 ",\"masked\":%" PRIu64
+		",\"faults_fired\":%" PRIu64 ",\"duration_s\":%.3f}}\n", t.mismatches, t.emitted,
+		t.masked, t.faults_fired, t.duration_s);
+	return report_finish(out);
+}

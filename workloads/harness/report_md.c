@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `stalefs report --format markdown`: GitHub Markdown kept under a size limit; see report.h. */
+#include "report.h"
+#include "report_render.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void md_row(FILE *f, char *const col[NCOL])
+{
+	fputc('|', f);
+	for (int i = 0; i < NCOL; i++) {
+		fputc(' ', f);
+		report_md_put(f, col[i]);
+		fputs(" |", f);
+	}
+	fputc('\n', f);
+}
+
+static int md_perop(FILE *f, const struct report *r)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+		struct report_item *it;
+		size_t n;
+
+		if (!c->estale_total && !report_counts_sum(&c->estale))
+			continue;
+		it = calloc(c->estale.n + 1, sizeof(*it));
+		if (!it)
+			return -ENOMEM;
+		if (!any) {
+			fputs("\n### Per operation\n\n| cell | op | ESTALE | calls | rate [95% CI] |\n"
+			      "|---|---|--:|--:|---|\n", f);
+			any = true;
+		}
+		n = report_counts_items(it, 0, NULL, &c->estale);
+		qsort(it, n, sizeof(*it), report_item_cmp);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t calls = report_counts_get(&c->calls, it[i].a);
+			char rate[128];
+
+			report_rate_ci(rate, sizeof(rate), it[i].n, calls);
+			fputs("| ", f);
+			report_md_put(f, c->id);
+			fputs(" | ", f);
+			report_md_put(f, it[i].a);
+			fprintf(f, " | %" PRIu64 " | %" PRIu64 " | %s |\n", it[i].n, calls, rate);
+		}
+		free(it);
+	}
+	report_chains_section(f, r, true);
+	return 0;
+}
+
+int report_markdown(const struct report *r, const char *title, size_t max, FILE *out)
+{
+	static const char repro_head[] = "\n### Reproduce\n\n```sh\n", repro_tail[] = "```\n";
+	struct report_piece head, perop, *rows = NULL, *repro = NULL;
+	size_t total, shown = r->n, reserve = 256;
+	bool drop_perop = false, any_fail = false;
+	struct report_totals t;
+	int ret = -ENOMEM;
+
+	memset(&head, 0, sizeof(head));
+	memset(&perop, 0, sizeof(perop));
+	rows = calloc(r->n + 1, sizeof(*rows));
+	repro = calloc(r->n + 1, sizeof(*repro));
+	if (!rows || !repro)
+		goto out;
+	report_totals(r, &t);
+	if (!report_piece_open(&head))
+		goto out;
+	fputs("## ", head.f);
+	report_md_put(head.f, title ? title : REPORT_DEFAULT_TITLE);
+	fputs("\n\n", head.f);
+	report_totals_line(head.f, &t, "; ");
+	fputs(".\n\n", head.f);
+	md_row(head.f, (char *const *)report_col_head);
+	fputc('|', head.f);
+	for (int i = 0; i < NCOL; i++)
+		fputs(report_col_right[i] ? "--:|" : "---|", head.f);
+	fputc('\n', head.f);
+	if (report_piece_close(&head))
+		goto out;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+		char *col[NCOL];
+
+		if (report_row(c, col))
+			goto out;
+		if (!report_piece_open(&rows[k])) {
+			report_row_free(col);
+			goto out;
+		}
+		md_row(rows[k].f, col);
+		report_row_free(col);
+		if (report_piece_close(&rows[k]))
+			goto out;
+		if (c->verdict != REPORT_FAIL)
+			continue;
+		any_fail = true;
+		if (!report_piece_open(&repro[k]))
+			goto out;
+		/* The id as a shell comment, kept on its line. */
+		fputs("# ", repro[k].f);
+		report_md_put(repro[k].f, c->id);
+		fprintf(repro[k].f, "\n%s\n", report_str_or(c->repro, "(no repro line)"));
+		if (report_piece_close(&repro[k]))
+			goto out;
+	}
+	if (!report_piece_open(&perop))
+		goto out;
+	if (md_perop(perop.f, r)) {
+		report_piece_close(&perop);
+		goto out;
+	}
+	if (report_piece_close(&perop))
+		goto out;
+
+	total = head.len + perop.len;
+	for (size_t k = 0; k < r->n; k++)
+		total += rows[k].len + repro[k].len;
+	if (any_fail)
+		total += sizeof(repro_head) + sizeof(repro_tail);
+	if (total > max) {
+		size_t used = head.len + reserve;
+		bool fail_seen = false;
+
+		drop_perop = perop.len > 0;
+		total -= perop.len;
+		if (total + reserve > max) {
+			for (shown = 0; shown < r->n; shown++) {
+				size_t add = rows[shown].len + repro[shown].len;
+
+				if (repro[shown].len && !fail_seen)
+					add += sizeof(repro_head) + sizeof(repro_tail);
+				if (used + add > max)
+					break;
+				used += add;
+				fail_seen |= repro[shown].len > 0;
+			}
+		}
+	}
+
+	fwrite(head.s, 1, head.len, out);
+	for (size_t k = 0; k < shown; k++)
+		fwrite(rows[k].s, 1, rows[k].len, out);
+	if (!drop_perop)
+		fwrite(perop.s, 1, perop.len, out);
+	any_fail = false;
+	for (size_t k = 0; k < shown; k++) {
+		if (!repro[k].len)
+			continue;
+		if (!any_fail)
+			fputs(repro_head, out);
+		any_fail = true;
+		fwrite(repro[k].s, 1, repro[k].len, out);
+	}
+	if (any_fail)
+		fputs(repro_tail, out);
+	if (drop_perop || shown < r->n) {
+		fprintf(out, "\n_Truncated to stay under 1 MiB:");
+		if (drop_perop)
+			fprintf(out, " per-operation detail left out%s", shown < r->n ? ";" : ".");
+		if (shown < r->n)
+			fprintf(out, " %zu of %zu cells shown (the rest are in the other formats).",
+				shown, r->n);
+		fputs("_\n", out);
+	}
+	ret = report_finish(out);
+out:
+	free(head.s);
+	free(perop.s);
+	for (size_t k = 0; rows && k < r->n; k++)
+		free(rows[k].s);
+	for (size_t k = 0; repro && k < r->n; k++)
+		free(repro[k].s);
+	free(rows);
+	free(repro);
+	return ret;
+}
