@@ -3,16 +3,14 @@
  * `stalefs report`: the Wilson interval, merging of cells that share an id,
  * the four renderers (JSON and JUnit byte for byte, text and Markdown by
  * their content), XML and Markdown escaping, the 1 MiB Markdown cap,
- * refusal of malformed lines with file:line, and the exit codes of the
- * command. Mounts nothing.
+ * and refusal of malformed lines with file:line (the command's exit codes:
+ * test_report_cli.c). Mounts nothing.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jsonv.h"
 #include "report.h"
@@ -196,7 +194,7 @@ static char *markdown(const struct report *r, size_t max, size_t *len)
 	ck_assert_msg(strstr((hay), (needle)) != NULL, "no '%s' in:\n%s", (needle), (hay))
 #define assert_near(a, b) ck_assert_msg(fabs((a) - (b)) < 5e-5, "%.6f != %.6f", (a), (b))
 
-START_TEST(wilson_interval)
+START_TEST(wilson_interval_and_percentages_match_known_values)
 {
 	struct report_ci ci;
 	char buf[32];
@@ -231,7 +229,7 @@ START_TEST(wilson_interval)
 }
 END_TEST
 
-START_TEST(duplicate_cells_merge)
+START_TEST(lines_with_one_cell_id_merge_into_one_cell)
 {
 	struct report r;
 	const struct report_cell *b;
@@ -299,7 +297,7 @@ START_TEST(duplicate_cells_merge)
 }
 END_TEST
 
-START_TEST(json_is_byte_stable)
+START_TEST(json_output_is_byte_stable)
 {
 	struct report r;
 	char *out, err[256];
@@ -318,7 +316,7 @@ START_TEST(json_is_byte_stable)
 }
 END_TEST
 
-START_TEST(junit_is_byte_stable)
+START_TEST(junit_output_is_byte_stable)
 {
 	struct report r;
 	char *out;
@@ -332,7 +330,7 @@ START_TEST(junit_is_byte_stable)
 }
 END_TEST
 
-START_TEST(text_and_markdown)
+START_TEST(text_and_markdown_show_rows_totals_and_repro_lines)
 {
 	struct report r;
 	char *out;
@@ -375,7 +373,7 @@ START_TEST(text_and_markdown)
 }
 END_TEST
 
-START_TEST(xml_escaping)
+START_TEST(junit_escapes_xml_and_replaces_bad_bytes)
 {
 	static const char line[] =
 		"{\"cell\":\"x<&>\\\"'y\\u00e9\\u0001\",\"verdict\":\"fail\",\"status\":\"error\","
@@ -402,7 +400,7 @@ START_TEST(xml_escaping)
 }
 END_TEST
 
-START_TEST(markdown_escaping)
+START_TEST(markdown_escapes_pipes_and_line_breaks)
 {
 	static const char line[] =
 		"{\"cell\":\"a|b\",\"verdict\":\"fail\",\"status\":\"timeout\","
@@ -424,7 +422,7 @@ START_TEST(markdown_escaping)
 }
 END_TEST
 
-START_TEST(markdown_stays_under_1mib)
+START_TEST(markdown_stays_under_1mib_dropping_detail_then_rows)
 {
 	FILE *f;
 	char *text = NULL, *out;
@@ -474,7 +472,7 @@ START_TEST(markdown_stays_under_1mib)
 }
 END_TEST
 
-START_TEST(malformed_lines_name_file_and_line)
+START_TEST(malformed_lines_are_refused_naming_file_and_line)
 {
 	char err[512];
 
@@ -493,73 +491,21 @@ START_TEST(malformed_lines_name_file_and_line)
 }
 END_TEST
 
-static int run_cli(const char *a1, const char *a2, const char *a3, const char *a4,
-		   const char *a5, const char *a6)
-{
-	const char *args[] = { "report", a1, a2, a3, a4, a5, a6, NULL };
-	int argc = 1;
-
-	while (args[argc])
-		argc++;
-	return report_main(argc, (char **)args);
-}
-
-START_TEST(cli_exit_codes)
-{
-	char dir[256], in[300], pass[300], bad[300], out[300], *text;
-	int dfd;
-	FILE *f;
-
-	unit_mkdtemp(dir, sizeof(dir));
-	dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	ck_assert_int_ge(dfd, 0);
-	unit_write_file(dfd, "in.jsonl", fixture);
-	unit_write_file(dfd, "pass.jsonl", "{\"cell\":\"a\",\"verdict\":\"pass\"}\n");
-	unit_write_file(dfd, "bad.jsonl", "{\"cell\":\"a\"}\nnot json\n");
-	snprintf(in, sizeof(in), "%s/in.jsonl", dir);
-	snprintf(pass, sizeof(pass), "%s/pass.jsonl", dir);
-	snprintf(bad, sizeof(bad), "%s/bad.jsonl", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
-
-	ck_assert_int_eq(run_cli("--format", "json", "--out", out, in, NULL), 1);
-	f = fopen(out, "r");
-	ck_assert_ptr_nonnull(f);
-	text = calloc(1, sizeof(expect_json) + 16);
-	ck_assert_uint_eq(fread(text, 1, sizeof(expect_json) + 8, f), strlen(expect_json));
-	fclose(f);
-	ck_assert_str_eq(text, expect_json);
-	free(text);
-	ck_assert_int_eq(run_cli("--out", out, "--format=junit", pass, NULL, NULL), 0);
-	ck_assert_int_eq(run_cli("--out", out, pass, in, "--format", "markdown"), 1);
-	unlink(out);
-	ck_assert_int_eq(run_cli("--out", out, pass, bad, NULL, NULL), 2);
-	ck_assert_int_eq(access(out, F_OK), -1);	/* no half report */
-	ck_assert_int_eq(run_cli("--out", out, "/nonexistent/cells.jsonl", NULL, NULL, NULL), 2);
-	ck_assert_int_eq(run_cli("--format", "yaml", pass, NULL, NULL, NULL), 2);
-	ck_assert_int_eq(run_cli("--bogus", pass, NULL, NULL, NULL, NULL), 2);
-	ck_assert_int_eq(run_cli("--out", out, NULL, NULL, NULL, NULL), 2);
-	ck_assert_int_eq(run_cli("--out", "/nonexistent/dir/out", pass, NULL, NULL, NULL), 2);
-	close(dfd);
-	unit_rmtree(dir);
-}
-END_TEST
-
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("report");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, wilson_interval);
-	tcase_add_test(tc, duplicate_cells_merge);
-	tcase_add_test(tc, json_is_byte_stable);
-	tcase_add_test(tc, junit_is_byte_stable);
-	tcase_add_test(tc, text_and_markdown);
-	tcase_add_test(tc, xml_escaping);
-	tcase_add_test(tc, markdown_escaping);
-	tcase_add_test(tc, markdown_stays_under_1mib);
-	tcase_add_test(tc, malformed_lines_name_file_and_line);
-	tcase_add_test(tc, cli_exit_codes);
+	tcase_add_test(tc, wilson_interval_and_percentages_match_known_values);
+	tcase_add_test(tc, lines_with_one_cell_id_merge_into_one_cell);
+	tcase_add_test(tc, json_output_is_byte_stable);
+	tcase_add_test(tc, junit_output_is_byte_stable);
+	tcase_add_test(tc, text_and_markdown_show_rows_totals_and_repro_lines);
+	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);
+	tcase_add_test(tc, markdown_escapes_pipes_and_line_breaks);
+	tcase_add_test(tc, markdown_stays_under_1mib_dropping_detail_then_rows);
+	tcase_add_test(tc, malformed_lines_are_refused_naming_file_and_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
