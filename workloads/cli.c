@@ -74,21 +74,6 @@ static const struct opt gen_opts[] = {
 	  .help = "pairs of directories with the same files under two parents per layer (for churn --dir-move-every)" },
 };
 
-/* Parse a workload command's table: 0 with the positional count in *npos,
- * 1 after --help, or EXIT_USAGE after the error line. */
-static int parse_end(struct opts *o, int id, const char *synopsis, const char *about)
-{
-	if (id == OPTS_HELP) {
-		opts_help(o, stdout, synopsis, about);
-		return 1;
-	}
-	if (id == OPTS_BAD) {
-		fprintf(stderr, "%s\n", o->err);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
 static int cmd_gen(int argc, char **argv)
 {
 	struct tree_params p;
@@ -128,13 +113,13 @@ static int cmd_gen(int argc, char **argv)
 			break;
 		}
 	}
-	c = parse_end(&o, id, "stalefs workload gen --root DIR [options]",
+	c = opts_finish(&o, id, "stalefs workload gen --root DIR [options]",
 		      "Generates the ostree container-storage layout: content objects hardlinked into\n"
 		      "checkouts, overlay layers, and the manifest the readers check against.");
 	id = o.optind;
 	opts_fini(&o);
-	if (c)
-		return c == 1 ? EXIT_OK : c;
+	if (c >= 0)
+		return c;
 	if (!root || id != argc) {
 		fprintf(stderr, "stalefs workload gen: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
@@ -231,13 +216,13 @@ static int cmd_read(int argc, char **argv)
 			break;
 		}
 	}
-	c = parse_end(&o, id, "stalefs workload read --root DIR [options]",
+	c = opts_finish(&o, id, "stalefs workload read --root DIR [options]",
 		      "Reads the tree's objects through every name and checks each against the manifest.\n"
 		      "exit: 0 clean, 1 errors or integrity failures, 2 usage, 77 cannot run here");
 	id = o.optind;
 	opts_fini(&o);
-	if (c)
-		return c == 1 ? EXIT_OK : c;
+	if (c >= 0)
+		return c;
 	if (!p.root || id != argc) {
 		fprintf(stderr, "stalefs workload read: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;
@@ -346,14 +331,14 @@ static int cmd_churn(int argc, char **argv)
 		opts_fini(&o);
 		goto out;	/* opt_log_file said why */
 	}
-	c = parse_end(&o, id, "stalefs workload churn --root BACKING [options]",
+	c = opts_finish(&o, id, "stalefs workload churn --root BACKING [options]",
 		      "Moves checkout names to new inodes with the same bytes (relink, rename over, extra\n"
 		      "links), and runs the host actors asked for, each on its own cadence. SIGTERM/SIGINT\n"
 		      "end churn early; it unmounts and removes what it added first.");
 	id = o.optind;
 	opts_fini(&o);
-	if (c) {
-		rc = c == 1 ? EXIT_OK : c;
+	if (c >= 0) {
+		rc = c;
 		goto out;
 	}
 	if (!p.root || id != argc) {

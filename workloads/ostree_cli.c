@@ -95,18 +95,13 @@ int ostree_cli(int argc, char **argv)
 	}
 parsed:
 	npos = argc - o.optind;
-	if (id == OPTS_HELP)
-		opts_help(&o, stdout, "stalefs workload ostree --root DIR [options]",
+	ret = opts_finish(&o, id, "stalefs workload ostree --root DIR [options]",
 			  "Runs ostree init, commit, checkout -H (N per round) and fsck in\n"
 			  "DIR/stalefs-ostree, then checks every checked-out byte.\n"
 			  "exit: 0 clean, 1 a step failed or errors/mismatches seen, 2 usage, 77 no ostree");
-	else if (id == OPTS_BAD)
-		fprintf(stderr, "%s\n", o.err);
 	opts_fini(&o);
-	if (id == OPTS_HELP)
-		return EXIT_OK;
-	if (id == OPTS_BAD)
-		return EXIT_USAGE;
+	if (ret >= 0)
+		return ret;
 	if (!p.root || npos) {
 		fprintf(stderr, "stalefs workload ostree: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;

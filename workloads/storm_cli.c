@@ -96,20 +96,15 @@ int storm_cli(int argc, char **argv)
 		}
 	}
 	npos = argc - o.optind;
-	if (id == OPTS_HELP)
-		opts_help(&o, stdout, "stalefs workload storm --root DIR [options]",
+	ret = opts_finish(&o, id, "stalefs workload storm --root DIR [options]",
 			  "Each thread has its own io_uring; each batch is QD statx, QD openat, reads of\n"
 			  "every opened file to its end (128 KiB each, less above QD 64; every byte\n"
 			  "checked against the manifest), QD close. --count is batches per thread;\n"
 			  "give --seconds or --count, not both.\n"
 			  "exit: 0 clean, 1 errors or mismatches, 2 usage, 77 io_uring not available");
-	else if (id == OPTS_BAD)
-		fprintf(stderr, "%s\n", o.err);
 	opts_fini(&o);
-	if (id == OPTS_HELP)
-		return EXIT_OK;
-	if (id == OPTS_BAD)
-		return EXIT_USAGE;
+	if (ret >= 0)
+		return ret;
 	if (!p.root || npos) {
 		fprintf(stderr, "stalefs workload storm: need --root DIR and no other arguments\n");
 		return EXIT_USAGE;

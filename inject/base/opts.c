@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "number.h"
 
 #define HELP_COL 28
@@ -289,4 +290,17 @@ void opts_help(const struct opts *o, FILE *f, const char *synopsis, const char *
 		fprintf(f, "%*s", HELP_COL - n, "");
 		wrap(f, HELP_COL, right);
 	}
+}
+
+int opts_finish(const struct opts *o, int id, const char *synopsis, const char *about)
+{
+	if (id == OPTS_HELP) {
+		opts_help(o, stdout, synopsis, about);
+		return EXIT_OK;
+	}
+	if (id == OPTS_BAD) {
+		fprintf(stderr, "%s\n", o->err);
+		return EXIT_USAGE;
+	}
+	return -1;
 }

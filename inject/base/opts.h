@@ -78,6 +78,11 @@ void opts_fini(struct opts *o);
 /* A bad value found by the caller: fills o->err ("CMD: bad --NAME 'V' (why)"), OPTS_BAD. */
 int opts_bad(struct opts *o, const char *why);
 
+/* The end of a command's option loop, one way for every command: after
+ * OPTS_HELP the help on stdout and EXIT_OK, after OPTS_BAD the error line on
+ * stderr and EXIT_USAGE; -1 when the options parsed and the command goes on. */
+int opts_finish(const struct opts *o, int id, const char *synopsis, const char *about);
+
 /* "usage: SYNOPSIS", the description, then one line per option with its
  * argument, help, range or choices and default, wrapped at 120 columns. */
 void opts_help(const struct opts *o, FILE *f, const char *synopsis, const char *about);

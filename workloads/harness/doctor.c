@@ -43,7 +43,7 @@ int doctor_main(int argc, char **argv)
 	struct opts o;
 	bool json = false;
 	long cpus;
-	int id;
+	int id, ret;
 
 	d.tmp = getenv("TMPDIR");
 	if (!d.tmp || !*d.tmp)
@@ -62,24 +62,21 @@ int doctor_main(int argc, char **argv)
 			break;
 		}
 	}
-	if (id == OPTS_HELP)
-		opts_help(&o, stdout, "stalefs doctor [--json] [--dir DIR]",
+	ret = opts_finish(&o, id, "stalefs doctor [--json] [--dir DIR]",
 			  "What this machine can run and why not: FUSE, capabilities, file handles on\n"
 			  "DIR, user namespaces, io_uring, overlayfs, tracefs, drop_caches, ostree,\n"
 			  "virtiofsd and qemu; each ok, limited or missing, with the reason, then what can\n"
 			  "run (inode modes, privileges, workloads, attribution). Probes are bounded (5 s)\n"
 			  "and leave nothing behind.\n"
 			  "exit: 0 when the checks ran (whatever they found), 2 usage");
-	else if (id == OPTS_BAD)
-		fprintf(stderr, "%s\n", o.err);
-	else if (o.optind < argc)
-		fprintf(stderr, "stalefs doctor: unexpected argument '%s' (try stalefs doctor "
-			"--help)\n", argv[o.optind]);
+	if (ret < 0 && o.optind < argc) {
+		fprintf(stderr, "stalefs doctor: unexpected argument '%s' (try stalefs doctor --help)\n",
+			argv[o.optind]);
+		ret = EXIT_USAGE;
+	}
 	opts_fini(&o);
-	if (id == OPTS_HELP)
-		return EXIT_OK;
-	if (id == OPTS_BAD || o.optind < argc)
-		return EXIT_USAGE;
+	if (ret >= 0)
+		return ret;
 	if (stat(d.dir, &st) < 0) {
 		fprintf(stderr, "stalefs doctor: --dir %s: %s\n", d.dir, strerror(errno));
 		return EXIT_USAGE;

@@ -80,21 +80,17 @@ int report_main(int argc, char **argv)
 	}
 parsed:
 	first = o.optind;
-	if (id == OPTS_HELP)
-		opts_help(&o, stdout, PROG " [options] FILE...",
+	ret = opts_finish(&o, id, PROG " [options] FILE...",
 			  "Merges harness cell files (JSON lines; FILE - is stdin; lines with the same\n"
 			  "cell id add up) into one report: an aligned table (text), GitHub Markdown for\n"
 			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB), JUnit XML, or one JSON document.\n"
 			  "Rates come with 95% Wilson intervals.\n"
 			  "exit: 0 written and no cell failed, 1 written and some cell failed, 2 usage or\n"
 			  "bad input");
-	else if (id == OPTS_BAD)
-		fprintf(stderr, "%s\n", o.err);
 	opts_fini(&o);
-	if (id == OPTS_HELP)
-		return EXIT_OK;
-	if (id == OPTS_BAD)
-		return EXIT_USAGE;
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_USAGE;	/* until the report is written */
 	if (first >= argc) {
 		fprintf(stderr, PROG ": need at least one cell file (or - for stdin)\n");
 		return EXIT_USAGE;
