@@ -9,14 +9,11 @@
 
 #include "errmsg.h"
 #include "inject.h"
+#include "modes.h"
 #include "rule.h"
 
-static const char *const modes[] = { "never", "prefer", "mandatory", "fallback", NULL };
-static const char *const privileges[] = { "root", "unprivileged", "userns", NULL };
-static const char *const caches[] = { "auto", "always", "never", "metadata", NULL };
 static const char *const workloads[] = { "read", "storm", "ostree", NULL };
 static const char *const expects[] = { "any", "none", "some", NULL };
-static const char *const versions[] = { "1.13.0", "1.13.2", NULL };
 
 void cell_default(struct cell *c)
 {
@@ -72,6 +69,21 @@ static int one_of(const char *name, const char *v, const char *const set[], char
 	return errmsg(err, errlen, -EINVAL, "bad --%s '%s' (%s)", name, v, list);
 }
 
+/* A mode, cache, privilege or version: the daemon's own parser (modes.h) decides. */
+static int daemon_word(const char *name, const char *v, int (*parse)(const char *), const char *list,
+		       char *out, size_t outlen, char *err, size_t errlen)
+{
+	if (parse(v) < 0 || strlen(v) >= outlen)
+		return errmsg(err, errlen, -EINVAL, "bad --%s '%s' (%s)", name, v, list);
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+static int inode_mode_word(const char *v)
+{
+	return inode_mode_parse(v, NULL);
+}
+
 static int number(const char *name, const char *v, double min, double max, double *out,
 		  char *err, size_t errlen)
 {
@@ -112,13 +124,17 @@ int cell_set(struct cell *c, const char *name, const char *v, char *err, size_t 
 		if (strcmp(name, flags[i]) == 0 && v)
 			return errmsg(err, errlen, -EINVAL, "--%s takes no value", name);
 	if (strcmp(name, "mode") == 0)
-		return one_of(name, v, modes, c->mode, sizeof(c->mode), err, errlen);
+		return daemon_word(name, v, inode_mode_word, modes_inode_list, c->mode, sizeof(c->mode),
+				   err, errlen);
 	if (strcmp(name, "privilege") == 0)
-		return one_of(name, v, privileges, c->privilege, sizeof(c->privilege), err, errlen);
+		return daemon_word(name, v, privilege_parse, modes_privilege_list, c->privilege,
+				   sizeof(c->privilege), err, errlen);
 	if (strcmp(name, "cache") == 0)
-		return one_of(name, v, caches, c->cache, sizeof(c->cache), err, errlen);
+		return daemon_word(name, v, cache_policy_parse, modes_cache_list, c->cache,
+				   sizeof(c->cache), err, errlen);
 	if (strcmp(name, "virtiofsd-version") == 0)
-		return one_of(name, v, versions, c->version, sizeof(c->version), err, errlen);
+		return daemon_word(name, v, virtiofsd_version_parse, modes_version_list, c->version,
+				   sizeof(c->version), err, errlen);
 	if (strcmp(name, "rlimit-nofile") == 0) {
 		ret = whole(name, v, 0, 1073741816, &n, err, errlen);
 		if (!ret)

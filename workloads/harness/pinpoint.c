@@ -28,13 +28,14 @@
 #include "clock.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cell.h"
+#include "modes.h"
+#include "opts.h"
 #include "counts.h"
 #include "proc.h"
 #include "run.h"
@@ -233,114 +234,131 @@ static void pinpoint_print(const struct pinpoint *pp)
 	pinpoint_print_conclusion(pp->sel, xs, pp->text);
 }
 
-static int usage(FILE *f)
+enum {
+	P_ONLY = 1, P_SECONDS, P_REPS, P_SEED, P_VERSION, P_RLIMIT, P_TIME_LIMIT, P_FORMAT, P_OUT,
+	P_TRACE, P_LIST, P_CONTROL_ONLY,
+};
+
+static const struct opt pinpoint_opts[] = {
+	{ P_ONLY, "only", OPT_STR, "NAME,...", "all", .help = "run only these experiments (--list names them)" },
+	{ P_SECONDS, "seconds", OPT_DOUBLE, "S", "3", .dmin = 0.1, .dmax = 86400,
+	  .help = "how long each cell reads (planned down by --time-limit)" },
+	{ P_REPS, "reps", OPT_U64, "N", "1", .min = 1, .max = 100000, .help = "repetitions of each cell" },
+	{ P_SEED, "seed", OPT_U64, "N", "1", .max = UINT64_MAX / 2, .help = "the seed of the trees and the fault rules" },
+	{ P_VERSION, "virtiofsd-version", OPT_CHOICE, "V", "1.13.2", .choices = modes_version_list,
+	  .help = "the virtiofsd release modelled" },
+	{ P_RLIMIT, "rlimit-nofile", OPT_U64, "N", "the daemon's", .max = 1073741816,
+	  .help = "the daemon's fd limit" },
+	{ P_TIME_LIMIT, "time-limit", OPT_DOUBLE, "S", "none", .dmin = 10, .dmax = 86400,
+	  .help = "fit the whole run into S seconds; what is left undone is said (exit 124)" },
+	{ P_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|json",
+	  .help = "the verdicts as text, or one JSON document (README \"pinpoint JSON\")" },
+	{ P_OUT, "out", OPT_STR, "FILE", "none", .help = "append every cell line here, for stalefs report" },
+	{ P_TRACE, "trace", OPT_CHOICE, "T", "auto", .choices = "auto|on|off",
+	  .help = "chain ESTALE to the kernel through tracefs (auto: where it can)" },
+	{ P_LIST, "list", OPT_FLAG, .help = "name the experiments and their questions, then exit" },
+	{ P_CONTROL_ONLY, "control-only", OPT_FLAG,
+	  .help = "run each control against itself (an A/A check of the test)" },
+};
+
+static void list_experiments(void)
 {
-	fprintf(f, "usage: stalefs pinpoint [--only NAME,...] [--seconds 3] [--reps 1] [--seed 1]\n"
-		"       [--virtiofsd-version 1.13.0|1.13.2] [--rlimit-nofile N] [--time-limit S]\n"
-		"       [--format text|json] [--out FILE] [--trace auto|on|off] [--control-only] [--list]\n"
-		"Runs each experiment's cell against its control, tests the difference (Fisher, p < 0.01),\n"
-		"reruns each cause found under the mitigations that apply, and concludes, also for bcvk.\n"
-		"--time-limit fits the whole run into S seconds; --list names the experiments;\n"
-		"--control-only runs each control against itself (an A/A check of the test).\n");
-	return f == stdout ? 0 : EXIT_USAGE;
+	for (size_t i = 0; i < NEXP; i++) {
+		char first[40];
+
+		snprintf(first, sizeof(first), "%-24s", experiments[i].name);
+		pinpoint_fold(stdout, first, 25, experiments[i].question);
+	}
+}
+
+/* One option into the base cell or the run; OPTS_BAD or the id. */
+static int pinpoint_opt(struct opts *po, int id, struct cell *base, struct run_opts *o,
+			struct plan *pl, const char **only, const char **out_path, bool *json,
+			bool *control_only, bool *list)
+{
+	static const char *const cell_names[] = {
+		[P_SECONDS] = "seconds", [P_REPS] = "reps", [P_SEED] = "seed",
+		[P_VERSION] = "virtiofsd-version", [P_RLIMIT] = "rlimit-nofile",
+	};
+	char err[512];
+
+	switch (id) {
+	case P_ONLY:
+		*only = po->arg;
+		break;
+	case P_SECONDS:
+	case P_REPS:
+	case P_SEED:
+	case P_VERSION:
+	case P_RLIMIT:
+		if (cell_set(base, cell_names[id], po->arg, err, sizeof(err))) {
+			snprintf(po->err, sizeof(po->err), "stalefs pinpoint: %.200s", err);
+			return OPTS_BAD;
+		}
+		break;
+	case P_TIME_LIMIT:
+		pl->limit = po->d;
+		break;
+	case P_FORMAT:
+		*json = po->u == 1;
+		break;
+	case P_OUT:
+		*out_path = po->arg;
+		break;
+	case P_TRACE:
+		o->trace = po->u == 1 ? 1 : po->u == 2 ? -1 : 0;
+		break;
+	case P_LIST:
+		*list = true;
+		break;
+	case P_CONTROL_ONLY:
+		*control_only = true;
+		break;
+	}
+	return id;
 }
 
 int pinpoint_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "only", required_argument, NULL, 'o' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "virtiofsd-version", required_argument, NULL, 'V' },
-		{ "rlimit-nofile", required_argument, NULL, 'R' },
-		{ "time-limit", required_argument, NULL, 'T' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "out", required_argument, NULL, 'O' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "control-only", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct outcome xs[NEXP];
 	struct pinpoint pp = { .xs = xs };
 	struct run_opts o = { .quiet = true };
 	struct plan pl = { .overhead = 1.5 };
 	struct cell base;
 	const char *only = NULL, *out_path = NULL;
-	bool json = false, control_only = false;
-	char err[512], *end;
-	int c, ret;
+	bool json = false, control_only = false, list = false;
+	struct opts po;
+	int id, ret;
 
 	cell_default(&base);
 	base.seconds = 3;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			only = optarg;
+	if (opts_init(&po, "stalefs pinpoint", pinpoint_opts,
+		      sizeof(pinpoint_opts) / sizeof(pinpoint_opts[0]), argc, argv) < 0)
+		return EXIT_INTERNAL;
+	while ((id = opts_next(&po)) > 0)
+		if (pinpoint_opt(&po, id, &base, &o, &pl, &only, &out_path, &json, &control_only,
+				 &list) == OPTS_BAD) {
+			id = OPTS_BAD;
 			break;
-		case 's':
-		case 'r':
-		case 'S':
-		case 'V':
-		case 'R':
-			if (cell_set(&base, c == 's' ? "seconds" : c == 'r' ? "reps" : c == 'S' ? "seed"
-					    : c == 'V' ? "virtiofsd-version" : "rlimit-nofile", optarg, err,
-				     sizeof(err))) {
-				fprintf(stderr, "stalefs pinpoint: %s\n", err);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'T':
-			pl.limit = strtod(optarg, &end);
-			if (*end || end == optarg || !(pl.limit >= 10 && pl.limit <= 86400)) {
-				fprintf(stderr, "stalefs pinpoint: bad --time-limit '%s' (10 to 86400 s)\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'F':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				fprintf(stderr, "stalefs pinpoint: bad --format '%s' (text|json)\n", optarg);
-				return EXIT_USAGE;
-			}
-			json = strcmp(optarg, "json") == 0;
-			break;
-		case 'O':
-			out_path = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				fprintf(stderr, "stalefs pinpoint: bad --trace '%s' (auto|on|off)\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.trace = strcmp(optarg, "on") == 0 ? 1 : strcmp(optarg, "off") == 0 ? -1 : 0;
-			break;
-		case 'C':
-			control_only = true;
-			break;
-		case 'l':
-			for (size_t i = 0; i < NEXP; i++) {
-				char first[40];
-
-				snprintf(first, sizeof(first), "%-24s", experiments[i].name);
-				pinpoint_fold(stdout, first, 25, experiments[i].question);
-			}
-			return 0;
-		case 'h':
-			return usage(stdout);
-		default:
-			fprintf(stderr, "stalefs pinpoint: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
 		}
+	if (id == OPTS_END && po.optind != argc) {
+		snprintf(po.err, sizeof(po.err), "stalefs pinpoint: unexpected argument '%s'",
+			 argv[po.optind]);
+		id = OPTS_BAD;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "stalefs pinpoint: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
+	ret = opts_finish(&po, id, "stalefs pinpoint [options]",
+			  "Runs each experiment's cell against its control, tests the difference (Fisher,\n"
+			  "p < 0.01), reruns each cause found under the mitigations that apply, and\n"
+			  "concludes, also for bcvk.\n"
+			  "exit: 0 every selected experiment ran (or says why not), 2 usage, 77 none\n"
+			  "could run here, 99 harness error, 124 the time limit left experiments unrun,\n"
+			  "130 interrupted");
+	opts_fini(&po);
+	if (ret >= 0)
+		return ret;
+	if (list) {
+		list_experiments();
+		return EXIT_OK;
 	}
 	if (only_check(only) < 0)
 		return EXIT_USAGE;
