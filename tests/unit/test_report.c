@@ -23,7 +23,7 @@
  */
 static const char fixture[] =
 	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"expect\":\"none\","
-	"\"rules\":[\"errno:op=READ\"]},\"status\":\"ran\",\"effective_mode\":\"never\","
+	"\"rules\":[\"errno:op=READ,errno=ESTALE\"]},\"status\":\"ran\",\"effective_mode\":\"never\","
 	"\"mode_reason\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"calls\":{\"stat\":10,"
 	"\"open\":10},\"estale\":{\"stat\":0},\"estale_total\":0,\"emitted\":0,"
 	"\"emitted_trace\":0,\"verdict\":\"pass\",\"duration_s\":1.5,\"ops_per_s\":100,"
@@ -42,7 +42,7 @@ static const char fixture[] =
 	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\"},\"status\":\"cannot-run\","
 	"\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"reps\":1,\"emitted_trace\":null,"
 	"\"verdict\":\"skip\",\"duration_s\":0.01}\n"
-	"{\"cell\":\"b\",\"params\":{\"mode\":\"IGNORED\"},\"status\":\"ran\","
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"prefer\"},\"status\":\"ran\","
 	"\"effective_mode\":\"never\",\"reps\":1,\"reps_ran\":1,\"calls\":{\"stat\":100,"
 	"\"readdir\":50},\"estale\":{\"stat\":5,\"readdir\":2},"
 	"\"errors\":{\"open\":{\"ENOENT\":1}},\"estale_total\":7,\"emitted\":1,"
@@ -52,56 +52,53 @@ static const char fixture[] =
 
 static const char expect_json[] =
 	"{\"cells\":[\n"
-	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"privilege\":\"\",\"cache\":\"\","
-	"\"profile\":\"\",\"rules\":[\"errno:op=READ\"],\"workload\":\"\",\"overlay\":false,"
-	"\"churn\":false,\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,"
-	"\"reps\":0,\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"none\"},"
-	"\"status\":\"ran\",\"reason\":\"\",\"effective_mode\":\"never\","
-	"\"mode_reason\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"merged\":1,"
-	"\"calls\":{\"stat\":10,\"open\":10},\"calls_total\":20,\"estale\":{\"stat\":0},"
-	"\"errors\":{},\"estale_total\":0,\"estale_rate\":0,\"ci95\":[0,0.161125],"
-	"\"integrity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},"
-	"\"emitted\":0,\"emitted_trace\":0,\"masked\":0,\"attribution\":{\"inject\":{},"
-	"\"host\":{},\"daemon\":{},\"kernel\":0,\"unattributed\":0},\"faults_fired\":0,"
-	"\"ops_per_s\":100.0,\"duration_s\":1.500,\"setup_s\":0.000,\"teardown_s\":0.000,"
-	"\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},"
-	"\"verdict\":\"pass\",\"repro\":\"stalefs run a\",\"rep_results\":[{\"seed\":1,"
-	"\"exit\":0,\"estale\":0,\"errors\":0,\"mismatches\":0}]},\n"
-	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\",\"privilege\":\"\",\"cache\":\"\","
-	"\"profile\":\"\",\"rules\":[],\"workload\":\"\",\"overlay\":false,\"churn\":false,"
-	"\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,\"reps\":0,"
-	"\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"\"},\"status\":\"ran\","
-	"\"reason\":\"\",\"effective_mode\":\"never\",\"mode_reason\":\"\",\"reps\":2,"
-	"\"reps_ran\":2,\"merged\":2,\"calls\":{\"stat\":200,\"open\":100,\"readdir\":50},"
-	"\"calls_total\":350,\"estale\":{\"stat\":12,\"open\":3,\"readdir\":2},"
-	"\"errors\":{\"open\":{\"ENOENT\":3,\"EIO\":1}},\"estale_total\":17,"
-	"\"estale_rate\":0.0485714,\"ci95\":[0.0305438,0.0764009],\"integrity\":{\"files\":5,"
-	"\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":1},\"emitted\":5,"
-	"\"emitted_trace\":null,\"masked\":1,\"attribution\":{\"inject\":{\"rule 1 errno\":4},"
-	"\"host\":{\"open_by_handle_at\":2},\"daemon\":{},\"kernel\":11,\"unattributed\":0},"
-	"\"faults_fired\":4,\"ops_per_s\":125.0,\"duration_s\":4.000,\"setup_s\":0.000,"
-	"\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed 1\","
-	"\"rep_results\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,\"mismatches\":1},"
-	"{\"seed\":2,\"exit\":1,\"estale\":7,\"errors\":8,\"mismatches\":0}]},\n"
-	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\",\"privilege\":\"\",\"cache\":\"\","
-	"\"profile\":\"\",\"rules\":[],\"workload\":\"\",\"overlay\":false,\"churn\":false,"
-	"\"drop_caches_ms\":0,\"threads\":0,\"seconds\":0.000,\"count\":0,\"reps\":0,"
-	"\"seed\":0,\"objects\":0,\"max_links\":0,\"expect\":\"\"},\"status\":\"cannot-run\","
-	"\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"effective_mode\":\"\","
-	"\"mode_reason\":\"\",\"reps\":1,\"reps_ran\":0,\"merged\":1,\"calls\":{},"
-	"\"calls_total\":0,\"estale\":{},\"errors\":{},\"estale_total\":0,\"estale_rate\":0,"
-	"\"ci95\":[0,1],\"integrity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,"
-	"\"mismatches\":0},\"emitted\":0,\"emitted_trace\":null,\"masked\":0,"
-	"\"attribution\":{\"inject\":{},\"host\":{},\"daemon\":{},\"kernel\":0,"
-	"\"unattributed\":0},\"faults_fired\":0,\"ops_per_s\":0.0,\"duration_s\":0.010,"
-	"\"setup_s\":0.000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},"
-	"\"verdict\":\"skip\",\"repro\":\"\","
-	"\"rep_results\":[]}\n"
+	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"privilege\":\"root\",\"cache\":\"aut"
+	"o\",\"profile\":\"none\",\"rules\":[\"errno:op=READ,errno=ESTALE\"],\"workload\":\"rea"
+	"d\",\"overlay\":false,\"churn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2"
+	".000,\"count\":0,\"reps\":1,\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\""
+	"none\"},\"status\":\"ran\",\"reason\":\"\",\"effective_mode\":\"never\",\"mode_reason"
+	"\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"merged\":1,\"calls\":{\"stat\":10,\"open"
+	"\":10},\"calls_total\":20,\"estale\":{\"stat\":0,\"open\":0},\"errors\":{},\"estale_to"
+	"tal\":0,\"estale_rate\":0,\"ci95\":[0,0.161125],\"integrity\":{\"files\":0,\"bytes\":0"
+	",\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},\"emitted\":0,\"emitted_trace\":0,\"mas"
+	"ked\":0,\"attribution\":{\"inject\":{},\"host\":{},\"daemon\":{},\"kernel\":0,\"unattr"
+	"ibuted\":0},\"faults_fired\":0,\"ops_per_s\":100.0,\"duration_s\":1.500,\"setup_s\":0."
+	"000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsamp"
+	"led\":0,\"list\":[]},\"verdict\":\"pass\",\"repro\":\"stalefs run a\",\"rep_results\":"
+	"[{\"seed\":1,\"exit\":0,\"estale\":0,\"errors\":0,\"mismatches\":0}]},\n"
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\",\"privilege\":\"root\",\"cache\":\"auto"
+	"\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,\"churn\""
+	":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2.000,\"count\":0,\"reps\":1,\"s"
+	"eed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"ran\",\"rea"
+	"son\":\"\",\"effective_mode\":\"never\",\"mode_reason\":\"\",\"reps\":2,\"reps_ran\":2"
+	",\"merged\":2,\"calls\":{\"stat\":200,\"open\":100,\"readdir\":50},\"calls_total\":350"
+	",\"estale\":{\"stat\":12,\"open\":3,\"readdir\":2},\"errors\":{\"open\":{\"ENOENT\":3,"
+	"\"EIO\":1}},\"estale_total\":17,\"estale_rate\":0.0485714,\"ci95\":[0.0305438,0.076400"
+	"9],\"integrity\":{\"files\":5,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":1"
+	"},\"emitted\":5,\"emitted_trace\":null,\"masked\":1,\"attribution\":{\"inject\":{\"rul"
+	"e 1 errno\":4},\"host\":{\"open_by_handle_at\":2},\"daemon\":{},\"kernel\":11,\"unattr"
+	"ibuted\":0},\"faults_fired\":4,\"ops_per_s\":125.0,\"duration_s\":4.000,\"setup_s\":0."
+	"000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsamp"
+	"led\":0,\"list\":[]},\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed 1\",\"rep_r"
+	"esults\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,\"mismatches\":1},{\"seed"
+	"\":2,\"exit\":1,\"estale\":7,\"errors\":8,\"mismatches\":0}]},\n"
+	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\",\"privilege\":\"root\",\"cache\":\""
+	"auto\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,\"chu"
+	"rn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2.000,\"count\":0,\"reps\":1"
+	",\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"cannot-"
+	"run\",\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"effective_mode\":\"\",\"mode"
+	"_reason\":\"\",\"reps\":1,\"reps_ran\":0,\"merged\":1,\"calls\":{},\"calls_total\":0,"
+	"\"estale\":{},\"errors\":{},\"estale_total\":0,\"estale_rate\":0,\"ci95\":[0,1],\"inte"
+	"grity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},\"emitt"
+	"ed\":0,\"emitted_trace\":null,\"masked\":0,\"attribution\":{\"inject\":{},\"host\":{},"
+	"\"daemon\":{},\"kernel\":0,\"unattributed\":0},\"faults_fired\":0,\"ops_per_s\":0.0,\""
+	"duration_s\":0.010,\"setup_s\":0.000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"co"
+	"mplete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},\"verdict\":\"skip\",\"repro\":"
+	"\"\",\"rep_results\":[]}\n"
 	"],\n"
-	"\"totals\":{\"cells\":3,\"passed\":1,\"failed\":1,\"skipped\":1,\"calls\":370,"
-	"\"estale_total\":17,\"estale_rate\":0.0459459,\"ci95\":[0.0288815,0.0723418],"
-	"\"mismatches\":1,\"emitted\":5,\"masked\":1,\"faults_fired\":4,"
-	"\"duration_s\":5.510}}\n";
+	"\"totals\":{\"cells\":3,\"passed\":1,\"failed\":1,\"skipped\":1,\"calls\":370,\"estale"
+	"_total\":17,\"estale_rate\":0.0459459,\"ci95\":[0.0288815,0.0723418],\"mismatches\":1,"
+	"\"emitted\":5,\"masked\":1,\"faults_fired\":4,\"duration_s\":5.510}}\n";
 
 static const char expect_junit[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -280,19 +277,16 @@ START_TEST(lines_with_one_cell_id_merge_into_one_cell)
 	ck_assert_uint_eq(t.estale, 17);
 	ck_assert(report_failed(&r));
 
-	/* Verdicts: pass beats skip; an unknown one counts as fail; mistyped
-	 * fields read as zero; a cell that ran with the trace keeps it. */
-	load(&r, "{\"cell\":\"d\",\"verdict\":\"skip\",\"calls\":\"x\",\"emitted_trace\":3,"
-		 "\"status\":\"ran\"}\n{\"cell\":\"d\",\"verdict\":\"pass\",\"calls\":{\"stat\":\"y\"},"
-		 "\"emitted_trace\":2}\n{\"cell\":\"e\",\"verdict\":\"weird\"}\n{\"cell\":\"f\"}\n",
-	     "more");
-	ck_assert_uint_eq(r.n, 6);
+	/* Verdicts: pass beats skip; a cell that ran with the trace keeps it. */
+	load(&r, "{\"cell\":\"d\",\"verdict\":\"skip\",\"emitted_trace\":3,\"status\":\"ran\"}\n"
+		 "{\"cell\":\"d\",\"verdict\":\"pass\",\"status\":\"ran\",\"emitted_trace\":2}\n"
+		 "{\"cell\":\"f\",\"verdict\":\"skip\",\"status\":\"cannot-run\"}\n", "more");
+	ck_assert_uint_eq(r.n, 5);
 	ck_assert_int_eq(r.cells[3].verdict, REPORT_PASS);
 	ck_assert_uint_eq(report_cell_calls(&r.cells[3]), 0);
 	ck_assert(r.cells[3].trace_seen && !r.cells[3].trace_missing);
 	ck_assert_uint_eq(r.cells[3].emitted_trace, 5);
-	ck_assert_int_eq(r.cells[4].verdict, REPORT_FAIL);
-	ck_assert_int_eq(r.cells[5].verdict, REPORT_SKIP);
+	ck_assert_int_eq(r.cells[4].verdict, REPORT_SKIP);
 	report_free(&r);
 }
 END_TEST
@@ -379,7 +373,8 @@ START_TEST(junit_escapes_xml_and_replaces_bad_bytes)
 		"{\"cell\":\"x<&>\\\"'y\\u00e9\\u0001\",\"verdict\":\"fail\",\"status\":\"error\","
 		"\"reason\":\"a<b & c>\\\"d'\",\"repro\":\"stalefs run --rule 'x' && echo <ok>\","
 		"\"calls\":{\"stat\":2},\"estale\":{\"stat\":1}}\n"
-		"{\"cell\":\"s&\",\"verdict\":\"skip\",\"reason\":\"no <tracefs>\"}\n";
+		"{\"cell\":\"s&\",\"verdict\":\"skip\",\"status\":\"cannot-run\","
+		"\"reason\":\"no <tracefs>\"}\n";
 	struct report r;
 	char *out;
 
@@ -412,7 +407,7 @@ START_TEST(markdown_escapes_pipes_and_line_breaks)
 	report_init(&r);
 	load(&r, line, "x");
 	out = render(&r, REPORT_MARKDOWN, NULL);
-	assert_has(out, "| a\\|b | - | fail | 2 | 1 |");
+	assert_has(out, "| a\\|b | - (asked never) | fail | 2 | 1 |");
 	assert_has(out, "st\\|at 1");
 	assert_has(out, "timeout: x\\|y z |\n");
 	assert_has(out, "| a\\|b | st\\|at | 1 | 2 |");
@@ -474,20 +469,34 @@ END_TEST
 
 START_TEST(malformed_lines_are_refused_naming_file_and_line)
 {
+#define OK_LINE(id) "{\"cell\":\"" id "\",\"status\":\"ran\",\"verdict\":\"pass\"}"
 	char err[512];
 
-	ck_assert_int_eq(load_err("{\"cell\":\"a\"}\n\n{\"cell\":\"b\",\n", "cells.jsonl", err,
+	ck_assert_int_eq(load_err(OK_LINE("a") "\n\n{\"cell\":\"b\",\n", "cells.jsonl", err,
 				  sizeof(err)), -EINVAL);
 	ck_assert_msg(strncmp(err, "cells.jsonl:3: ", 15) == 0, "%s", err);
 	ck_assert_int_eq(load_err("[1]\n", "c", err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "c:1: not a cell object");
 	ck_assert_int_eq(load_err("\n{\"calls\":{}}\n", "c", err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "c:2: no \"cell\" id");
-	ck_assert_int_eq(load_err("{\"cell\":\"a\"} x\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(load_err(OK_LINE("a") " x\n", "c", err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strncmp(err, "c:1: ", 5) == 0, "%s", err);
+	/* What run never writes is refused, not read as zero (cellline.h). */
+	ck_assert_int_eq(load_err("{\"cell\":\"a\",\"verdict\":\"pass\"}\n", "c", err,
+				  sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "status"), "%s", err);
+	ck_assert_int_eq(load_err("{\"cell\":\"e\",\"status\":\"ran\",\"verdict\":\"weird\"}\n",
+				  "c", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "weird"), "%s", err);
+	ck_assert_int_eq(load_err("{\"cell\":\"d\",\"status\":\"ran\",\"verdict\":\"pass\","
+				  "\"calls\":{\"stat\":\"y\"}}\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(load_err("{\"cell\":\"d\",\"status\":\"ran\",\"verdict\":\"pass\","
+				  "\"params\":{\"mode\":\"IGNORED\"}}\n", "c", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "IGNORED"), "%s", err);
 	/* Blank lines, CRLF and no final newline are fine. */
-	ck_assert_int_eq(load_err("\r\n  \n{\"cell\":\"a\"}\r\n{\"cell\":\"b\"}", "c", err,
+	ck_assert_int_eq(load_err("\r\n  \n" OK_LINE("a") "\r\n" OK_LINE("b"), "c", err,
 				  sizeof(err)), 0);
+#undef OK_LINE
 }
 END_TEST
 

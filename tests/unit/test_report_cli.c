@@ -17,8 +17,11 @@
 static const char failing[] =
 	"{\"cell\":\"a\",\"params\":{\"mode\":\"never\"},\"status\":\"ran\",\"reps\":1,"
 	"\"reps_ran\":1,\"calls\":{\"stat\":10},\"estale\":{\"stat\":3},\"estale_total\":3,"
-	"\"verdict\":\"fail\",\"repro\":\"stalefs run a\"}\n"
-	"{\"cell\":\"b\",\"verdict\":\"pass\"}\n";
+	"\"verdict\":\"fail\",\"repro\":\"stalefs run a\",\"rep_results\":[{\"seed\":1,"
+	"\"exit\":1,\"estale\":3}]}\n"
+	"{\"cell\":\"b\",\"status\":\"ran\",\"verdict\":\"pass\"}\n";
+
+#define PASS_LINE "{\"cell\":\"a\",\"status\":\"ran\",\"verdict\":\"pass\"}\n"
 
 static int run_cli(const char *a1, const char *a2, const char *a3, const char *a4,
 		   const char *a5, const char *a6)
@@ -77,8 +80,8 @@ START_TEST(the_command_writes_the_report_and_exits_by_the_worst_verdict)
 	dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(dfd, 0);
 	unit_write_file(dfd, "in.jsonl", failing);
-	unit_write_file(dfd, "pass.jsonl", "{\"cell\":\"a\",\"verdict\":\"pass\"}\n");
-	unit_write_file(dfd, "bad.jsonl", "{\"cell\":\"a\"}\nnot json\n");
+	unit_write_file(dfd, "pass.jsonl", PASS_LINE);
+	unit_write_file(dfd, "bad.jsonl", PASS_LINE "not json\n");
 	snprintf(in, sizeof(in), "%s/in.jsonl", dir);
 	snprintf(pass, sizeof(pass), "%s/pass.jsonl", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.jsonl", dir);
@@ -108,7 +111,7 @@ START_TEST(bad_input_and_usage_exit_2)
 	unit_mkdtemp(dir, sizeof(dir));
 	dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(dfd, 0);
-	unit_write_file(dfd, "pass.jsonl", "{\"cell\":\"a\",\"verdict\":\"pass\"}\n");
+	unit_write_file(dfd, "pass.jsonl", PASS_LINE);
 	snprintf(pass, sizeof(pass), "%s/pass.jsonl", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	ck_assert_int_eq(run_cli("--out", out, "/nonexistent/cells.jsonl", NULL, NULL, NULL), 2);

@@ -12,8 +12,10 @@
  * errnos or attribution keys than the result holds, names the harness does
  * not know (mode, privilege, cache, workload, expect, virtiofsd version,
  * status, verdict), rules that do not parse, mistyped values, counts that
- * are negative, fractional or beyond 2^53. Fields that are missing read as
- * the cell's defaults and zero (older lines lack the newer fields).
+ * are negative, fractional or beyond 2^53. Every line has "cell", "status"
+ * and "verdict"; other fields that are missing read as the cell's defaults
+ * and zero (older lines lack the newer fields). `stalefs report` reads its
+ * input through here, so what it merges is what run wrote.
  *
  * What the line does not carry: the cell's --timeout (only in "repro"), why
  * the trace was off (trace_why), and the workload's ops_total and work_s,

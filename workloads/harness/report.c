@@ -4,6 +4,8 @@
 #include "report.h"
 #include "report_render.h"
 
+#include "cellline.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -29,18 +31,6 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
 		return -ENOMEM;
 	*v = p;
 	*cap = ncap;
-	return 0;
-}
-
-/* *dst = a copy of the string v (or "" when v is missing or no string). */
-static int set_str(char **dst, const struct jv *v)
-{
-	char *s = strdup(jv_str(v, ""));
-
-	if (!s)
-		return -ENOMEM;
-	free(*dst);
-	*dst = s;
 	return 0;
 }
 
@@ -92,17 +82,6 @@ static void counts_free(struct report_counts *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Add every member of a JSON object (non-numbers count 0). */
-static int counts_add_jv(struct report_counts *c, const struct jv *obj)
-{
-	if (!obj || obj->type != JV_OBJ)
-		return 0;
-	for (size_t i = 0; i < obj->n; i++)
-		if (counts_add(c, obj->keys[i], jv_u64(&obj->items[i], 0)))
-			return -ENOMEM;
-	return 0;
-}
-
 static int counts_merge(struct report_counts *dst, const struct report_counts *src)
 {
 	for (size_t i = 0; i < src->n; i++)
@@ -144,7 +123,7 @@ static void params_free(struct report_params *p)
 	free(p->rules);
 }
 
-static void cell_free(struct report_cell *c)
+static void report_cell_free(struct report_cell *c)
 {
 	free(c->id);
 	params_free(&c->params);
@@ -167,51 +146,6 @@ static void cell_free(struct report_cell *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int params_from_jv(struct report_params *p, const struct jv *v)
-{
-	const struct jv *rules = jv_get(v, "rules");
-
-	if (set_str(&p->mode, jv_get(v, "mode")) || set_str(&p->privilege, jv_get(v, "privilege")) ||
-	    set_str(&p->cache, jv_get(v, "cache")) || set_str(&p->profile, jv_get(v, "profile")) ||
-	    set_str(&p->workload, jv_get(v, "workload")) || set_str(&p->expect, jv_get(v, "expect")))
-		return -ENOMEM;
-	if (rules && rules->type == JV_ARR && rules->n) {
-		p->rules = calloc(rules->n, sizeof(*p->rules));
-		if (!p->rules)
-			return -ENOMEM;
-		for (size_t i = 0; i < rules->n; i++) {
-			if (rules->items[i].type != JV_STR)
-				continue;
-			p->rules[p->nrules] = strdup(rules->items[i].str);
-			if (!p->rules[p->nrules])
-				return -ENOMEM;
-			p->nrules++;
-		}
-	}
-	p->overlay = jv_bool(jv_get(v, "overlay"), false);
-	p->churn = jv_bool(jv_get(v, "churn"), false);
-	p->drop_caches_ms = jv_u64(jv_get(v, "drop_caches_ms"), 0);
-	p->threads = jv_u64(jv_get(v, "threads"), 0);
-	p->seconds = jv_num(jv_get(v, "seconds"), 0);
-	p->count = jv_u64(jv_get(v, "count"), 0);
-	p->reps = jv_u64(jv_get(v, "reps"), 0);
-	p->seed = jv_u64(jv_get(v, "seed"), 0);
-	p->objects = jv_u64(jv_get(v, "objects"), 0);
-	p->max_links = jv_u64(jv_get(v, "max_links"), 0);
-	return 0;
-}
-
-static enum report_verdict verdict_parse(const struct jv *v)
-{
-	const char *s = jv_str(v, "");
-
-	if (!*s || strcmp(s, "skip") == 0)
-		return REPORT_SKIP;
-	if (strcmp(s, "pass") == 0)
-		return REPORT_PASS;
-	return REPORT_FAIL;
-}
-
 const char *report_verdict_name(enum report_verdict v)
 {
 	return v == REPORT_PASS ? "pass" : v == REPORT_FAIL ? "fail" : "skip";
@@ -222,97 +156,125 @@ static bool cell_ran(const struct report_cell *c)
 	return strcmp(c->status, "ran") == 0 || c->reps_ran > 0;
 }
 
-/* A JSON number that is not negative or huge, else 0. */
-static double nonneg(const struct jv *v)
+/* *dst = a copy of text. */
+static int dup_to(char **dst, const char *text)
 {
-	double d = jv_num(v, 0);
+	char *d = strdup(text);
 
-	return d > 0 && d < 1e15 ? d : 0;
+	if (!d)
+		return -ENOMEM;
+	free(*dst);
+	*dst = d;
+	return 0;
 }
 
-static int cell_from_jv(struct report_cell *c, const struct jv *v)
+static int params_from_cell(struct report_params *p, const struct cell *c)
 {
-	const struct jv *errors = jv_get(v, "errors");
-	const struct jv *trace = jv_get(v, "emitted_trace");
-	const struct jv *reps = jv_get(v, "rep_results");
-	const struct jv *it;
+	if (dup_to(&p->mode, c->mode) || dup_to(&p->privilege, c->privilege) ||
+	    dup_to(&p->cache, c->cache) || dup_to(&p->profile, c->profile) ||
+	    dup_to(&p->workload, c->workload) || dup_to(&p->expect, cell_expect_name(c->expect)))
+		return -ENOMEM;
+	if (c->nrules) {
+		p->rules = calloc(c->nrules, sizeof(*p->rules));
+		if (!p->rules)
+			return -ENOMEM;
+		for (int i = 0; i < c->nrules; i++, p->nrules++)
+			if (dup_to(&p->rules[i], c->rules[i]))
+				return -ENOMEM;
+	}
+	p->overlay = c->overlay;
+	p->churn = c->churn;
+	p->drop_caches_ms = c->drop_caches_ms;
+	p->threads = c->threads;
+	p->seconds = c->seconds;
+	p->count = c->count;
+	p->reps = c->reps;
+	p->seed = c->seed;
+	p->objects = c->objects;
+	p->max_links = c->max_links;
+	return 0;
+}
+
+static int attribution_from(struct report_cell *c, const struct attrib *a)
+{
+	for (int i = 0; i < a->nkeys; i++) {
+		const char *src = a->key[i].source;
+		struct report_counts *to = strcmp(src, "inject") == 0 ? &c->inject
+					   : strcmp(src, "host") == 0 ? &c->host
+					   : strcmp(src, "daemon") == 0 ? &c->daemon : NULL;
+
+		if (to && counts_add(to, a->key[i].detail, a->key[i].n))
+			return -ENOMEM;
+	}
+	c->kernel = a->kernel;
+	c->unattributed = a->unattributed;
+	c->emitted = a->emitted;
+	c->masked = a->masked;
+	return 0;
+}
+
+/* One report cell from a cell line that cellline.h read (and checked). */
+static int cell_from_line(struct report_cell *c, const struct cell_line *l)
+{
+	const struct run_result *r = &l->result;
 
 	memset(c, 0, sizeof(*c));
 	c->merged = 1;
-	if (set_str(&c->id, jv_get(v, "cell")) || set_str(&c->status, jv_get(v, "status")) ||
-	    set_str(&c->reason, jv_get(v, "reason")) ||
-	    set_str(&c->effective_mode, jv_get(v, "effective_mode")) ||
-	    set_str(&c->mode_reason, jv_get(v, "mode_reason")) ||
-	    set_str(&c->repro, jv_get(v, "repro")))
+	if (dup_to(&c->id, l->id) || dup_to(&c->status, run_status_name(r->status)) ||
+	    dup_to(&c->reason, r->reason) || dup_to(&c->effective_mode, r->effective_mode) ||
+	    dup_to(&c->mode_reason, r->mode_reason) || dup_to(&c->repro, l->repro) ||
+	    params_from_cell(&c->params, &l->cell))
 		return -ENOMEM;
-	if (params_from_jv(&c->params, jv_get(v, "params")))
-		return -ENOMEM;
-	c->reps = jv_u64(jv_get(v, "reps"), 0);
-	c->reps_ran = jv_u64(jv_get(v, "reps_ran"), 0);
-	if (counts_add_jv(&c->calls, jv_get(v, "calls")) ||
-	    counts_add_jv(&c->estale, jv_get(v, "estale")))
-		return -ENOMEM;
-	if (errors && errors->type == JV_OBJ) {
-		for (size_t i = 0; i < errors->n; i++) {
-			struct report_op_errors *e;
+	c->reps = l->cell.reps;
+	c->reps_ran = r->reps_ran;
+	for (int i = 0; i < r->nops; i++) {
+		struct report_op_errors *e;
 
-			if (errors->items[i].type != JV_OBJ)
-				continue;
-			e = op_errors(c, errors->keys[i]);
-			if (!e || counts_add_jv(&e->by_errno, &errors->items[i]))
+		if (counts_add(&c->calls, r->op[i].name, r->op[i].calls) ||
+		    counts_add(&c->estale, r->op[i].name, r->op[i].estale))
+			return -ENOMEM;
+		if (!r->op[i].nerr)
+			continue;
+		e = op_errors(c, r->op[i].name);
+		if (!e)
+			return -ENOMEM;
+		for (int j = 0; j < r->op[i].nerr; j++)
+			if (counts_add(&e->by_errno, r->op[i].err[j].name, r->op[i].err[j].n))
 				return -ENOMEM;
-		}
 	}
-	it = jv_get(v, "estale_total");
-	c->estale_total = it ? jv_u64(it, 0) : report_counts_sum(&c->estale);
-	it = jv_get(v, "integrity");
-	c->integrity.files = jv_u64(jv_get(it, "files"), 0);
-	c->integrity.bytes = jv_u64(jv_get(it, "bytes"), 0);
-	c->integrity.symlinks = jv_u64(jv_get(it, "symlinks"), 0);
-	c->integrity.xattrs = jv_u64(jv_get(it, "xattrs"), 0);
-	c->integrity.mismatches = jv_u64(jv_get(it, "mismatches"), 0);
-	c->emitted = jv_u64(jv_get(v, "emitted"), 0);
-	if (trace && trace->type == JV_NUM) {
+	/* Lines older than "estale_total" count it per op only. */
+	c->estale_total = r->estale_total ? r->estale_total : report_counts_sum(&c->estale);
+	c->integrity.files = r->files;
+	c->integrity.bytes = r->bytes;
+	c->integrity.symlinks = r->symlinks;
+	c->integrity.xattrs = r->xattrs;
+	c->integrity.mismatches = r->mismatches;
+	if (r->traced) {
 		c->trace_seen = true;
-		c->emitted_trace = jv_u64(trace, 0);
+		c->emitted_trace = r->emitted_trace;
 	} else if (cell_ran(c)) {
 		c->trace_missing = true;
 	}
-	c->masked = jv_u64(jv_get(v, "masked"), 0);
-	it = jv_get(v, "attribution");
-	if (counts_add_jv(&c->inject, jv_get(it, "inject")) ||
-	    counts_add_jv(&c->host, jv_get(it, "host")) ||
-	    counts_add_jv(&c->daemon, jv_get(it, "daemon")))
+	if (attribution_from(c, &r->attrib))
 		return -ENOMEM;
-	c->kernel = jv_u64(jv_get(it, "kernel"), 0);
-	c->unattributed = jv_u64(jv_get(it, "unattributed"), 0);
-	chains_from_json(&c->chains, jv_get(v, "chains"));
-	c->faults_fired = jv_u64(jv_get(v, "faults_fired"), 0);
-	c->ops_per_s = nonneg(jv_get(v, "ops_per_s"));
-	c->duration_s = nonneg(jv_get(v, "duration_s"));
-	c->setup_s = nonneg(jv_get(v, "setup_s"));
-	c->teardown_s = nonneg(jv_get(v, "teardown_s"));
-	c->verdict = verdict_parse(jv_get(v, "verdict"));
-	if (reps && reps->type == JV_ARR && reps->n) {
-		c->rep_results = calloc(reps->n, sizeof(*c->rep_results));
+	c->chains = r->chains;
+	c->faults_fired = r->faults_fired;
+	c->ops_per_s = l->ops_per_s;
+	c->duration_s = r->duration_s;
+	c->setup_s = r->setup_s;
+	c->teardown_s = r->teardown_s;
+	c->verdict = r->verdict == VERDICT_PASS ? REPORT_PASS
+		     : r->verdict == VERDICT_FAIL ? REPORT_FAIL : REPORT_SKIP;
+	if (r->reps_ran) {
+		c->rep_results = calloc(r->reps_ran, sizeof(*c->rep_results));
 		if (!c->rep_results)
 			return -ENOMEM;
-		c->rep_cap = reps->n;
-		for (size_t i = 0; i < reps->n; i++) {
-			const struct jv *r = &reps->items[i];
-			struct report_rep *o = &c->rep_results[c->nrep_results];
-			double ex;
-
-			if (r->type != JV_OBJ)
-				continue;
-			ex = jv_num(jv_get(r, "exit"), 0);
-			o->seed = jv_u64(jv_get(r, "seed"), 0);
-			o->exit = ex > -1e9 && ex < 1e9 ? (int64_t)ex : 0;
-			o->estale = jv_u64(jv_get(r, "estale"), 0);
-			o->errors = jv_u64(jv_get(r, "errors"), 0);
-			o->mismatches = jv_u64(jv_get(r, "mismatches"), 0);
-			c->nrep_results++;
-		}
+		c->rep_cap = r->reps_ran;
+		for (unsigned int i = 0; i < r->reps_ran; i++)
+			c->rep_results[c->nrep_results++] = (struct report_rep){
+				.seed = r->rep[i].seed, .exit = r->rep[i].exit,
+				.estale = r->rep[i].estale, .errors = r->rep[i].errors,
+				.mismatches = r->rep[i].mismatches };
 	}
 	return 0;
 }
@@ -412,7 +374,7 @@ void report_init(struct report *r)
 void report_free(struct report *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		cell_free(&r->cells[i]);
+		report_cell_free(&r->cells[i]);
 	free(r->cells);
 	free(r->slots);
 	memset(r, 0, sizeof(*r));
@@ -459,22 +421,23 @@ static int rehash(struct report *r)
 
 int report_add(struct report *r, const struct jv *line, char *err, size_t errlen)
 {
-	struct report_cell c;
+	struct cell_line *l = malloc(sizeof(*l));
+	struct report_cell c = { 0 };
 	size_t *slot;
 	int ret;
 
-	if (!line || line->type != JV_OBJ) {
-		snprintf(err, errlen, "not a cell object");
-		return -EINVAL;
+	if (!l)
+		goto nomem;
+	ret = cell_line_from_jv(l, line, err, errlen);
+	if (ret) {
+		free(l);
+		return ret;
 	}
-	if (!*jv_str(jv_get(line, "cell"), "")) {
-		snprintf(err, errlen, "no \"cell\" id");
-		return -EINVAL;
-	}
-	memset(&c, 0, sizeof(c));
 	ret = (r->n + 1) * 2 > r->nslots ? rehash(r) : 0;
 	if (!ret)
-		ret = cell_from_jv(&c, line);
+		ret = cell_from_line(&c, l);
+	cell_line_free(l);
+	free(l);
 	if (ret)
 		goto out;
 	slot = find_slot(r, c.id);
@@ -489,10 +452,12 @@ int report_add(struct report *r, const struct jv *line, char *err, size_t errlen
 	*slot = r->n;
 	return 0;
 out:
-	cell_free(&c);
-	if (ret)
-		snprintf(err, errlen, "out of memory");
-	return ret;
+	report_cell_free(&c);
+	if (!ret)
+		return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
 }
 
 int report_read(struct report *r, FILE *f, const char *name, char *err, size_t errlen)
