@@ -5,6 +5,7 @@
  * is wrong and why.
  */
 #include "rule.h"
+#include "errmsg.h"
 
 #include "number.h"
 
@@ -52,19 +53,6 @@ const char *kevict_action_name(enum kevict_action action)
 	return action_names[action];
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* A number of rule text: decimal or 0x hex; positive refuses 0. */
 static int parse_u64(const char *v, uint64_t *out, bool positive)
 {
@@ -86,18 +74,18 @@ static int key_op(struct rule *r, const char *v, char *err, size_t errlen)
 		int op = op_parse(tok);
 
 		if (op < 0)
-			return fail(err, errlen, "op: unknown FUSE op '%s' (e.g. LOOKUP, GETATTR, OPEN, READ)", tok);
+			return errmsg(err, errlen, -EINVAL, "op: unknown FUSE op '%s' (e.g. LOOKUP, GETATTR, OPEN, READ)", tok);
 		r->ops |= 1ULL << op;
 	}
 	if (!r->ops)
-		return fail(err, errlen, "op: empty");
+		return errmsg(err, errlen, -EINVAL, "op: empty");
 	return 0;
 }
 
 static int key_path(struct rule *r, const char *v, char *err, size_t errlen)
 {
 	if (strlen(v) + 2 > sizeof(r->path))
-		return fail(err, errlen, "path: longer than %zu bytes", sizeof(r->path) - 2);
+		return errmsg(err, errlen, -EINVAL, "path: longer than %zu bytes", sizeof(r->path) - 2);
 	snprintf(r->path, sizeof(r->path), "%s%s", v[0] == '/' ? "" : "/", v);
 	return 0;
 }
@@ -106,7 +94,7 @@ static int key_path(struct rule *r, const char *v, char *err, size_t errlen)
 	static int key_##field(struct rule *r, const char *v, char *err, size_t errlen) \
 	{ \
 		if (parse_u64(v, &r->field, positive) < 0) \
-			return fail(err, errlen, #field ": '%s' is not %s", v, what); \
+			return errmsg(err, errlen, -EINVAL, #field ": '%s' is not %s", v, what); \
 		return 0; \
 	}
 U64_KEY(nodeid, true, "a nodeid (1 or more)")
@@ -121,7 +109,7 @@ static int key_prob(struct rule *r, const char *v, char *err, size_t errlen)
 	double p;
 
 	if (number_double(v, 0.0, 1.0, &p) < 0)
-		return fail(err, errlen, "prob: '%s' is not a probability (0 to 1)", v);
+		return errmsg(err, errlen, -EINVAL, "prob: '%s' is not a probability (0 to 1)", v);
 	r->prob = p;
 	return 0;
 }
@@ -131,7 +119,7 @@ static int key_sticky(struct rule *r, const char *v, char *err, size_t errlen)
 	uint64_t n;
 
 	if (parse_u64(v, &n, false) < 0 || n > 1000000)
-		return fail(err, errlen, "sticky: '%s' is not a count (0 to 1000000)", v);
+		return errmsg(err, errlen, -EINVAL, "sticky: '%s' is not a count (0 to 1000000)", v);
 	r->sticky = n;
 	return 0;
 }
@@ -141,9 +129,9 @@ static int key_errno(struct rule *r, const char *v, char *err, size_t errlen)
 	int e = errname_parse(v);
 
 	if (e < 0)
-		return fail(err, errlen, "errno: unknown errno '%s' (a name like ESTALE or a number)", v);
+		return errmsg(err, errlen, -EINVAL, "errno: unknown errno '%s' (a name like ESTALE or a number)", v);
 	if (r->kind == FAULT_HANDLE_DECODE && e != ESTALE && e != EPERM)
-		return fail(err, errlen, "errno: handle-decode fails with ESTALE or EPERM, not %s", v);
+		return errmsg(err, errlen, -EINVAL, "errno: handle-decode fails with ESTALE or EPERM, not %s", v);
 	r->err = e;
 	return 0;
 }
@@ -153,7 +141,7 @@ static int key_delay(struct rule *r, const char *v, char *err, size_t errlen)
 	uint64_t n;
 
 	if (parse_u64(v, &n, false) < 0 || n > 600000)
-		return fail(err, errlen, "delay: '%s' is not a time in ms (0 to 600000)", v);
+		return errmsg(err, errlen, -EINVAL, "delay: '%s' is not a time in ms (0 to 600000)", v);
 	r->delay_ms = n;
 	return 0;
 }
@@ -165,7 +153,7 @@ static int key_as(struct rule *r, const char *v, char *err, size_t errlen)
 	else if (strcmp(v, "ebadf") == 0)
 		r->err = EBADF;
 	else
-		return fail(err, errlen, "as: '%s' is not estale or ebadf", v);
+		return errmsg(err, errlen, -EINVAL, "as: '%s' is not estale or ebadf", v);
 	return 0;
 }
 
@@ -177,7 +165,7 @@ static int key_action(struct rule *r, const char *v, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	return fail(err, errlen, "action: '%s' is not one of inval-entry, inval-inode, delete, prune, epoch, drop-caches", v);
+	return errmsg(err, errlen, -EINVAL, "action: '%s' is not one of inval-entry, inval-inode, delete, prune, epoch, drop-caches", v);
 }
 
 static int key_syscall(struct rule *r, const char *v, char *err, size_t errlen)
@@ -196,9 +184,9 @@ static int key_syscall(struct rule *r, const char *v, char *err, size_t errlen)
 		else if (strcmp(tok, "any") == 0)
 			r->syscalls |= HOST_ALL;
 		else
-			return fail(err, errlen, "syscall: '%s' is not openat2, statx, reopen or any", tok);
+			return errmsg(err, errlen, -EINVAL, "syscall: '%s' is not openat2, statx, reopen or any", tok);
 	}
-	return r->syscalls ? 0 : fail(err, errlen, "syscall: empty");
+	return r->syscalls ? 0 : errmsg(err, errlen, -EINVAL, "syscall: empty");
 }
 
 static int key_gen(struct rule *r, const char *v, char *err, size_t errlen)
@@ -208,14 +196,14 @@ static int key_gen(struct rule *r, const char *v, char *err, size_t errlen)
 	else if (strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
 		r->gen = false;
 	else
-		return fail(err, errlen, "gen: '%s' is not yes or no", v);
+		return errmsg(err, errlen, -EINVAL, "gen: '%s' is not yes or no", v);
 	return 0;
 }
 
 static int key_to(struct rule *r, const char *v, char *err, size_t errlen)
 {
 	if (v[0] != '/' || strlen(v) >= sizeof(r->to))
-		return fail(err, errlen, "to: '%s' is not an absolute directory path", v);
+		return errmsg(err, errlen, -EINVAL, "to: '%s' is not an absolute directory path", v);
 	snprintf(r->to, sizeof(r->to), "%s", v);
 	return 0;
 }
@@ -286,40 +274,40 @@ int rule_parse(const char *text, struct rule *r, char *err, size_t errlen)
 
 	err[0] = '\0';
 	if (strlen(text) >= sizeof(buf))
-		return fail(err, errlen, "rule longer than %zu bytes", sizeof(buf) - 1);
+		return errmsg(err, errlen, -EINVAL, "rule longer than %zu bytes", sizeof(buf) - 1);
 	kind = kind_parse(text, klen);
 	if (kind < 0)
-		return fail(err, errlen, "unknown fault kind '%.*s' (evict, kernel-evict, gen-bump, "
+		return errmsg(err, errlen, -EINVAL, "unknown fault kind '%.*s' (evict, kernel-evict, gen-bump, "
 			    "nodeid-reuse, renode, silly-rename, silly-cleanup, errno, delay, "
 			    "handle-decode, host-estale, rebind, restart)", (int)klen, text);
 	rule_defaults(r, kind);
 	snprintf(r->text, sizeof(r->text), "%s", text);
 	snprintf(buf, sizeof(buf), "%s", text[klen] ? text + klen + 1 : "");
 	if (text[klen] && !buf[0])
-		return fail(err, errlen, "nothing after ':'");
+		return errmsg(err, errlen, -EINVAL, "nothing after ':'");
 	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		size_t i;
 
 		if (!eq || eq == kv)
-			return fail(err, errlen, "'%s' is not key=value", kv);
+			return errmsg(err, errlen, -EINVAL, "'%s' is not key=value", kv);
 		*eq = '\0';
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (strcmp(kv, keys[i].name) == 0)
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0]))
-			return fail(err, errlen, "%s: unknown key", kv);
+			return errmsg(err, errlen, -EINVAL, "%s: unknown key", kv);
 		if (!(keys[i].kinds & K(kind)))
-			return fail(err, errlen, "%s: not a key of %s", kv, kind_names[kind]);
+			return errmsg(err, errlen, -EINVAL, "%s: not a key of %s", kv, kind_names[kind]);
 		ret = keys[i].parse(r, eq + 1, err, errlen);
 		if (ret < 0)
 			return ret;
 		have_errno |= strcmp(kv, "errno") == 0;
 	}
 	if (kind == FAULT_ERRNO && !have_errno)
-		return fail(err, errlen, "errno: missing (errno:errno=ESTALE,...)");
+		return errmsg(err, errlen, -EINVAL, "errno: missing (errno:errno=ESTALE,...)");
 	if (kind == FAULT_REBIND && !r->to[0])
-		return fail(err, errlen, "to: missing (rebind:to=/some/dir)");
+		return errmsg(err, errlen, -EINVAL, "to: missing (rebind:to=/some/dir)");
 	if (r->prob < 1.0 && !strstr(text, "seed="))
 		r->seed = 1;	/* deterministic even without a seed */
 	return 0;

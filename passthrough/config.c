@@ -6,6 +6,7 @@
  * else (virtiofsd main.rs and passthrough/mod.rs, see research §4).
  */
 #include "config.h"
+#include "errmsg.h"
 
 #include "build_config.h"
 #include "inject.h"
@@ -22,19 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 static void config_derive(struct config *cfg)
 {
@@ -182,7 +170,7 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		break;
 	case OPT_SANDBOX:
 		if (strcmp(arg, "none") != 0)
-			return fail(err, errlen, "--sandbox=%s is not supported (only none)", arg);
+			return errmsg(err, errlen, -EINVAL, "--sandbox=%s is not supported (only none)", arg);
 		break;
 	case OPT_FG:
 		cfg->foreground = true;
@@ -207,18 +195,18 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		struct rule r;
 
 		if (cfg->nrules == CONFIG_MAX_RULES)
-			return fail(err, errlen, "more than %d --inject rules", CONFIG_MAX_RULES);
+			return errmsg(err, errlen, -EINVAL, "more than %d --inject rules", CONFIG_MAX_RULES);
 		if (rule_parse(arg, &r, why, sizeof(why)) < 0)
-			return fail(err, errlen, "--inject '%s': %s", arg, why);
+			return errmsg(err, errlen, -EINVAL, "--inject '%s': %s", arg, why);
 		cfg->rules[cfg->nrules++] = arg;
 		break;
 	}
 	case OPT_PROFILE:
 		if (cfg->nprofiles == CONFIG_MAX_RULES)
-			return fail(err, errlen, "more than %d --profile options", CONFIG_MAX_RULES);
+			return errmsg(err, errlen, -EINVAL, "more than %d --profile options", CONFIG_MAX_RULES);
 		if (inject_find_profile(arg, cfg->profile_buf[cfg->nprofiles],
 					sizeof(cfg->profile_buf[0])) < 0)
-			return fail(err, errlen, "--profile '%s': no such profile (a file, or a name in inject/profiles)", arg);
+			return errmsg(err, errlen, -EINVAL, "--profile '%s': no such profile (a file, or a name in inject/profiles)", arg);
 		cfg->profiles[cfg->nprofiles] = cfg->profile_buf[cfg->nprofiles];
 		cfg->nprofiles++;
 		break;
@@ -229,7 +217,7 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		cfg->stats_path = arg;
 		break;
 	case OPT_DASH_O:
-		return fail(err, errlen, "-o options are not supported; use the long options (see --help)");
+		return errmsg(err, errlen, -EINVAL, "-o options are not supported; use the long options (see --help)");
 	}
 	return 0;
 }
@@ -251,7 +239,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 	};
 	err[0] = '\0';
 	if (opts_init(&o, "stalefs mount", mount_opts, NMOUNT_OPTS, argc, argv) < 0)
-		return fail(err, errlen, "out of memory");
+		return errmsg(err, errlen, -EINVAL, "out of memory");
 	while ((id = opts_next(&o)) > 0) {
 		ret = apply(cfg, &o, id, &rdp_off, err, errlen);
 		if (ret < 0) {
@@ -265,15 +253,15 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		return CONFIG_HELP;
 	}
 	if (id == OPTS_BAD)
-		return fail(err, errlen, "%s", o.why);
+		return errmsg(err, errlen, -EINVAL, "%s", o.why);
 	id = o.optind;	/* the first positional */
 	if (id >= argc)
-		return fail(err, errlen, "missing MOUNTPOINT (see --help)");
+		return errmsg(err, errlen, -EINVAL, "missing MOUNTPOINT (see --help)");
 	if (id + 1 < argc)
-		return fail(err, errlen, "unexpected argument '%s'", argv[id + 1]);
+		return errmsg(err, errlen, -EINVAL, "unexpected argument '%s'", argv[id + 1]);
 	cfg->mountpoint = argv[id];
 	if (!cfg->shared_dir)
-		return fail(err, errlen, "missing --shared-dir=DIR");
+		return errmsg(err, errlen, -EINVAL, "missing --shared-dir=DIR");
 	if (rdp_off)
 		cfg->readdirplus = false;
 	config_derive(cfg);
@@ -285,9 +273,9 @@ static int check_dir(const char *what, const char *path, char *err, size_t errle
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		return fail(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+		return errmsg(err, errlen, -EINVAL, "%s '%s': %s", what, path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(err, errlen, "%s '%s' is not a directory", what, path);
+		return errmsg(err, errlen, -EINVAL, "%s '%s' is not a directory", what, path);
 	return 0;
 }
 
@@ -307,7 +295,7 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 		n = strlen(shared);
 		if (strcmp(shared, "/") == 0 || (strncmp(mnt, shared, n) == 0 &&
 						 (mnt[n] == '\0' || mnt[n] == '/')))
-			return fail(err, errlen, "mountpoint '%s' is inside the shared dir '%s'",
+			return errmsg(err, errlen, -EINVAL, "mountpoint '%s' is inside the shared dir '%s'",
 				    cfg->mountpoint, cfg->shared_dir);
 	}
 	return 0;

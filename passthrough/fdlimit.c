@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* virtiofsd's fd limits (limits.rs, guest_fd_limit.rs); see fdlimit.h. */
 #include "fdlimit.h"
+#include "errmsg.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,19 +15,6 @@
 
 #include "errsrc.h"
 #include "log.h"
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static int read_nr_open(uint64_t *out)
 {
@@ -60,13 +48,13 @@ static int apply_rlimit(const struct config *cfg, uint64_t *out, char *warn, siz
 	int ret;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return fail(err, errlen, -errno, "getrlimit(RLIMIT_NOFILE): %s", strerror(errno));
+		return errmsg(err, errlen, -errno, "getrlimit(RLIMIT_NOFILE): %s", strerror(errno));
 	*out = rl.rlim_cur;
 	if (cfg->rlimit_nofile_set && cfg->rlimit_nofile == 0)
 		return 0;
 	ret = read_nr_open(&nr_open);
 	if (ret < 0)
-		return fail(err, errlen, ret, "reading /proc/sys/fs/nr_open: %s", strerror(-ret));
+		return errmsg(err, errlen, ret, "reading /proc/sys/fs/nr_open: %s", strerror(-ret));
 	if (cfg->rlimit_nofile_set) {
 		target = cfg->rlimit_nofile;
 	} else {
@@ -75,7 +63,7 @@ static int apply_rlimit(const struct config *cfg, uint64_t *out, char *warn, siz
 		target = FDLIMIT_DEFAULT < nr_open ? FDLIMIT_DEFAULT : nr_open;
 	}
 	if (target > nr_open)
-		return fail(err, errlen, -EINVAL,
+		return errmsg(err, errlen, -EINVAL,
 			    "--rlimit-nofile=%llu: it cannot be increased above fs.nr_open (%llu)",
 			    (unsigned long long)target, (unsigned long long)nr_open);
 	ret = set_both(target);
@@ -84,7 +72,7 @@ static int apply_rlimit(const struct config *cfg, uint64_t *out, char *warn, siz
 		return 0;
 	}
 	if (cfg->rlimit_nofile_set)
-		return fail(err, errlen, ret,
+		return errmsg(err, errlen, ret,
 			    "--rlimit-nofile=%llu: cannot set the limit (hard limit %llu): %s",
 			    (unsigned long long)target, (unsigned long long)rl.rlim_max,
 			    strerror(-ret));
@@ -93,7 +81,7 @@ static int apply_rlimit(const struct config *cfg, uint64_t *out, char *warn, siz
 		 (unsigned long long)rl.rlim_max);
 	ret = set_both(rl.rlim_max);
 	if (ret < 0)
-		return fail(err, errlen, ret, "cannot raise the soft fd limit to the hard limit %llu: %s",
+		return errmsg(err, errlen, ret, "cannot raise the soft fd limit to the hard limit %llu: %s",
 			    (unsigned long long)rl.rlim_max, strerror(-ret));
 	*out = rl.rlim_max;
 	return 0;
@@ -107,13 +95,13 @@ int fdlimit_setup(struct fdlimit *fl, const struct config *cfg, char *err, size_
 	*fl = (struct fdlimit){ .guest_limit = UINT64_MAX, .count_fd = -1 };
 	ret = -pthread_mutex_init(&fl->count_lock, NULL);
 	if (ret < 0)
-		return fail(err, errlen, ret, "mutex: %s", strerror(-ret));
+		return errmsg(err, errlen, ret, "mutex: %s", strerror(-ret));
 	ret = apply_rlimit(cfg, &fl->rlimit, fl->warning, sizeof(fl->warning), err, errlen);
 	if (ret < 0)
 		return ret;
 	if (cfg->virtiofsd_version == VIRTIOFSD_1_13_2) {
 		if (fl->rlimit < reserve)
-			return fail(err, errlen, -EINVAL, "Maximum number of file descriptors too small: "
+			return errmsg(err, errlen, -EINVAL, "Maximum number of file descriptors too small: "
 				    "Limit is %llu, must be at least %llu (virtiofsd 1.13.2 keeps "
 				    "%llu for itself)", (unsigned long long)fl->rlimit,
 				    (unsigned long long)reserve, (unsigned long long)reserve);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Guest memory regions: mapping, address translation, copies; see guestmem.h. */
 #include "guestmem.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -8,21 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 void guestmem_init(struct guestmem *m)
 {
@@ -36,15 +22,15 @@ static int check_desc(const struct guestmem_desc *d, unsigned int i, char *why, 
 	uint64_t end;
 
 	if (d->size == 0)
-		return bad(why, whylen, "region %u has size 0", i);
+		return errmsg(why, whylen, -EINVAL, "region %u has size 0", i);
 	if (__builtin_add_overflow(d->gpa, d->size, &end))
-		return bad(why, whylen, "region %u: gpa 0x%llx + size 0x%llx overflows", i,
+		return errmsg(why, whylen, -EINVAL, "region %u: gpa 0x%llx + size 0x%llx overflows", i,
 			   (unsigned long long)d->gpa, (unsigned long long)d->size);
 	if (__builtin_add_overflow(d->uva, d->size, &end))
-		return bad(why, whylen, "region %u: uva 0x%llx + size 0x%llx overflows", i,
+		return errmsg(why, whylen, -EINVAL, "region %u: uva 0x%llx + size 0x%llx overflows", i,
 			   (unsigned long long)d->uva, (unsigned long long)d->size);
 	if (__builtin_add_overflow(d->mmap_offset, d->size, &end) || end > SIZE_MAX)
-		return bad(why, whylen, "region %u: mmap_offset 0x%llx + size 0x%llx overflows", i,
+		return errmsg(why, whylen, -EINVAL, "region %u: mmap_offset 0x%llx + size 0x%llx overflows", i,
 			   (unsigned long long)d->mmap_offset, (unsigned long long)d->size);
 	return 0;
 }
@@ -68,14 +54,14 @@ int guestmem_map(struct guestmem *m, const struct guestmem_desc *d, const int *f
 	int ret;
 
 	if (n > GUESTMEM_MAX_REGIONS)
-		return bad(why, whylen, "%u regions, at most %u", n, GUESTMEM_MAX_REGIONS);
+		return errmsg(why, whylen, -EINVAL, "%u regions, at most %u", n, GUESTMEM_MAX_REGIONS);
 	for (i = 0; i < n; i++) {
 		ret = check_desc(&d[i], i, why, whylen);
 		if (ret)
 			return ret;
 		for (unsigned int j = 0; j < i; j++)
 			if (overlap(&d[i], &d[j]))
-				return bad(why, whylen, "regions %u and %u overlap in guest memory",
+				return errmsg(why, whylen, -EINVAL, "regions %u and %u overlap in guest memory",
 					   j, i);
 	}
 	guestmem_init(&next);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The vhost-user back end of the virtio-fs device; see vhu.h. */
 #include "vhu.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,19 +10,6 @@
 #include <unistd.h>
 
 #include "log.h"
-
-static int refuse(char *why, size_t whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int refuse(char *why, size_t whylen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 uint64_t vhu_features(void)
 {
@@ -132,7 +120,7 @@ static void take_fd(struct vhu_msg *msg, int *slot)
 static int queue_index(const struct vhu_dev *d, uint32_t index, char *why, size_t whylen)
 {
 	if (index >= d->nqueues)
-		return refuse(why, whylen, -EINVAL, "queue %u (the device has %u)", index,
+		return errmsg(why, whylen, -EINVAL, "queue %u (the device has %u)", index,
 			      d->nqueues);
 	return 0;
 }
@@ -167,15 +155,15 @@ static int handle_locked(struct vhu_dev *d, struct vhu_msg *msg, char *why, size
 	switch (msg->request) {
 	case VHU_SET_FEATURES:
 		if (msg->u.u64 & ~vhu_features())
-			return refuse(why, whylen, -EINVAL, "features 0x%llx not offered",
+			return errmsg(why, whylen, -EINVAL, "features 0x%llx not offered",
 				      (unsigned long long)(msg->u.u64 & ~vhu_features()));
 		if (!(msg->u.u64 & (1ULL << VHU_F_VERSION_1)))
-			return refuse(why, whylen, -EINVAL, "no VIRTIO_F_VERSION_1 (legacy rings)");
+			return errmsg(why, whylen, -EINVAL, "no VIRTIO_F_VERSION_1 (legacy rings)");
 		d->features = msg->u.u64;
 		return 0;
 	case VHU_SET_PROTOCOL_FEATURES:
 		if (msg->u.u64 & ~vhu_protocol_features())
-			return refuse(why, whylen, -EINVAL, "protocol features 0x%llx not offered",
+			return errmsg(why, whylen, -EINVAL, "protocol features 0x%llx not offered",
 				      (unsigned long long)(msg->u.u64 & ~vhu_protocol_features()));
 		d->protocol_features = msg->u.u64;
 		return 0;
@@ -207,7 +195,7 @@ static int handle_locked(struct vhu_dev *d, struct vhu_msg *msg, char *why, size
 	default: {
 		char nbuf[32];
 
-		return refuse(why, whylen, -ENOTSUP, "%s is not supported",
+		return errmsg(why, whylen, -ENOTSUP, "%s is not supported",
 			      vhumsg_name(msg->request, nbuf, sizeof(nbuf)));
 	}
 	}
@@ -218,24 +206,24 @@ static int handle_locked(struct vhu_dev *d, struct vhu_msg *msg, char *why, size
 	switch (msg->request) {
 	case VHU_SET_VRING_NUM:
 		if (q->running)
-			return refuse(why, whylen, -EBUSY, "queue %u: size changed while running", index);
+			return errmsg(why, whylen, -EBUSY, "queue %u: size changed while running", index);
 		if (!msg->u.state.num || msg->u.state.num > VRING_MAX_NUM ||
 		    (msg->u.state.num & (msg->u.state.num - 1)))
-			return refuse(why, whylen, -EINVAL, "queue %u: size %u (a power of 2 up to %u)",
+			return errmsg(why, whylen, -EINVAL, "queue %u: size %u (a power of 2 up to %u)",
 				      index, msg->u.state.num, VRING_MAX_NUM);
 		q->num = msg->u.state.num;
 		return 0;
 	case VHU_SET_VRING_BASE:
 		if (q->running)
-			return refuse(why, whylen, -EBUSY, "queue %u: base set while running", index);
+			return errmsg(why, whylen, -EBUSY, "queue %u: base set while running", index);
 		if (msg->u.state.num > UINT16_MAX)
-			return refuse(why, whylen, -EINVAL, "queue %u: base %u", index,
+			return errmsg(why, whylen, -EINVAL, "queue %u: base %u", index,
 				      msg->u.state.num);
 		q->base = (uint16_t)msg->u.state.num;
 		return 0;
 	case VHU_SET_VRING_ADDR:
 		if (q->running)
-			return refuse(why, whylen, -EBUSY, "queue %u: addresses changed while running",
+			return errmsg(why, whylen, -EBUSY, "queue %u: addresses changed while running",
 				      index);
 		q->desc = msg->u.addr.desc;
 		q->avail = msg->u.addr.avail;
@@ -244,7 +232,7 @@ static int handle_locked(struct vhu_dev *d, struct vhu_msg *msg, char *why, size
 		break;
 	case VHU_SET_VRING_KICK:
 		if (!msg->nfds)
-			return refuse(why, whylen, -ENOTSUP, "queue %u: polling without a kick fd",
+			return errmsg(why, whylen, -ENOTSUP, "queue %u: polling without a kick fd",
 				      index);
 		take_fd(msg, &q->kick_fd);
 		/* Without protocol features a ring runs as soon as it is kicked. */
@@ -259,7 +247,7 @@ static int handle_locked(struct vhu_dev *d, struct vhu_msg *msg, char *why, size
 		return 0;
 	case VHU_SET_VRING_ENABLE:
 		if (msg->u.state.num > 1)
-			return refuse(why, whylen, -EINVAL, "queue %u: enable %u", index,
+			return errmsg(why, whylen, -EINVAL, "queue %u: enable %u", index,
 				      msg->u.state.num);
 		q->enabled = msg->u.state.num == 1;
 		if (!q->enabled && q->running) {

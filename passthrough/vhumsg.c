@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* vhost-user messages: framing, checks and replies; see vhumsg.h. */
 #include "vhumsg.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,19 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 static const char *const names[] = {
 	[VHU_GET_FEATURES] = "GET_FEATURES",
@@ -94,7 +82,7 @@ static struct shape shape_of(uint32_t request)
 static int check_queue(uint32_t index, const char *name, char *why, size_t whylen)
 {
 	if (index >= VHUMSG_MAX_QUEUES)
-		return bad(why, whylen, "%s: queue %u (at most %u queues)", name, index,
+		return errmsg(why, whylen, -EINVAL, "%s: queue %u (at most %u queues)", name, index,
 			   VHUMSG_MAX_QUEUES);
 	return 0;
 }
@@ -107,48 +95,48 @@ int vhumsg_check(const struct vhu_msg *msg, char *why, size_t whylen)
 	unsigned int want_fds;
 
 	if ((msg->flags & 0x3) != VHUMSG_VERSION)
-		return bad(why, whylen, "%s: version %u (want %u)", name, msg->flags & 0x3,
+		return errmsg(why, whylen, -EINVAL, "%s: version %u (want %u)", name, msg->flags & 0x3,
 			   VHUMSG_VERSION);
 	if (msg->flags & VHUMSG_FLAG_REPLY)
-		return bad(why, whylen, "%s: a reply sent to the back end", name);
+		return errmsg(why, whylen, -EINVAL, "%s: a reply sent to the back end", name);
 	if (msg->size > VHUMSG_MAX_PAYLOAD)
-		return bad(why, whylen, "%s: payload of %u bytes (at most %u)", name, msg->size,
+		return errmsg(why, whylen, -EINVAL, "%s: payload of %u bytes (at most %u)", name, msg->size,
 			   VHUMSG_MAX_PAYLOAD);
 	if (msg->nfds > VHUMSG_MAX_FDS)
-		return bad(why, whylen, "%s: %u fds (at most %u)", name, msg->nfds, VHUMSG_MAX_FDS);
+		return errmsg(why, whylen, -EINVAL, "%s: %u fds (at most %u)", name, msg->nfds, VHUMSG_MAX_FDS);
 	if (sh.size == -2)
 		return 0;
 	if (msg->request == VHU_SET_MEM_TABLE) {
 		uint32_t n = msg->u.mem.nregions;
 
 		if (msg->size < 8)
-			return bad(why, whylen, "%s: payload of %u bytes (want at least 8)", name,
+			return errmsg(why, whylen, -EINVAL, "%s: payload of %u bytes (want at least 8)", name,
 				   msg->size);
 		if (n == 0 || n > GUESTMEM_MAX_REGIONS)
-			return bad(why, whylen, "%s: %u regions (1 to %u)", name, n,
+			return errmsg(why, whylen, -EINVAL, "%s: %u regions (1 to %u)", name, n,
 				   GUESTMEM_MAX_REGIONS);
 		if (msg->size != 8 + n * sizeof(struct guestmem_desc))
-			return bad(why, whylen, "%s: payload of %u bytes for %u regions (want %zu)",
+			return errmsg(why, whylen, -EINVAL, "%s: payload of %u bytes for %u regions (want %zu)",
 				   name, msg->size, n, 8 + n * sizeof(struct guestmem_desc));
 		if (msg->nfds != n)
-			return bad(why, whylen, "%s: %u fds for %u regions", name, msg->nfds, n);
+			return errmsg(why, whylen, -EINVAL, "%s: %u fds for %u regions", name, msg->nfds, n);
 		return 0;
 	}
 	if (msg->size != (uint32_t)sh.size)
-		return bad(why, whylen, "%s: payload of %u bytes (want %d)", name, msg->size, sh.size);
+		return errmsg(why, whylen, -EINVAL, "%s: payload of %u bytes (want %d)", name, msg->size, sh.size);
 	if (sh.fds == -1) {
 		uint64_t v = msg->u.u64;
 
 		want_fds = v & VHUMSG_VRING_NOFD ? 0 : 1;
 		if (v & ~(uint64_t)(VHUMSG_VRING_IDX_MASK | VHUMSG_VRING_NOFD))
-			return bad(why, whylen, "%s: unknown bits in 0x%llx", name, (unsigned long long)v);
+			return errmsg(why, whylen, -EINVAL, "%s: unknown bits in 0x%llx", name, (unsigned long long)v);
 		if (check_queue(v & VHUMSG_VRING_IDX_MASK, name, why, whylen))
 			return -EINVAL;
 	} else {
 		want_fds = (unsigned int)sh.fds;
 	}
 	if (msg->nfds != want_fds)
-		return bad(why, whylen, "%s: %u fds (want %u)", name, msg->nfds, want_fds);
+		return errmsg(why, whylen, -EINVAL, "%s: %u fds (want %u)", name, msg->nfds, want_fds);
 	switch (msg->request) {
 	case VHU_SET_VRING_NUM:
 	case VHU_SET_VRING_BASE:
@@ -175,14 +163,14 @@ int vhumsg_parse(struct vhu_msg *msg, const uint8_t *buf, size_t len, const int 
 	msg->nfds = 0;
 	if (nfds > VHUMSG_MAX_FDS) {
 		close_all(fds, nfds);
-		return bad(why, whylen, "%u fds (at most %u)", nfds, VHUMSG_MAX_FDS);
+		return errmsg(why, whylen, -EINVAL, "%u fds (at most %u)", nfds, VHUMSG_MAX_FDS);
 	}
 	for (unsigned int i = 0; i < nfds; i++)
 		msg->fds[i] = fds[i];
 	msg->nfds = nfds;
 	if (len < VHUMSG_HDR_SIZE) {
 		vhumsg_close_fds(msg);
-		return bad(why, whylen, "a message of %zu bytes (the header is %d)", len,
+		return errmsg(why, whylen, -EINVAL, "a message of %zu bytes (the header is %d)", len,
 			   VHUMSG_HDR_SIZE);
 	}
 	memcpy(&msg->request, buf, 4);
@@ -192,7 +180,7 @@ int vhumsg_parse(struct vhu_msg *msg, const uint8_t *buf, size_t len, const int 
 		char nbuf[32];
 
 		vhumsg_close_fds(msg);
-		return bad(why, whylen, "%s: payload of %u bytes, %zu sent (at most %u)",
+		return errmsg(why, whylen, -EINVAL, "%s: payload of %u bytes, %zu sent (at most %u)",
 			   vhumsg_name(msg->request, nbuf, sizeof(nbuf)), msg->size,
 			   len - VHUMSG_HDR_SIZE, VHUMSG_MAX_PAYLOAD);
 	}
@@ -255,17 +243,17 @@ int vhumsg_recv(int fd, struct vhu_msg *msg, char *why, size_t whylen)
 	}
 	if (mh.msg_flags & MSG_CTRUNC) {
 		close_all(fds, nfds);
-		return bad(why, whylen, "more than %u fds with one message", VHUMSG_MAX_FDS);
+		return errmsg(why, whylen, -EINVAL, "more than %u fds with one message", VHUMSG_MAX_FDS);
 	}
 	if (n != VHUMSG_HDR_SIZE) {
 		close_all(fds, nfds);
-		return bad(why, whylen, "a header of %zd bytes (want %d) before the end", n,
+		return errmsg(why, whylen, -EINVAL, "a header of %zd bytes (want %d) before the end", n,
 			   VHUMSG_HDR_SIZE);
 	}
 	memcpy(&size, buf + 8, 4);
 	if (size > VHUMSG_MAX_PAYLOAD) {
 		close_all(fds, nfds);
-		return bad(why, whylen, "a payload of %u bytes (at most %u)", size,
+		return errmsg(why, whylen, -EINVAL, "a payload of %u bytes (at most %u)", size,
 			   VHUMSG_MAX_PAYLOAD);
 	}
 	ret = read_full(fd, buf + VHUMSG_HDR_SIZE, size);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A split virtqueue, device side; see vring.h. */
 #include "vring.h"
+#include "errmsg.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -25,21 +26,6 @@ struct desc {
 	uint32_t len;
 	uint16_t flags, next;
 };
-
-static int bad(char *why, size_t whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int bad(char *why, size_t whylen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 /*
  * Ring fields are aligned (vring_setup checks), so single atomic loads and
@@ -85,16 +71,16 @@ static int check_part(volatile uint8_t **host, const struct guestmem *m, const c
 	void *p;
 
 	if (uva % align)
-		return bad(why, whylen, -EINVAL, "%s ring at 0x%llx is not %u-aligned", name,
+		return errmsg(why, whylen, -EINVAL, "%s ring at 0x%llx is not %u-aligned", name,
 			   (unsigned long long)uva, align);
 	p = guestmem_uva(m, uva, size);
 	if (!p)
-		return bad(why, whylen, -EINVAL,
+		return errmsg(why, whylen, -EINVAL,
 			   "%s ring [0x%llx, +0x%llx) is not inside one memory region", name,
 			   (unsigned long long)uva, (unsigned long long)size);
 	/* An odd mmap_offset would misalign our view of an aligned address. */
 	if ((uintptr_t)p % align)
-		return bad(why, whylen, -EINVAL, "%s ring is not %u-aligned in our mapping",
+		return errmsg(why, whylen, -EINVAL, "%s ring is not %u-aligned in our mapping",
 			   name, align);
 	*host = p;
 	return 0;
@@ -108,7 +94,7 @@ int vring_setup(struct vring *r, const struct guestmem *m, unsigned int num, uin
 	int ret;
 
 	if (num == 0 || num > VRING_MAX_NUM || (num & (num - 1)))
-		return bad(why, whylen, -EINVAL, "queue size %u is not a power of 2 in [1, %u]",
+		return errmsg(why, whylen, -EINVAL, "queue size %u is not a power of 2 in [1, %u]",
 			   num, VRING_MAX_NUM);
 	ret = check_part(&n.desc, m, "descriptor", desc, VRING_DESC_SIZE(num), 16, why, whylen);
 	if (!ret)
@@ -134,13 +120,13 @@ int vring_pop(struct vring *r, uint16_t *head, char *why, size_t whylen)
 	idx = load16(r->avail + AVAIL_IDX, __ATOMIC_ACQUIRE);
 	pending = idx - r->last_avail;
 	if (pending > r->num)
-		return bad(why, whylen, -EIO, "available index %u is %u ahead of ours (%u), "
+		return errmsg(why, whylen, -EIO, "available index %u is %u ahead of ours (%u), "
 			   "more than the queue size %u", idx, pending, r->last_avail, r->num);
 	if (pending == 0)
 		return 0;
 	h = load16(r->avail + AVAIL_RING(r->last_avail & (r->num - 1)), __ATOMIC_RELAXED);
 	if (h >= r->num)
-		return bad(why, whylen, -EIO, "available entry %u holds head %u, queue size %u",
+		return errmsg(why, whylen, -EIO, "available entry %u holds head %u, queue size %u",
 			   r->last_avail, h, r->num);
 	r->last_avail++;
 	if (r->event_idx)
@@ -184,30 +170,30 @@ int vring_walk(const struct vring *r, const struct guestmem *m, uint16_t head,
 	c->nin = c->nout = 0;
 	c->in_len = c->out_len = 0;
 	if (head >= r->num)
-		return bad(why, whylen, -EINVAL, "head %u, queue size %u", head, r->num);
+		return errmsg(why, whylen, -EINVAL, "head %u, queue size %u", head, r->num);
 	for (;;) {
 		/* A chain visits each descriptor of its table once at most:
 		 * more is a loop. */
 		if (indirect ? ++nindirect > tsize : ++ndirect > r->num)
-			return bad(why, whylen, -EINVAL, "chain %u loops (more than %u %s "
+			return errmsg(why, whylen, -EINVAL, "chain %u loops (more than %u %s "
 				   "descriptors)", head, tsize, indirect ? "indirect" : "direct");
 		load_desc(table + (size_t)i * 16, &d);
 		if (d.flags & DESC_F_INDIRECT) {
 			void *t;
 
 			if (indirect)
-				return bad(why, whylen, -EINVAL, "chain %u: nested indirect table",
+				return errmsg(why, whylen, -EINVAL, "chain %u: nested indirect table",
 					   head);
 			if (d.flags & DESC_F_NEXT)
-				return bad(why, whylen, -EINVAL,
+				return errmsg(why, whylen, -EINVAL,
 					   "chain %u: indirect descriptor %u has NEXT", head, i);
 			if (d.len == 0 || d.len % 16 || d.len / 16 > VRING_CHAIN_MAX)
-				return bad(why, whylen, -EINVAL, "chain %u: indirect table of %u "
+				return errmsg(why, whylen, -EINVAL, "chain %u: indirect table of %u "
 					   "bytes (a multiple of 16, at most %u entries)", head,
 					   d.len, VRING_CHAIN_MAX);
 			t = guestmem_gpa(m, d.addr, d.len);
 			if (!t)
-				return bad(why, whylen, -EINVAL, "chain %u: indirect table at 0x%llx "
+				return errmsg(why, whylen, -EINVAL, "chain %u: indirect table at 0x%llx "
 					   "+%u outside guest memory", head,
 					   (unsigned long long)d.addr, d.len);
 			table = t;
@@ -220,11 +206,11 @@ int vring_walk(const struct vring *r, const struct guestmem *m, uint16_t head,
 			struct vring_seg *s;
 
 			if (!covered(m, d.addr, d.len))
-				return bad(why, whylen, -EINVAL, "chain %u: descriptor %u at 0x%llx "
+				return errmsg(why, whylen, -EINVAL, "chain %u: descriptor %u at 0x%llx "
 					   "+%u outside guest memory", head, i,
 					   (unsigned long long)d.addr, d.len);
 			if (c->nin + c->nout >= VRING_CHAIN_MAX)
-				return bad(why, whylen, -EINVAL, "chain %u: more than %u segments",
+				return errmsg(why, whylen, -EINVAL, "chain %u: more than %u segments",
 					   head, VRING_CHAIN_MAX);
 			s = &c->seg[c->nin + c->nout];
 			s->gpa = d.addr;
@@ -233,7 +219,7 @@ int vring_walk(const struct vring *r, const struct guestmem *m, uint16_t head,
 				c->nout++;
 				c->out_len += d.len;
 			} else if (c->nout) {
-				return bad(why, whylen, -EINVAL, "chain %u: readable descriptor %u "
+				return errmsg(why, whylen, -EINVAL, "chain %u: readable descriptor %u "
 					   "after a writable one", head, i);
 			} else {
 				c->nin++;
@@ -243,7 +229,7 @@ int vring_walk(const struct vring *r, const struct guestmem *m, uint16_t head,
 		if (!(d.flags & DESC_F_NEXT))
 			return 0;
 		if (d.next >= tsize)
-			return bad(why, whylen, -EINVAL, "chain %u: next %u, table size %u", head,
+			return errmsg(why, whylen, -EINVAL, "chain %u: next %u, table size %u", head,
 				   d.next, tsize);
 		i = d.next;
 	}
