@@ -41,27 +41,13 @@ static void send_msg(struct fake *f, uint32_t req, uint32_t flags, const void *p
 		     const int *fds, unsigned int nfds)
 {
 	uint8_t buf[12 + 512];
-	char cbuf[CMSG_SPACE(sizeof(int) * 8)] = { 0 };
-	struct iovec iov = { buf, 12 + size };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	memcpy(buf, &req, 4);
 	memcpy(buf + 4, &flags, 4);
 	memcpy(buf + 8, &size, 4);
 	if (size)
 		memcpy(buf + 12, p, size);
-	if (nfds) {
-		struct cmsghdr *c;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	ck_assert_int_eq(sendmsg(f->sv[0], &mh, 0), (ssize_t)(12 + size));
+	unit_send_fds(f->sv[0], buf, 12 + size, fds, nfds);
 	ck_assert_int_eq(vhu_serve_one(&f->dev), 1);
 }
 

@@ -137,27 +137,6 @@ START_TEST(bad_headers_sizes_fds_and_indexes_are_refused_with_a_reason)
 }
 END_TEST
 
-/* Send header + payload with fds as a front end does. */
-static void send_msg(int s, const uint8_t *buf, size_t len, const int *fds, unsigned int nfds)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * 8)] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds) {
-		struct cmsghdr *c;
-
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	ck_assert_int_eq(sendmsg(s, &mh, 0), (ssize_t)len);
-}
-
 START_TEST(messages_arrive_with_their_fds_and_replies_are_flagged)
 {
 	int sv[2], efd = dup(0);
@@ -168,7 +147,7 @@ START_TEST(messages_arrive_with_their_fds_and_replies_are_flagged)
 	uint32_t hdr[3];
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	send_msg(sv[0], buf, frame(buf, VHU_SET_VRING_CALL, 1 | VHUMSG_FLAG_NEED_REPLY, &u, 8),
+	unit_send_fds(sv[0], buf, frame(buf, VHU_SET_VRING_CALL, 1 | VHUMSG_FLAG_NEED_REPLY, &u, 8),
 		 &efd, 1);
 	close(efd);
 	ck_assert_int_eq(vhumsg_recv(sv[1], &m, why, sizeof(why)), 1);
@@ -194,7 +173,7 @@ START_TEST(messages_arrive_with_their_fds_and_replies_are_flagged)
 	ck_assert_uint_eq(m.u.u64, 3);
 
 	/* A bad message is refused; then EOF is 0. */
-	send_msg(sv[0], buf, frame(buf, VHU_SET_FEATURES, 1, &u, 4), NULL, 0);
+	unit_send_fds(sv[0], buf, frame(buf, VHU_SET_FEATURES, 1, &u, 4), NULL, 0);
 	ck_assert_int_eq(vhumsg_recv(sv[1], &m, why, sizeof(why)), -EINVAL);
 	close(sv[0]);
 	ck_assert_int_eq(vhumsg_recv(sv[1], &m, why, sizeof(why)), 0);

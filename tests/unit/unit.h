@@ -21,6 +21,10 @@ void unit_skip_all(const char *reason) __attribute__((noreturn));
 void unit_mkdtemp(char *buf, size_t len);
 void unit_rmtree(const char *path);
 
+/* Send len bytes on the stream socket s with nfds fds (SCM_RIGHTS, at most
+ * 8), as a vhost-user front end does; asserts the whole message went. */
+void unit_send_fds(int s, const void *buf, size_t len, const int *fds, unsigned int nfds);
+
 /* Write text into dir/name (created, truncated). */
 void unit_write_file(int dirfd, const char *name, const char *text);
 
