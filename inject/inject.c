@@ -82,6 +82,11 @@ int inject_add(struct inject *inj, const char *text, char *err, size_t errlen)
 
 	if (ret < 0)
 		return ret;
+	if (inj->target.refused_kinds & (1u << ir.r.kind)) {
+		snprintf(err, errlen, "%s cannot be done here: %s", fault_kind_name(ir.r.kind),
+			 inj->target.refused_why ? inj->target.refused_why : "not supported");
+		return -EINVAL;
+	}
 	pthread_mutex_lock(&inj->lock);
 	if (inj->nrules == inj->cap) {
 		size_t cap = inj->cap ? inj->cap * 2 : 8;

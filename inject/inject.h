@@ -41,6 +41,11 @@ struct inject_target {
 	int (*path_of)(void *arg, uint64_t nodeid, const char *name, char *buf, size_t len);
 	/* A fault fired: log it. May be NULL. */
 	void (*log)(void *arg, const struct inject_event *ev);
+	/* Fault kinds this daemon cannot carry out (bit 1 << kind): inject_add
+	 * refuses their rules with refused_why, e.g. kernel-evict on virtio-fs,
+	 * which has no notification queue. */
+	uint32_t refused_kinds;
+	const char *refused_why;
 };
 
 /* Where the daemon asks. */

@@ -58,10 +58,13 @@ enum {
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
 	OPT_INJECT, OPT_PROFILE, OPT_CONTROL, OPT_RLIMIT, OPT_VERSION, OPT_SUBMOUNTS,
 	OPT_NO_SUBMOUNTS, OPT_NAMES, OPT_DASH_O,
+	/* stalefs-virtiofsd only */
+	OPT_SOCKET_PATH, OPT_SOCKET, OPT_SOCKET_GROUP, OPT_FD, OPT_TAG, OPT_PRINT_CAPS,
+	OPT_PRINT_VERSION, OPT_SECCOMP, OPT_NO_KILLPRIV2, OPT_COMPAT_F, OPT_LOG_DEBUG, OPT_REFUSED,
 };
 
-/* Every option of `stalefs mount`, once: virtiofsd's first, then the testbed's. */
-static const struct opt mount_opts[] = {
+/* virtiofsd's options that both commands take, with virtiofsd's meanings. */
+static const struct opt shared_opts[] = {
 	{ OPT_SHARED_DIR, "shared-dir", OPT_STR, "DIR", NULL, .help = "directory to share (required)" },
 	{ OPT_INODE_FH, "inode-file-handles", OPT_CHOICE, "MODE", "never", .choices = "never|prefer|mandatory|fallback",
 	  .help = "file handles or O_PATH fds per inode; fallback is prefer (deprecated)" },
@@ -73,46 +76,120 @@ static const struct opt mount_opts[] = {
 	{ OPT_NO_XATTR, "no-xattr", OPT_FLAG, .help = "disable them again" },
 	{ OPT_POOL, "thread-pool-size", OPT_U64, "N", "0", .max = 1024, .help = "worker threads; 0 = serial" },
 	{ OPT_ALLOW_MMAP, "allow-mmap", OPT_FLAG, .help = "allow mmap of DIRECT_IO files where libfuse can ask" },
-	{ OPT_SANDBOX, "sandbox", OPT_STR, "none", NULL, .help = "accepted for compatibility; no sandbox is made" },
+	{ OPT_SANDBOX, "sandbox", OPT_STR, "none", "none", .help = "only none: no sandbox is made (virtiofsd's "
+	  "default is namespace); namespace and chroot are refused" },
 	{ OPT_RLIMIT, "rlimit-nofile", OPT_U64, "N", "min(1000000, fs.nr_open)", .max = CONFIG_RLIMIT_MAX,
 	  .help = "set soft and hard fd limits to N; 0 leaves them (if the hard limit cannot be raised, "
 		  "the hard limit is used)" },
 	{ OPT_SUBMOUNTS, "announce-submounts", OPT_FLAG, .def = "on, as virtiofsd 1.13",
 	  .help = "flag directories on another mount (FUSE_ATTR_SUBMOUNT)" },
 	{ OPT_NO_SUBMOUNTS, "no-announce-submounts", OPT_FLAG, .help = "do not" },
-	{ OPT_FG, "foreground", OPT_FLAG, .short_name = 'f', .help = "stay in the foreground" },
-	{ OPT_DEBUG, "debug", OPT_FLAG, .short_name = 'd', .help = "debug log, libfuse request trace; implies -f" },
-	{ OPT_LOG_LEVEL, "log-level", OPT_CHOICE, "LEVEL", "info", .choices = "error|warn|info|debug",
-	  .help = "what goes to stderr" },
+	{ OPT_LOG_LEVEL, "log-level", OPT_CHOICE, "LEVEL", "info", .choices = "error|warn|info|debug|trace|off",
+	  .help = "what goes to stderr (trace is debug)" },
 	{ OPT_DASH_O, "fuse-options", OPT_STR, "LIST", NULL, .short_name = 'o',
 	  .help = "-o: refused, use the long options (virtiofsd's -o is deprecated)" },
+};
+
+/* `stalefs mount` only. */
+static const struct opt mount_only_opts[] = {
+	{ OPT_FG, "foreground", OPT_FLAG, .short_name = 'f', .help = "stay in the foreground" },
+	{ OPT_DEBUG, "debug", OPT_FLAG, .short_name = 'd', .help = "debug log, libfuse request trace; implies -f" },
+};
+
+/* `stalefs-virtiofsd` only: the vhost-user side of virtiofsd 1.13's command line. */
+static const struct opt vhost_only_opts[] = {
+	{ OPT_SOCKET_PATH, "socket-path", OPT_STR, "PATH", NULL,
+	  .help = "vhost-user socket to listen on (this or --fd is required)" },
+	{ OPT_SOCKET, "socket", OPT_STR, "PATH", NULL, .help = "the same (deprecated, as in virtiofsd)" },
+	{ OPT_SOCKET_GROUP, "socket-group", OPT_STR, "GROUP", NULL, .help = "group that owns the socket (mode 0660)" },
+	{ OPT_FD, "fd", OPT_U64, "FD", NULL, .max = 1048575,
+	  .help = "an inherited listening (not yet connected) socket instead of --socket-path" },
+	{ OPT_TAG, "tag", OPT_STR, "TAG", NULL,
+	  .help = "accepted and ignored: the tag stays QEMU's (no VHOST_USER_PROTOCOL_F_CONFIG)" },
+	{ OPT_SECCOMP, "seccomp", OPT_CHOICE, "ACTION", "kill", .choices = "none|kill|log|trap",
+	  .help = "accepted; no seccomp filter is installed" },
+	{ OPT_NO_KILLPRIV2, "no-killpriv-v2", OPT_FLAG, .def = "on", .help = "KILLPRIV V2 off, as virtiofsd's default" },
+	{ OPT_COMPAT_F, "compat-foreground", OPT_FLAG, .short_name = 'f',
+	  .help = "-f: no effect (always in the foreground, as virtiofsd)" },
+	{ OPT_LOG_DEBUG, "log-debug", OPT_FLAG, .short_name = 'd', .help = "-d: --log-level=debug (deprecated in virtiofsd)" },
+	{ OPT_PRINT_CAPS, "print-capabilities", OPT_FLAG,
+	  .help = "print the vhost-user.json capabilities libvirt reads, and exit" },
+	{ OPT_PRINT_VERSION, "version", OPT_FLAG, .short_name = 'V', .help = "print the version and exit" },
+	{ OPT_REFUSED, "posix-acl", OPT_FLAG, .help = "refused: POSIX ACLs are not modelled yet" },
+	{ OPT_REFUSED, "xattrmap", OPT_STR, "RULES", NULL, .help = "refused: no xattr mapping" },
+	{ OPT_REFUSED, "writeback", OPT_FLAG, .help = "refused: no writeback cache" },
+	{ OPT_REFUSED, "allow-direct-io", OPT_FLAG, .help = "refused: O_DIRECT is not passed on" },
+	{ OPT_REFUSED, "modcaps", OPT_STR, "CAPS", NULL, .help = "refused: capabilities are not changed" },
+	{ OPT_REFUSED, "syslog", OPT_FLAG, .help = "refused: the log goes to stderr" },
+	{ OPT_REFUSED, "killpriv-v2", OPT_FLAG, .help = "refused: KILLPRIV V2 is not modelled yet" },
+	{ OPT_REFUSED, "security-label", OPT_FLAG, .help = "refused: no security labels" },
+	{ OPT_REFUSED, "uid-map", OPT_STR, "MAP", NULL, .help = "refused: no sandbox namespace to map into" },
+	{ OPT_REFUSED, "gid-map", OPT_STR, "MAP", NULL, .help = "refused: the same" },
+	{ OPT_REFUSED, "translate-uid", OPT_STR, "MAP", NULL, .help = "refused: ids are not translated" },
+	{ OPT_REFUSED, "translate-gid", OPT_STR, "MAP", NULL, .help = "refused: the same" },
+	{ OPT_REFUSED, "preserve-noatime", OPT_FLAG, .help = "refused: O_NOATIME is not cleaned up" },
+	{ OPT_REFUSED, "migration-mode", OPT_STR, "MODE", NULL, .help = "refused: no migration" },
+	{ OPT_REFUSED, "migration-on-error", OPT_STR, "ACTION", NULL, .help = "refused: no migration" },
+	{ OPT_REFUSED, "migration-verify-handles", OPT_FLAG, .help = "refused: no migration" },
+	{ OPT_REFUSED, "migration-confirm-paths", OPT_FLAG, .help = "refused: no migration" },
+};
+
+/* The testbed's own switches, for both commands. */
+static const struct opt testbed_opts[] = {
 	{ OPT_UNPRIV, "unprivileged", OPT_FLAG, .help = "testbed: drop CAP_DAC_READ_SEARCH before the handle probe" },
-	{ OPT_USERNS, "userns", OPT_FLAG, .help = "testbed: enter a user namespace (uid 0 -> 0) after mounting" },
+	{ OPT_USERNS, "userns", OPT_FLAG, .help = "testbed: run in a user namespace (uid 0 -> 0); a mount enters "
+	  "it after mounting" },
 	{ OPT_VERSION, "virtiofsd-version", OPT_CHOICE, "V", "1.13.2", .choices = "1.13.0|1.13.2",
 	  .help = "testbed: the release modelled; 1.13.2 has the guest-fd limit (RLIMIT_NOFILE - 610, ENFILE past it)" },
 	{ OPT_NAMES, "identity-names", OPT_U64, "N", "65536, 32 bytes each", .max = CONFIG_NAMES_MAX,
 	  .help = "testbed: slots of the table of recent names whose nodeid, generation or submount flag "
 		  "changes are logged; 0 = off" },
 	{ OPT_BUSY_POLL, "busy-poll", OPT_U64, "USEC", "0", .max = 1000000,
-	  .help = "testbed: workers poll /dev/fuse this long before sleeping (timing only)" },
+	  .help = "testbed: workers poll for requests this long before sleeping (timing only)" },
 	{ OPT_EVENTS, "events", OPT_STR, "FILE", NULL, .help = "testbed: JSON lines, every error reply and every fired fault" },
 	{ OPT_INJECT, "inject", OPT_STR, "RULE", NULL, .help = "testbed: a fault rule KIND[:key=value,...] (repeatable)" },
 	{ OPT_PROFILE, "profile", OPT_STR, "NAME|FILE", NULL, .help = "testbed: the rules of a profile (repeatable)" },
 	{ OPT_CONTROL, "control", OPT_STR, "SOCKET", NULL, .help = "testbed: control socket for `stalefs ctl`" },
 	{ OPT_STATS, "stats", OPT_STR, "FILE", NULL, .help = "testbed: JSON counters, written on SIGUSR1 and at exit" },
 };
-#define NMOUNT_OPTS (sizeof(mount_opts) / sizeof(mount_opts[0]))
 
-void config_usage(const char *prog)
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define CONFIG_MAX_OPTS (NELEM(shared_opts) + NELEM(vhost_only_opts) + NELEM(testbed_opts))
+
+/* A command's table: virtiofsd's shared options, its own, then the testbed's. */
+static size_t command_opts(enum config_cmd cmd, struct opt *tab)
 {
-	struct opts o = { .tab = mount_opts, .n = NMOUNT_OPTS };
+	const struct opt *own = cmd == CONFIG_VIRTIOFSD ? vhost_only_opts : mount_only_opts;
+	size_t nown = cmd == CONFIG_VIRTIOFSD ? NELEM(vhost_only_opts) : NELEM(mount_only_opts), n = 0;
 
+	memcpy(tab + n, shared_opts, sizeof(shared_opts));
+	n += NELEM(shared_opts);
+	memcpy(tab + n, own, nown * sizeof(*own));
+	n += nown;
+	memcpy(tab + n, testbed_opts, sizeof(testbed_opts));
+	return n + NELEM(testbed_opts);
+}
+
+void config_usage(enum config_cmd cmd)
+{
+	struct opt tab[CONFIG_MAX_OPTS];
+	struct opts o = { .tab = tab, .n = command_opts(cmd, tab) };
+
+	if (cmd == CONFIG_VIRTIOFSD) {
+		opts_help(&o, stdout, "stalefs-virtiofsd --shared-dir DIR --socket-path PATH [options]",
+			  "stalefs's daemon as a vhost-user-fs back end: a drop-in for virtiofsd 1.13 under QEMU,\n"
+			  "libvirt or bcvk, with the same inode model, faults, event log and stats as `stalefs mount`.\n"
+			  "It serves one front-end connection in the foreground and exits when it closes. Fault kinds\n"
+			  "that need FUSE notifications (kernel-evict) are refused: virtio-fs has no notification queue.\n"
+			  "exit: 0 the front end disconnected (or SIGTERM), 1 failure while serving, 2 bad input or a\n"
+			  "socket path in use, 77 cannot run here (user namespaces, file handles for mandatory)");
+		return;
+	}
 	opts_help(&o, stdout, "stalefs mount --shared-dir DIR [options] MOUNTPOINT",
 		  "A FUSE passthrough daemon that models virtiofsd 1.13's inode store. Options may come\n"
 		  "anywhere, also after MOUNTPOINT; \"--\" ends them.\n"
 		  "exit: 0 clean unmount, 1 failure while serving, 2 bad input, 77 cannot run here\n"
 		  "(no /dev/fuse, no user namespaces, file handles that do not work for mandatory)");
-	(void)prog;
 }
 
 /* One option's value into cfg. 0 or -EINVAL with err set. */
@@ -218,12 +295,42 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		break;
 	case OPT_DASH_O:
 		return errmsg(err, errlen, -EINVAL, "-o options are not supported; use the long options (see --help)");
+	case OPT_SOCKET_PATH:
+	case OPT_SOCKET:
+		cfg->socket_path = arg;
+		break;
+	case OPT_SOCKET_GROUP:
+		cfg->socket_group = arg;
+		break;
+	case OPT_FD:
+		cfg->socket_fd = (int)o->u;
+		break;
+	case OPT_TAG:
+	case OPT_SECCOMP:
+	case OPT_NO_KILLPRIV2:
+	case OPT_COMPAT_F:
+		break;	/* accepted with no effect (their help says why) */
+	case OPT_LOG_DEBUG:
+		cfg->log_level = LOG_LVL_DEBUG;
+		break;
+	case OPT_PRINT_CAPS:
+		cfg->print_capabilities = true;
+		break;
+	case OPT_PRINT_VERSION:
+		cfg->print_version = true;
+		break;
+	case OPT_REFUSED:
+		return errmsg(err, errlen, -EINVAL, "--%s is not supported (%s)", o->cur->name,
+			      o->cur->help + strlen("refused: "));
 	}
 	return 0;
 }
 
-int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+static int parse(struct config *cfg, enum config_cmd cmd, int argc, char **argv, char *err,
+		 size_t errlen)
 {
+	const char *name = cmd == CONFIG_VIRTIOFSD ? "stalefs-virtiofsd" : "stalefs mount";
+	struct opt tab[CONFIG_MAX_OPTS];
 	bool rdp_off = false;
 	struct opts o;
 	int id, ret;
@@ -236,9 +343,11 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 		.virtiofsd_version = VIRTIOFSD_1_13_2,
 		.announce_submounts = true,
 		.identity_names = CONFIG_NAMES_DEFAULT,
+		.vhost_user = cmd == CONFIG_VIRTIOFSD,
+		.socket_fd = -1,
 	};
 	err[0] = '\0';
-	if (opts_init(&o, "stalefs mount", mount_opts, NMOUNT_OPTS, argc, argv) < 0)
+	if (opts_init(&o, name, tab, command_opts(cmd, tab), argc, argv) < 0)
 		return errmsg(err, errlen, -EINVAL, "out of memory");
 	while ((id = opts_next(&o)) > 0) {
 		ret = apply(cfg, &o, id, &rdp_off, err, errlen);
@@ -249,23 +358,45 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 	}
 	opts_fini(&o);
 	if (id == OPTS_HELP) {
-		config_usage("stalefs mount");
+		config_usage(cmd);
 		return CONFIG_HELP;
 	}
 	if (id == OPTS_BAD)
 		return errmsg(err, errlen, -EINVAL, "%s", o.why);
 	id = o.optind;	/* the first positional */
-	if (id >= argc)
-		return errmsg(err, errlen, -EINVAL, "missing MOUNTPOINT (see --help)");
-	if (id + 1 < argc)
-		return errmsg(err, errlen, -EINVAL, "unexpected argument '%s'", argv[id + 1]);
-	cfg->mountpoint = argv[id];
+	if (cmd == CONFIG_VIRTIOFSD) {
+		if (id < argc)
+			return errmsg(err, errlen, -EINVAL, "unexpected argument '%s'", argv[id]);
+		if (cfg->print_capabilities || cfg->print_version)
+			return 0;
+		if (!cfg->socket_path && cfg->socket_fd < 0)
+			return errmsg(err, errlen, -EINVAL, "missing --socket-path=PATH (or --fd=FD)");
+		if (cfg->socket_path && cfg->socket_fd >= 0)
+			return errmsg(err, errlen, -EINVAL, "--socket-path and --fd exclude each other");
+		cfg->foreground = true;
+	} else {
+		if (id >= argc)
+			return errmsg(err, errlen, -EINVAL, "missing MOUNTPOINT (see --help)");
+		if (id + 1 < argc)
+			return errmsg(err, errlen, -EINVAL, "unexpected argument '%s'", argv[id + 1]);
+		cfg->mountpoint = argv[id];
+	}
 	if (!cfg->shared_dir)
 		return errmsg(err, errlen, -EINVAL, "missing --shared-dir=DIR");
 	if (rdp_off)
 		cfg->readdirplus = false;
 	config_derive(cfg);
 	return 0;
+}
+
+int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+	return parse(cfg, CONFIG_MOUNT, argc, argv, err, errlen);
+}
+
+int config_parse_virtiofsd(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+	return parse(cfg, CONFIG_VIRTIOFSD, argc, argv, err, errlen);
 }
 
 static int check_dir(const char *what, const char *path, char *err, size_t errlen)
@@ -285,6 +416,8 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 	size_t n;
 	int ret = check_dir("shared dir", cfg->shared_dir, err, errlen);
 
+	if (ret == 0 && cfg->vhost_user)
+		return 0;	/* no mountpoint; the socket is checked when it is bound */
 	if (ret == 0)
 		ret = check_dir("mountpoint", cfg->mountpoint, err, errlen);
 	if (ret < 0)

@@ -20,7 +20,14 @@
 
 struct config {
 	const char *shared_dir;
-	const char *mountpoint;
+	const char *mountpoint;		/* stalefs mount; NULL for vhost-user */
+	/* stalefs-virtiofsd: serve one vhost-user-fs front end instead of mounting. */
+	bool vhost_user;
+	const char *socket_path;	/* --socket-path (or --socket) */
+	int socket_fd;			/* --fd: an inherited listening socket; -1 */
+	const char *socket_group;	/* --socket-group */
+	bool print_capabilities;	/* --print-capabilities: print, exit */
+	bool print_version;		/* --version */
 	enum inode_mode inode_mode;
 	bool inode_mode_fallback;	/* given as the deprecated "fallback" */
 	enum cache_policy cache;
@@ -60,18 +67,27 @@ struct config {
 /* Parse result beyond 0 / -errno. */
 #define CONFIG_HELP 1
 
+enum config_cmd {
+	CONFIG_MOUNT,		/* stalefs mount ... MOUNTPOINT */
+	CONFIG_VIRTIOFSD,	/* stalefs-virtiofsd --socket-path ... */
+};
+
 /*
  * Parse "mount" arguments (argv[0] is the command name). Returns 0,
  * CONFIG_HELP when --help was printed, or -EINVAL with a one-line reason in
  * err. Touches the filesystem only to find --profile files.
  */
 int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
+/* The same for stalefs-virtiofsd: virtiofsd 1.13's command line (no
+ * positionals; --socket-path or --fd; its options that stalefs does not
+ * model are refused by name) plus the testbed options. */
+int config_parse_virtiofsd(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
 
 
-/* Check that shared dir and mountpoint exist and are directories. 0 / -errno. */
+/* Check that shared dir and mountpoint (if any) exist and are directories. 0 / -errno. */
 int config_check_paths(const struct config *cfg, char *err, size_t errlen);
 
 
-void config_usage(const char *prog);
+void config_usage(enum config_cmd cmd);
 
 #endif

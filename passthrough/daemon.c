@@ -8,6 +8,7 @@
  * then, and a refused start unmounts again.
  */
 #include "daemon.h"
+#include "build_config.h"
 #include "clock.h"
 
 #include "ctl.h"
@@ -36,6 +37,9 @@
 #include "ops.h"
 #include "privs.h"
 #include "errsrc.h"
+#if HAVE_FUSE_CUSTOM_IO
+#include "vfs.h"
+#endif
 
 void daemon_stats_mode(const struct daemon *d, struct stats_mode *m)
 {
@@ -195,10 +199,28 @@ static void log_fault(void *arg, const struct inject_event *ev)
 		  (unsigned long long)ev->nodeid, ev->answer);
 }
 
+int daemon_send(struct daemon *d, const struct iovec *iov, int cnt)
+{
+#if HAVE_FUSE_CUSTOM_IO
+	if (d->vfs) {
+		ssize_t n = vfs_send(d->vfs, iov, cnt);
+
+		return n < 0 ? (int)n : 0;
+	}
+#endif
+	return writev(fuse_session_fd(d->se), iov, cnt) < 0 ? -errno : 0;
+}
+
 /* The engine with --inject rules and --profile files. 0 or -errno. */
 static int daemon_inject_init(struct daemon *d)
 {
-	const struct inject_target t = { .arg = d, .path_of = path_of, .log = log_fault };
+	const struct inject_target t = {
+		.arg = d, .path_of = path_of, .log = log_fault,
+		/* No FUSE_NOTIFY_* reaches a virtio-fs guest. */
+		.refused_kinds = d->cfg->vhost_user ? 1u << FAULT_KERNEL_EVICT : 0,
+		.refused_why = "it sends FUSE notifications, and virtio-fs has no notification queue "
+			       "(use evict or restart to make entries stale behind virtio-fs)",
+	};
 	char err[512];
 	int ret = inject_init(&d->inj, &t);
 
@@ -412,6 +434,9 @@ static int serve(struct daemon *d, const sigset_t *waitset)
 int daemon_run(const struct config *cfg)
 {
 	struct daemon d = { .cfg = cfg };
+#if HAVE_FUSE_CUSTOM_IO
+	struct vfs vfs;
+#endif
 	char *fuse_argv[] = { "stalefs", "-o",
 			      "fsname=stalefs,subtype=stalefs,default_permissions,allow_other,auto_unmount",
 			      cfg->debug ? "-d" : NULL, NULL };
@@ -488,7 +513,21 @@ int daemon_run(const struct config *cfg)
 			goto out_stats;
 		}
 	}
-	if (cfg->userns) {
+	if (cfg->userns && cfg->vhost_user) {
+		/* No mount to make first: enter the namespace now, as virtiofsd
+		 * started under `unshare -Ur` would be. */
+		ret = privs_enter_userns();
+		if (ret < 0) {
+			log_err("--userns: cannot enter a user namespace here: %s", strerror(-ret));
+			code = EXIT_CANNOT_RUN;
+			goto out_stats;
+		}
+		in_userns = true;
+		if (probe(&d) < 0) {
+			code = EXIT_CANNOT_RUN;
+			goto out_stats;
+		}
+	} else if (cfg->userns) {
 		ret = probe_in_child_userns(&d);
 		if (ret == -ECHILD) {
 			log_err("--userns: cannot enter a user namespace here: %s", d.backing.mode_reason);
@@ -505,7 +544,25 @@ int daemon_run(const struct config *cfg)
 		code = EXIT_CANNOT_RUN;
 		goto out_stats;
 	}
-	if (access("/dev/fuse", R_OK | W_OK) < 0) {
+	if (cfg->vhost_user) {
+#if HAVE_FUSE_CUSTOM_IO
+		char why[512];
+
+		ret = vfs_listen(&vfs, cfg, why, sizeof(why));
+		d.vfs = &vfs;
+		if (ret < 0) {
+			log_err("%s", why);
+			code = EXIT_USAGE;
+			goto out_vfs;
+		}
+#else
+		log_err("this build has no virtio-fs transport: libfuse %d.%d has no "
+			"fuse_session_custom_io (3.13 and later have it)", FUSE_MAJOR_VERSION,
+			FUSE_MINOR_VERSION);
+		code = EXIT_CANNOT_RUN;
+		goto out_stats;
+#endif
+	} else if (access("/dev/fuse", R_OK | W_OK) < 0) {
 		log_err("/dev/fuse: %s (modprobe fuse; a container needs --device /dev/fuse)",
 			strerror(errno));
 		code = EXIT_CANNOT_RUN;
@@ -514,22 +571,41 @@ int daemon_run(const struct config *cfg)
 	d.se = fuse_session_new(&args, &stalefs_ops, sizeof(stalefs_ops), &d);
 	if (!d.se) {
 		log_err("cannot create the FUSE session");
-		goto out_stats;
+		goto out_vfs;
 	}
-	if (fuse_session_mount(d.se, cfg->mountpoint) != 0) {
-		log_err("cannot mount on '%s'", cfg->mountpoint);
-		goto out_session;
-	}
-	if (cfg->userns) {
-		ret = privs_enter_userns();
-		if (ret < 0) {
-			log_err("--userns: %s", strerror(-ret));
-			goto out_unmount;
+	if (cfg->vhost_user) {
+#if HAVE_FUSE_CUSTOM_IO
+		int sig = 0;
+
+		ret = vfs_accept(&vfs, &set, &sig);
+		if (ret == -EINTR) {
+			log_info("%s before a front end connected: stopping", strsignal(sig));
+			code = 0;
+			goto out_session;
 		}
-		in_userns = true;
-		if (probe(&d) < 0) {
-			code = EXIT_CANNOT_RUN;
-			goto out_unmount;
+		if (ret == 0)
+			ret = vfs_attach(&vfs, d.se);
+		if (ret < 0) {
+			log_err("vhost-user: %s", strerror(-ret));
+			goto out_session;
+		}
+#endif
+	} else {
+		if (fuse_session_mount(d.se, cfg->mountpoint) != 0) {
+			log_err("cannot mount on '%s'", cfg->mountpoint);
+			goto out_session;
+		}
+		if (cfg->userns) {
+			ret = privs_enter_userns();
+			if (ret < 0) {
+				log_err("--userns: %s", strerror(-ret));
+				goto out_unmount;
+			}
+			in_userns = true;
+			if (probe(&d) < 0) {
+				code = EXIT_CANNOT_RUN;
+				goto out_unmount;
+			}
 		}
 	}
 	if (faults_start(&d) < 0 ||
@@ -550,10 +626,20 @@ out_faults:
 	faults_stop(&d);
 out_unmount:
 	/* In a user namespace umount2 fails; closing the fd lets fusermount3 do it. */
-	if (!in_userns)
+	if (!in_userns && !cfg->vhost_user)
 		fuse_session_unmount(d.se);
 out_session:
+#if HAVE_FUSE_CUSTOM_IO
+	/* The socket thread uses the session: it stops first. */
+	if (d.vfs)
+		vfs_stop(&vfs);
+#endif
 	fuse_session_destroy(d.se);
+out_vfs:
+#if HAVE_FUSE_CUSTOM_IO
+	if (d.vfs)
+		vfs_destroy(&vfs);
+#endif
 out_stats:
 	inject_destroy(&d.inj);
 	stats_destroy(&d.stats);

@@ -11,6 +11,7 @@
 #include <fuse_lowlevel.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/uio.h>
 
 #include "backing.h"
 #include "config.h"
@@ -21,6 +22,8 @@
 #include "inode.h"
 #include "names.h"
 #include "stats.h"
+
+struct vfs;
 
 struct daemon {
 	const struct config *cfg;	/* immutable */
@@ -34,6 +37,7 @@ struct daemon {
 	struct stats stats;
 	struct inject inj;
 	struct fuse_session *se;	/* immutable while the loop runs */
+	struct vfs *vfs;		/* immutable; the virtio-fs transport, NULL on /dev/fuse */
 	char root_path[4096];		/* immutable; realpath of the shared dir, for path= rules */
 
 	struct faults faults;		/* whole-daemon faults' state; its own locks (faults.h) */
@@ -45,6 +49,10 @@ struct daemon {
 
 /* "/rel/path" of nodeid (+ "/name") under the shared dir, from the host. 0 / -errno. */
 int daemon_path_of(struct daemon *d, uint64_t nodeid, const char *name, char *buf, size_t len);
+
+/* Send a raw reply or notification (out header first) to the kernel or,
+ * on virtio-fs, the guest. 0 / -errno. */
+int daemon_send(struct daemon *d, const struct iovec *iov, int cnt);
 
 /* Fill the "what took effect" part of the stats document. */
 void daemon_stats_mode(const struct daemon *d, struct stats_mode *m);

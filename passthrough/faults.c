@@ -182,7 +182,7 @@ static int notify_raw(struct daemon *d, int code, const uint64_t *ids, uint32_t 
 	}
 	for (int i = 0; i < cnt; i++)
 		h.len += iov[i].iov_len;
-	return writev(fuse_session_fd(d->se), iov, cnt) < 0 ? -errno : 0;
+	return daemon_send(d, iov, cnt);
 }
 
 static int drop_caches(void)

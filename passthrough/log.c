@@ -37,7 +37,7 @@ int log_level_parse(const char *name)
 	static const struct { const char *name; enum log_level level; } names[] = {
 		{ "error", LOG_LVL_ERROR }, { "warn", LOG_LVL_WARN },
 		{ "info", LOG_LVL_INFO }, { "debug", LOG_LVL_DEBUG },
-		{ "trace", LOG_LVL_DEBUG },
+		{ "trace", LOG_LVL_DEBUG }, { "off", LOG_LVL_OFF },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

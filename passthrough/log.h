@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 enum log_level {
+	LOG_LVL_OFF = 0,	/* nothing */
 	LOG_LVL_ERROR = 3,
 	LOG_LVL_WARN = 4,
 	LOG_LVL_INFO = 6,
@@ -20,7 +21,7 @@ enum log_level {
 void log_set_level(enum log_level level);
 void log_set_prog(const char *prog);
 enum log_level log_get_level(void);
-/* "error", "warn", "info", "debug" -> level, or -EINVAL. */
+/* "error", "warn", "info", "debug", "trace" (= debug), "off" -> level, or -EINVAL. */
 int log_level_parse(const char *name);
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -74,11 +74,14 @@ static void reply_raw(struct daemon *d, const struct fuse_in_header *in, enum op
 		      const char *name, int err)
 {
 	struct fuse_out_header out = { .len = sizeof(out), .error = -err, .unique = in->unique };
+	struct iovec iov = { &out, sizeof(out) };
+	int ret;
 
 	stats_count(&d->stats.requests[op], 1);
 	reply_err_event(d, op, in->nodeid, name, err, in->pid);
-	if (write(fuse_session_fd(d->se), &out, sizeof(out)) < 0)
-		log_debug("writing an injected reply: %m");
+	ret = daemon_send(d, &iov, 1);
+	if (ret < 0)
+		log_debug("writing an injected reply: %s", strerror(-ret));
 }
 
 /* The errno of a stale entry (0 if none or not stale). */

@@ -24,6 +24,8 @@ uint64_t vhu_protocol_features(void)
 
 static void queue_reset(struct vhu_queue *q)
 {
+	uint32_t gen = q->gen;
+
 	if (q->kick_fd >= 0)
 		close(q->kick_fd);
 	if (q->call_fd >= 0)
@@ -32,6 +34,7 @@ static void queue_reset(struct vhu_queue *q)
 		close(q->err_fd);
 	memset(q, 0, sizeof(*q));
 	q->kick_fd = q->call_fd = q->err_fd = -1;
+	q->gen = gen;	/* chains of the old ring stay recognisable as such */
 }
 
 int vhu_init(struct vhu_dev *d, int sock, unsigned int nqueues)
@@ -76,8 +79,10 @@ static void queue_try_start(struct vhu_dev *d, unsigned int i)
 	pthread_mutex_lock(&d->q_lock);
 	ret = vring_setup(&q->ring, &d->mem, q->num, q->desc, q->avail, q->used, q->base,
 			  d->features & (1ULL << VHU_F_EVENT_IDX), why, sizeof(why));
-	if (ret == 0)
+	if (ret == 0) {
 		q->running = true;
+		q->gen++;
+	}
 	pthread_mutex_unlock(&d->q_lock);
 	if (ret)
 		log_err("vhost-user: queue %u cannot start: %s", i, why);

@@ -52,6 +52,8 @@ struct vhu_queue {
 	/* Under q_lock. */
 	struct vring ring;
 	unsigned int inflight;		/* popped, not yet pushed */
+	uint32_t gen;			/* +1 each time the ring starts: a chain popped
+					 * under another gen must not be pushed */
 };
 
 struct vhu_dev {

@@ -253,15 +253,17 @@ ssize_t vring_chain_read(const struct vring_chain *c, const struct guestmem *m, 
 	return done;
 }
 
-ssize_t vring_chain_write(const struct vring_chain *c, const struct guestmem *m,
-			  const struct iovec *iov, int iovcnt)
+ssize_t vring_segs_write(const struct vring_seg *seg, unsigned int n,
+			 const struct guestmem *m, const struct iovec *iov, int iovcnt)
 {
-	unsigned int k = c->nin;
-	uint64_t total = 0;
+	uint64_t total = 0, room = 0;
+	unsigned int k = 0;
 	uint32_t segoff = 0;
 
+	for (unsigned int i = 0; i < n; i++)
+		room += seg[i].len;
 	for (int v = 0; v < iovcnt; v++) {
-		if (iov[v].iov_len > c->out_len || total + iov[v].iov_len > c->out_len)
+		if (iov[v].iov_len > room || total + iov[v].iov_len > room)
 			return -ENOSPC;
 		total += iov[v].iov_len;
 	}
@@ -270,16 +272,16 @@ ssize_t vring_chain_write(const struct vring_chain *c, const struct guestmem *m,
 		size_t left = iov[v].iov_len;
 
 		while (left) {
-			const struct vring_seg *s = &c->seg[k];
-			size_t n = s->len - segoff;
+			const struct vring_seg *s = &seg[k];
+			size_t len = s->len - segoff;
 
-			if (n > left)
-				n = left;
-			if (guestmem_write(m, s->gpa + segoff, p, n))
+			if (len > left)
+				len = left;
+			if (guestmem_write(m, s->gpa + segoff, p, len))
 				return -EFAULT;
-			p += n;
-			left -= n;
-			segoff += n;
+			p += len;
+			left -= len;
+			segoff += len;
 			if (segoff == s->len) {
 				k++;
 				segoff = 0;
@@ -287,6 +289,12 @@ ssize_t vring_chain_write(const struct vring_chain *c, const struct guestmem *m,
 		}
 	}
 	return total;
+}
+
+ssize_t vring_chain_write(const struct vring_chain *c, const struct guestmem *m,
+			  const struct iovec *iov, int iovcnt)
+{
+	return vring_segs_write(c->seg + c->nin, c->nout, m, iov, iovcnt);
 }
 
 void vring_push(struct vring *r, uint16_t head, uint32_t len)

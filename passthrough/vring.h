@@ -87,6 +87,10 @@ ssize_t vring_chain_read(const struct vring_chain *c, const struct guestmem *m, 
 			 size_t len);
 ssize_t vring_chain_write(const struct vring_chain *c, const struct guestmem *m,
 			  const struct iovec *iov, int iovcnt);
+/* The same into n writable segments kept from a chain (a reply written
+ * after the chain itself is gone). */
+ssize_t vring_segs_write(const struct vring_seg *seg, unsigned int n,
+			 const struct guestmem *m, const struct iovec *iov, int iovcnt);
 
 /* Give head back with len bytes written. */
 void vring_push(struct vring *r, uint16_t head, uint32_t len);
