@@ -410,7 +410,7 @@ log "virtiofsd up ($(elapsed) s): ${vargs[*]}${privilege:+ [$privilege]}"
 	-kernel "$kernel" -initrd "$W/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1${append:+ $append}" \
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem \
-	-chardev "socket,id=c0,path=$sock" -device vhost-user-fs-pci,chardev=c0,tag=stalefs \
+	-chardev "socket,id=c0,path=$sock" -device vhost-user-fs-pci,chardev=c0,tag=stalefs,queue-size=1024 \
 	</dev/null >"$W/serial.log" 2>"$W/qemu.err" &
 QEMU_PID=$!
 

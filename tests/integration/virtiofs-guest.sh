@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# stalefs-virtiofsd serves a QEMU (TCG) guest over vhost-user-fs (memfd
+# memory, share=on, queue-size=1024 through workloads/guest/stalefs-guest.sh):
+# the guest reads a tree with a 970-link object with every byte checked; an
+# injected READ ESTALE surfaces in the guest as ESTALE and the event log names
+# its rule (--cache=never, as bcvk: every read is a READ; after=1000 lets the
+# 1.4 MB manifest through); the daemon exits when QEMU goes; in a user namespace prefer runs
+# as never and says so. Skips without compare-setup's pieces.
+# Args: MODE (--inode-file-handles), PRIV (root or userns).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+mode=${1:-never}
+priv=${2:-root}
+runner=$(cd "$(dirname "$0")/../.." && pwd)/workloads/guest/stalefs-guest.sh
+paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
+
+require_root
+[ -n "${STALEFS_VIRTIOFSD:-}" ] && [ -x "$STALEFS_VIRTIOFSD" ] ||
+	skip "no stalefs-virtiofsd in this build (libfuse older than 3.13)"
+[ -r "$paths_env" ] || skip "no $paths_env (run ci/compare-setup.sh)"
+if [ -z "${STALEFS_GUEST_WORKLOAD:-}" ] || [ ! -x "$STALEFS_GUEST_WORKLOAD" ]; then
+	skip "no static guest workload (configure with -Dguest=enabled, no sanitizers)"
+fi
+for piece in kernel qemu busybox modules; do
+	grep -q "^$piece=" "$paths_env" || skip "$paths_env names no $piece (rerun ci/compare-setup.sh)"
+done
+require_python
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/stalefs-it.XXXXXX")
+BACKING=$T/backing
+mkdir -p "$BACKING"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$STALEFS" workload gen --root "$BACKING" --objects 40 --max-links 970 >"$T/gen.out" ||
+	fail "gen: $(cat "$T/gen.out")"
+
+# $1: a name for the run; the rest: more stalefs-virtiofsd arguments.
+guest_read() {
+	local name=$1 rc=0 a
+	local -a extra=()
+	shift
+	for a in "$@"; do extra+=(--virtiofsd-arg "$a"); done
+	TMPDIR=$T "$runner" --shared-dir "$BACKING" --mode "$mode" --privilege "$priv" --cache never \
+		--paths-env "$paths_env" --virtiofsd "$STALEFS_VIRTIOFSD" \
+		--workload-bin "$STALEFS_GUEST_WORKLOAD" --out "$T/$name.json" --log "$T/$name.log" \
+		--timeout 240 "${extra[@]}" -- \
+		read --root /mnt --manifest /mnt/.stalefs-manifest --count 3000 --threads 2 \
+		--json /out.json 2>"$T/$name.err" || rc=$?
+	if [ "$rc" = 77 ]; then
+		skip "$(grep -m1 SKIP "$T/$name.err" || tail -n 1 "$T/$name.err")"
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || { cat "$T/$name.err" >&2; fail "$name: guest runner exit $rc"; }
+	[ -s "$T/$name.json" ] || { cat "$T/$name.err" >&2; fail "$name: no JSON from the guest"; }
+}
+jq_() { python3 -c "import json,sys; d=json.load(open('$T/$1.json')); print($2)"; }
+
+guest_read clean
+expect_eq "clean: errors" "$(jq_ clean 'sum(sum(o["errors"].values()) for o in d["ops"].values())')" 0
+expect_eq "clean: mismatches" "$(jq_ clean 'd["integrity"]["mismatches"]')" 0
+files=$(jq_ clean 'd["integrity"]["files"]')
+[ "$files" -gt 0 ] || fail "clean: no file checked"
+grep -q 'Waiting for vhost-user socket connection' "$T/clean.log" || fail "no 'Waiting for' line"
+grep -q 'front end closed the vhost-user connection' "$T/clean.log" ||
+	fail "the daemon did not see QEMU go: $(tail -n 3 "$T/clean.log")"
+if [ "$priv" = userns ] && [ "$mode" = prefer ]; then
+	grep -q 'requested prefer, in effect never' "$T/clean.log" ||
+		fail "prefer in a user namespace did not say it runs as never: $(grep -m1 inode-file "$T/clean.log")"
+fi
+
+guest_read inject --events="$T/events.jsonl" --inject=errno:op=READ,after=1000,every=7,errno=ESTALE
+estale=$(jq_ inject 'd["estale_total"]')
+[ "$estale" -gt 0 ] || fail "inject: the guest saw no ESTALE"
+expect_eq "inject: mismatches" "$(jq_ inject 'd["integrity"]["mismatches"]')" 0
+python3 - "$T/events.jsonl" <<'PY' || fail "inject: the event log does not name rule 1 on READ ESTALE"
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+hit = [e for e in evs if e.get("type") == "fault" and e.get("rule") == 1 and e.get("op") == "READ"
+       and e.get("answer") == "ESTALE"]
+sys.exit(0 if hit else 1)
+PY
+pgrep -f "$T/" >/dev/null && fail "a process of this test is still running"
+echo "ok: $mode/$priv: $files files checked clean; $estale ESTALE from rule 1 reached the guest"
