@@ -42,7 +42,7 @@ need(d["kernel"] == sys.argv[2], "kernel %r" % d["kernel"])
 need(d["cpus"] == int(sys.argv[3]), "cpus %r" % d["cpus"])
 names = [c["name"] for c in d["checks"]]
 for n in ["fuse", "capabilities", "file_handles", "userns", "io_uring", "overlayfs",
-          "tracefs", "drop_caches", "memory_cgroup", "ostree", "virtiofsd", "qemu"]:
+          "tracefs", "drop_caches", "memory_cgroup", "ostree", "virtiofsd", "qemu", "stalefs-virtiofsd"]:
     need(n in names, "no check " + n)
 need(len(set(names)) == len(names), "duplicate checks")
 for c in d["checks"]:
@@ -128,7 +128,7 @@ PY
 # Text: one line per check, then the summary.
 "$STALEFS" doctor --dir "$T/h" >"$T/d.txt" || fail "doctor (text) failed"
 for n in fuse capabilities file_handles userns io_uring overlayfs tracefs drop_caches ostree \
-	virtiofsd qemu; do
+	virtiofsd qemu stalefs-virtiofsd; do
 	grep -Eq "^(ok|limited|missing) +$n +[^ ]" "$T/d.txt" || fail "text: no line for $n"
 done
 grep -q '^can run:' "$T/d.txt" || fail "text: no summary"

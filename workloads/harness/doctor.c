@@ -102,6 +102,7 @@ int doctor_main(int argc, char **argv)
 	check_ostree(&d);
 	check_virtiofsd(&d);
 	check_qemu(&d);
+	check_vhost(&d);
 
 	if (json)
 		doctor_print_json(&d, &u, cpus);

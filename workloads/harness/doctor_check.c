@@ -65,8 +65,10 @@ void check_init_all(struct doctor *d)
 		[C_MEMCG] = { "memory_cgroup", { "run --memory-pressure",
 						  "pinpoint memory-pressure" } },
 		[C_OSTREE] = { "ostree", { "workload ostree" } },
-		[C_VIRTIOFSD] = { "virtiofsd", { "stalefs compare (planned)" } },
-		[C_QEMU] = { "qemu", { "stalefs compare (planned): the guest" } },
+		[C_VIRTIOFSD] = { "virtiofsd", { "stalefs compare: the real side" } },
+		[C_QEMU] = { "qemu", { "stalefs compare: the guest", "virtio-fs guest tests" } },
+		[C_VHOST] = { "stalefs-virtiofsd", { "stalefs behind virtio-fs (QEMU, libvirt, bcvk)",
+						     "stalefs compare: the third column" } },
 	};
 
 	for (int i = 0; i < C_COUNT; i++) {

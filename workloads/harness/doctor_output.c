@@ -55,7 +55,7 @@ void doctor_print_text(const struct doctor *d, const struct utsname *u, long cpu
 	printf("stalefs %s doctor: kernel %s, %ld cpu%s, euid %u\n", STALEFS_VERSION, u->release,
 	       cpus, cpus == 1 ? "" : "s", (unsigned)geteuid());
 	for (int i = 0; i < C_COUNT; i++)
-		printf("%-8s %-14s %s\n", check_status_names[d->c[i].st], d->c[i].name, d->c[i].detail);
+		printf("%-8s %-17s %s\n", check_status_names[d->c[i].st], d->c[i].name, d->c[i].detail);
 	printf("\ncan run:\n");
 	printf("  inode modes  never %s, prefer %s, mandatory %s\n", yes_no(s.never, mnt),
 	       !s.prefer ? yes_no(false, f->mount_ok ? "file_handles" : mnt) :

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "build_config.h"
+
 #include "doctor_child.h"
 
 bool prog_find(const char *name, char *out, size_t len)
@@ -133,4 +135,30 @@ void check_qemu(struct doctor *d)
 	/* Presence only: opening /dev/kvm can hang. */
 	check_add(c, kvm ? "/dev/kvm present (not opened; -accel tcg always works)" :
 		     "no /dev/kvm (-accel tcg)");
+}
+
+void check_vhost(struct doctor *d)
+{
+	struct check *c = &d->c[C_VHOST];
+	char self[4096], prog[4096 + 32], ver[64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (!HAVE_FUSE_CUSTOM_IO) {
+		check_set(c, ST_MISSING, "not built: libfuse %s has no fuse_session_custom_io (3.13 or "
+			  "newer carries the virtio-fs transport)", STALEFS_FUSE_VERSION);
+		return;
+	}
+	self[n > 0 ? n : 0] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(prog, sizeof(prog), "%s/stalefs-virtiofsd", self);
+	if (n <= 0 || access(prog, X_OK) < 0) {
+		check_set(c, ST_MISSING, "built with libfuse %s, but no stalefs-virtiofsd next to this "
+			  "stalefs (%s): reinstall or rebuild", STALEFS_FUSE_VERSION, n > 0 ? self : "?");
+		return;
+	}
+	prog_version(prog, "--version", ver, sizeof(ver));
+	check_set(c, ST_OK, "%s %s (libfuse %s)", prog, ver, STALEFS_FUSE_VERSION);
 }

@@ -25,5 +25,7 @@ void check_virtiofsd(struct doctor *d);
 /* qemu-system-x86_64 and /dev/kvm (only stat'ed: opening it hangs on some
  * machines). */
 void check_qemu(struct doctor *d);
+/* stalefs-virtiofsd: built (libfuse 3.13+) and next to this stalefs. */
+void check_vhost(struct doctor *d);
 
 #endif
