@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# stalefs compare against the real virtiofsd 1.13.2 in a QEMU guest, in each
+# stalefs compare against the real virtiofsd 1.13.2 in a QEMU guest (and
+# stalefs-virtiofsd in the same guest, the third column, when built), in each
 # of never / prefer / mandatory, as root and in a user namespace (the
 # rootless-podman way), reading a 970-link tree with no churn: both servers
 # read every byte right with zero ESTALE; in a user namespace prefer really
@@ -27,29 +28,37 @@ start=$(date +%s)
 	2>"$T/compare.err" || rc=$?
 note "compare: $(($(date +%s) - start)) s, exit $rc"
 [ "$rc" = 0 ] || fail "compare exited $rc: $(tail -n 20 "$T/table.txt" "$T/compare.err")"
-python3 - "$T/cells.jsonl" <<'PY' || fail "the table: $(cat "$T/table.txt")"
+third=0
+[ -n "${STALEFS_VIRTIOFSD:-}" ] && [ -x "$STALEFS_VIRTIOFSD" ] && third=1
+python3 - "$T/cells.jsonl" "$third" <<'PY' || fail "the table: $(cat "$T/table.txt")"
 import json, sys
+third = sys.argv[2] == "1"
+sides = ("stalefs", "virtiofsd") + (("stalefs-virtiofsd",) if third else ())
 rows = {}
 for line in open(sys.argv[1]):
     d = json.loads(line)
     rows[(d["cell"].split("@")[0], d.get("backend"))] = d
-assert len(rows) == 12, sorted(rows)
+assert len(rows) == 6 * len(sides), sorted(rows)
 for mode in ("never", "prefer", "mandatory"):
     for priv in ("root", "userns"):
         cell = f"{mode}/{priv}/auto/none/read"
-        a, b = rows[(cell, "stalefs")], rows[(cell, "virtiofsd")]
+        ds = [rows[(cell, s)] for s in sides]
         if mode == "mandatory" and priv == "userns":
-            assert a["status"] == b["status"] == "cannot-run", (a["reason"], b["reason"])
+            assert all(d["status"] == "cannot-run" for d in ds), [d["reason"] for d in ds]
             continue
-        for d in (a, b):
+        for d in ds:
             assert d["status"] == "ran", (cell, d["backend"], d["reason"])
             assert d["estale_total"] == 0 and d["integrity"]["mismatches"] == 0, (cell, d["backend"])
             assert d["integrity"]["files"] > 0, (cell, d["backend"])
         want = "never" if priv == "userns" else mode
-        assert a["effective_mode"] == b["effective_mode"] == want, \
-            (cell, a["effective_mode"], b["effective_mode"])
+        assert all(d["effective_mode"] == want for d in ds), \
+            (cell, [d["effective_mode"] for d in ds])
 PY
 grep -q "6 cells, 6 agree, 0 disagree" "$T/table.txt" || fail "not all rows agree: $(cat "$T/table.txt")"
+if [ "$third" = 1 ]; then
+	[ "$(grep -c '^  stalefs-virtiofsd: ' "$T/table.txt")" = 6 ] ||
+		fail "no third column in the table: $(cat "$T/table.txt")"
+fi
 for _ in $(seq 1 50); do [ "$(procs)" = "$before" ] && break; sleep 0.1; done
 expect_eq "qemu and virtiofsd processes left" "$(procs)" "$before"
 ls -d "$T"/stalefs-compare.* "$T"/stalefs-guest.* 2>/dev/null && fail "temp dirs left"

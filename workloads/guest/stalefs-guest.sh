@@ -397,7 +397,8 @@ if ((!ready)); then
 	kill -0 "$VFS_PID" 2>/dev/null || { wait "$VFS_PID"; vrc=$?; VFS_PID=""; }
 	last=$(grep -E 'ERROR|error:' "$W/virtiofsd.log" | tail -n 1)
 	[[ -n $last ]] || last=$(tail -n 1 "$W/virtiofsd.log")
-	if grep -q 'Refusing to use (mandatory) file handles' "$W/virtiofsd.log"; then
+	# virtiofsd says so; stalefs-virtiofsd exits 77 (cannot run here).
+	if grep -q 'Refusing to use (mandatory) file handles' "$W/virtiofsd.log" || [[ $vrc == 77 ]]; then
 		die 77 "SKIP: virtiofsd refuses --inode-file-handles=$mode here (exit $vrc): $last"
 	fi
 	[[ -n $VFS_PID ]] && die 99 "virtiofsd did not get ready in 20 s: $last"

@@ -2,6 +2,7 @@
 /* Attribution of surfaced ESTALE; see attrib.h. */
 #include "attrib.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,4 +185,49 @@ void attrib_json(const struct attrib *a, FILE *f)
 	}
 	fprintf(f, "\"kernel\":%llu,\"unattributed\":%llu}", (unsigned long long)a->kernel,
 		(unsigned long long)a->unattributed);
+}
+
+/* The daemon's ESTALE replies and fired faults from its event log. */
+struct attrib_reply *attrib_read_replies(const char *path, size_t *n, uint64_t *faults)
+{
+	struct attrib_reply *v = NULL;
+	size_t cap = 0;
+	char *line = NULL, err[128];
+	size_t len = 0;
+	ssize_t k;
+	FILE *f = fopen(path, "re");
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	while ((k = getline(&line, &len, f)) > 0) {
+		struct jv *e = jv_parse(line, k, err, sizeof(err));
+		const char *type = jv_str(jv_get(e, "type"), "");
+
+		if (e && strcmp(type, "fault") == 0)
+			(*faults)++;
+		if (e && strcmp(type, "error") == 0 && jv_u64(jv_get(e, "errno"), 0) == ESTALE) {
+			if (*n == cap) {
+				struct attrib_reply *g = realloc(v, (cap ? cap * 2 : 256) * sizeof(*v));
+
+				if (!g) {
+					jv_free(e);
+					break;
+				}
+				v = g;
+				cap = cap ? cap * 2 : 256;
+			}
+			struct attrib_reply *a = &v[(*n)++];
+
+			memset(a, 0, sizeof(*a));
+			a->t_ns = jv_u64(jv_get(e, "t_ns"), 0);
+			a->pid = jv_u64(jv_get(e, "pid"), 0);
+			snprintf(a->source, sizeof(a->source), "%s", jv_str(jv_get(e, "source"), "?"));
+			snprintf(a->detail, sizeof(a->detail), "%s", jv_str(jv_get(e, "detail"), "?"));
+		}
+		jv_free(e);
+	}
+	free(line);
+	fclose(f);
+	return v;
 }

@@ -50,6 +50,10 @@ struct attrib {
 	uint64_t masked;	/* daemon ESTALE replies no surfaced ESTALE used */
 };
 
+/* The daemon's ESTALE replies (malloc'd, *n of them; NULL when none or the
+ * file cannot be read) and the number of fired faults added to *faults,
+ * from its event log (README "Event log"). */
+struct attrib_reply *attrib_read_replies(const char *path, size_t *n, uint64_t *faults);
 /* Join; replies is sorted by t_ns here (and its used flags set). total is
  * the workload's count of surfaced ESTALE (it may list fewer events). */
 void attrib_join(struct attrib *a, struct attrib_reply *replies, size_t nreplies,

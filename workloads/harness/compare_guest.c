@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "attrib.h"
 #include "build_config.h"
 #include "counts.h"
 #include "jsonv.h"
@@ -50,6 +51,24 @@ int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 	return 0;
 }
 
+int guest_find_daemon(char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (!HAVE_FUSE_CUSTOM_IO || n <= 0)
+		return -ENOENT;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(out, len, "%s/stalefs-virtiofsd", self) >= len)
+		return -ENAMETOOLONG;
+	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+}
+
 /* One guest run: the cell, its work dir and the paths in it, and the
  * runner's command line with the strings it points to. */
 struct guest_run {
@@ -61,6 +80,8 @@ struct guest_run {
 	bool over;		/* r->status is decided: nothing more to run */
 	char dir[PATH_MAX - 64], backing[PATH_MAX], wl[PATH_MAX], vlog[PATH_MAX], rerr[PATH_MAX],
 	     wrapper[PATH_MAX], runner[PATH_MAX], penv[PATH_MAX];
+	char events[PATH_MAX], stats[PATH_MAX];		/* stalefs-virtiofsd's */
+	char events_arg[PATH_MAX + 16], stats_arg[PATH_MAX + 16];
 	char threads[16], amount[32], sd[32], drop[16], tmo[32], secs[32], every[32];
 	char *argv[64];
 	int argc;
@@ -131,6 +152,8 @@ static int guest_make_dir(struct guest_run *gr, char *err, size_t errlen)
 	snprintf(gr->wl, sizeof(gr->wl), "%s/workload.json", gr->dir);
 	snprintf(gr->vlog, sizeof(gr->vlog), "%s/virtiofsd.log", gr->dir);
 	snprintf(gr->rerr, sizeof(gr->rerr), "%s/runner.err", gr->dir);
+	snprintf(gr->events, sizeof(gr->events), "%s/events.jsonl", gr->dir);
+	snprintf(gr->stats, sizeof(gr->stats), "%s/stats.json", gr->dir);
 	tree_params_default(&tp);
 	tp.objects = gr->c->objects;
 	tp.max_links = gr->c->max_links;
@@ -149,8 +172,8 @@ static int guest_write_wrapper(struct guest_run *gr, char *err, size_t errlen)
 	FILE *f;
 	int ret;
 
-	if (strcmp(gr->c->privilege, "unprivileged") != 0)
-		return 0;
+	if (strcmp(gr->c->privilege, "unprivileged") != 0 || gr->g->daemon)
+		return 0;	/* stalefs-virtiofsd: its own --unprivileged */
 	if (guest_env_value(gr->penv[0] ? gr->penv : "/var/cache/stalefs-compare/paths.env",
 			    "virtiofsd", vfsd, sizeof(vfsd)) < 0) {
 		guest_over(gr, RUN_CANNOT, "no virtiofsd in paths.env (run ci/compare-setup.sh)");
@@ -196,6 +219,20 @@ static void guest_build_argv(struct guest_run *gr)
 		guest_arg(gr, "--virtiofsd");
 		guest_arg(gr, gr->wrapper);
 	}
+	if (gr->g->daemon) {
+		snprintf(gr->events_arg, sizeof(gr->events_arg), "--events=%s", gr->events);
+		snprintf(gr->stats_arg, sizeof(gr->stats_arg), "--stats=%s", gr->stats);
+		guest_arg(gr, "--virtiofsd");
+		guest_arg(gr, gr->g->daemon);
+		guest_arg(gr, "--virtiofsd-arg");
+		guest_arg(gr, gr->events_arg);
+		guest_arg(gr, "--virtiofsd-arg");
+		guest_arg(gr, gr->stats_arg);
+		if (strcmp(c->privilege, "unprivileged") == 0) {
+			guest_arg(gr, "--virtiofsd-arg");
+			guest_arg(gr, "--unprivileged");
+		}
+	}
 	if (c->xattr)
 		guest_arg(gr, "--xattr");
 	if (gr->g->workload_bin) {
@@ -235,6 +272,8 @@ static void guest_build_argv(struct guest_run *gr)
 	guest_arg(gr, "/out.json");
 	if (c->overlay)
 		guest_arg(gr, "--overlay");
+	if (c->two_path)
+		guest_arg(gr, "--two-path");
 	if (c->drop_caches_ms) {
 		snprintf(gr->drop, sizeof(gr->drop), "%u", c->drop_caches_ms);
 		guest_arg(gr, "--drop-caches-ms");
@@ -313,8 +352,33 @@ static void guest_attribute(struct guest_run *gr, const struct vlog_counts *v)
 		 ? "virtiofsd: file handles do not appear safe to use" : "requested");
 }
 
+/* stalefs-virtiofsd's side: its ESTALE replies from the event log, its
+ * effective mode from the stats. No join across the VM either (guest tids
+ * and clocks): ESTALE with none sent was the guest kernel's. */
+static void guest_attribute_ours(struct guest_run *gr)
+{
+	struct run_result *r = gr->r;
+	size_t n = 0;
+	struct attrib_reply *replies = attrib_read_replies(gr->events, &n, &r->faults_fired);
+	char why[256];
+	struct jv *s = jv_parse_file(gr->stats, why, sizeof(why));
+
+	free(replies);
+	r->attrib.emitted = n;
+	if (!n)
+		r->attrib.kernel = r->estale_total;
+	else
+		r->attrib.unattributed = r->estale_total;
+	r->attrib.masked = n > r->estale_total ? n - r->estale_total : 0;
+	snprintf(r->effective_mode, sizeof(r->effective_mode), "%s",
+		 jv_str(jv_path(s, "inode_mode.effective"), "?"));
+	snprintf(r->mode_reason, sizeof(r->mode_reason), "%s",
+		 jv_str(jv_path(s, "inode_mode.reason"), s ? "?" : why));
+	jv_free(s);
+}
+
 /* The runner's exit code (77 cannot run, 124 time, 0/1 ran), the guest's
- * workload JSON and virtiofsd's log. */
+ * workload JSON and the daemon's log. */
 static void guest_read_result(struct guest_run *gr, int status)
 {
 	struct run_result *r = gr->r;
@@ -346,6 +410,10 @@ static void guest_read_result(struct guest_run *gr, int status)
 		run_add_workload(r, rr, w);
 		r->reps_ran = 1;
 		jv_free(w);
+	}
+	if (gr->g->daemon) {
+		guest_attribute_ours(gr);
+		return;
 	}
 	text = textfile_read(gr->vlog, NULL);
 	if (text && vlog_count_text(text, &v) == 0)

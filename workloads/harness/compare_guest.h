@@ -7,6 +7,11 @@
  * privilege (root; userns: virtiofsd in `unshare -Ur`, the rootless-podman
  * way; unprivileged: root without CAP_DAC_READ_SEARCH, through setpriv).
  * virtiofsd's debug log (compare_vlog.h) is the server-side view.
+ *
+ * With guest_opts.daemon set, the guest's daemon is stalefs-virtiofsd
+ * instead (the third column of `stalefs compare`: stalefs's model behind
+ * the same transport, in the same guest): its event log and stats are the
+ * server-side view, and unprivileged is its own --unprivileged.
  */
 #ifndef STALEFS_COMPARE_GUEST_H
 #define STALEFS_COMPARE_GUEST_H
@@ -21,6 +26,7 @@ struct guest_opts {
 	const char *runner;	/* stalefs-guest.sh; NULL: found next to the sources */
 	const char *workload_bin;	/* the static workload; NULL: the runner's default */
 	const char *paths_env;	/* ci/compare-setup.sh's paths.env; NULL: the runner's default */
+	const char *daemon;	/* stalefs-virtiofsd to run instead of virtiofsd; NULL: virtiofsd */
 	double timeout;		/* per guest run; 0: seconds + 120 */
 	bool keep;
 };
@@ -30,6 +36,9 @@ struct guest_opts {
  * cell), or -errno when the harness itself failed (err says why). */
 int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
 		   char *err, size_t errlen);
+/* stalefs-virtiofsd next to this stalefs executable: 0 with its path, or
+ * -ENOENT (not built: libfuse older than 3.13, or not installed). */
+int guest_find_daemon(char *out, size_t len);
 /* Cells virtiofsd cannot have: faults (they are stalefs's). 0 or -EINVAL. */
 int guest_check_cell(const struct cell *c, char *err, size_t errlen);
 

@@ -319,51 +319,6 @@ static void teardown(struct rep *x)
 	memcg_destroy(&x->mem);
 }
 
-/* The daemon's ESTALE replies and fired faults from its event log. */
-static struct attrib_reply *read_events(const char *path, size_t *n, uint64_t *faults)
-{
-	struct attrib_reply *v = NULL;
-	size_t cap = 0;
-	char *line = NULL, err[128];
-	size_t len = 0;
-	ssize_t k;
-	FILE *f = fopen(path, "re");
-
-	*n = 0;
-	if (!f)
-		return NULL;
-	while ((k = getline(&line, &len, f)) > 0) {
-		struct jv *e = jv_parse(line, k, err, sizeof(err));
-		const char *type = jv_str(jv_get(e, "type"), "");
-
-		if (e && strcmp(type, "fault") == 0)
-			(*faults)++;
-		if (e && strcmp(type, "error") == 0 && jv_u64(jv_get(e, "errno"), 0) == ESTALE) {
-			if (*n == cap) {
-				struct attrib_reply *g = realloc(v, (cap ? cap * 2 : 256) * sizeof(*v));
-
-				if (!g) {
-					jv_free(e);
-					break;
-				}
-				v = g;
-				cap = cap ? cap * 2 : 256;
-			}
-			struct attrib_reply *a = &v[(*n)++];
-
-			memset(a, 0, sizeof(*a));
-			a->t_ns = jv_u64(jv_get(e, "t_ns"), 0);
-			a->pid = jv_u64(jv_get(e, "pid"), 0);
-			snprintf(a->source, sizeof(a->source), "%s", jv_str(jv_get(e, "source"), "?"));
-			snprintf(a->detail, sizeof(a->detail), "%s", jv_str(jv_get(e, "detail"), "?"));
-		}
-		jv_free(e);
-	}
-	free(line);
-	fclose(f);
-	return v;
-}
-
 /* Fold one repetition's workload result into the cell's; its events and
  * the daemon's replies into the attribution. */
 static void collect(const struct cell *c, struct rep *x, struct guest *g, struct run_result *r,
@@ -382,7 +337,7 @@ static void collect(const struct cell *c, struct rep *x, struct guest *g, struct
 	if (!w)
 		return;
 	run_add_workload(r, rr, w);
-	replies = read_events(g->events, &nreplies, &r->faults_fired);
+	replies = attrib_read_replies(g->events, &nreplies, &r->faults_fired);
 	if (ev && ev->type == JV_ARR && ev->n)
 		seen = calloc(ev->n, sizeof(*seen));
 	for (size_t i = 0; seen && i < ev->n; i++) {

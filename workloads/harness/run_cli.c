@@ -24,6 +24,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,10 +539,10 @@ int matrix_main(int argc, char **argv)
  * stalefs compare [cell options and axes as for matrix] [--runner PATH]
  *                 [--guest-workload PATH] [--paths-env FILE] [--format text|markdown|json]
  *                 [--out FILE] [--keep]
- * Each cell against stalefs (on /dev/fuse) and against the real virtiofsd
- * (in a QEMU guest), both rows to --out as cell lines (the virtiofsd one
- * with "@virtiofsd" in its id), and a table on stdout with a verdict per
- * cell. Without cell options: the default cells (every mode as root and in
+ * Each cell against stalefs (on /dev/fuse), the real virtiofsd (in a QEMU
+ * guest) and stalefs-virtiofsd (in the same guest, when built), every row
+ * to --out as cell lines (backend "virtiofsd" / "stalefs-virtiofsd"), and a
+ * table on stdout with a verdict per cell (compare.h). Without cell options: the default cells (every mode as root and in
  * a user namespace, 970-link reads, and the overlay-with-churn cell).
  * Exit: 0 every cell agrees, 1 some disagree, 2 usage, 77 virtiofsd, QEMU
  * or a guest kernel cannot be had (ci/compare-setup.sh), 99 a side failed
@@ -552,9 +553,11 @@ int compare_main(int argc, char **argv)
 	static struct cli cli;
 	static const char *const dflt_modes = "never,prefer,mandatory", *dflt_privs = "root,userns";
 	struct compare_row *rows;
-	struct run_result *ra, *rb;
+	struct run_result *ra, *rb, *rv;
+	struct guest_opts gv;
 	struct cell *cells;
-	char err[512], id[512];
+	char err[512], id[512], daemon[PATH_MAX];
+	bool third;
 	unsigned int ncells, nc = 0;
 	double t0 = mono_seconds();
 	int code, cannot = 0, disagree, harm = 0;
@@ -573,8 +576,9 @@ int compare_main(int argc, char **argv)
 	cells = calloc(ncells, sizeof(*cells));
 	ra = calloc(ncells, sizeof(*ra));
 	rb = calloc(ncells, sizeof(*rb));
+	rv = calloc(ncells, sizeof(*rv));
 	rows = calloc(ncells, sizeof(*rows));
-	if (!cells || !ra || !rb || !rows)
+	if (!cells || !ra || !rb || !rv || !rows)
 		return EXIT_INTERNAL;
 	for (unsigned int i = 0; i < ncells; i++) {
 		if (!cli.any_cell && i == ncells - 1) {
@@ -592,6 +596,13 @@ int compare_main(int argc, char **argv)
 		return EXIT_USAGE;
 	cli.g.keep = cli.o.keep;
 	cli.o.quiet = true;
+	/* The third column: stalefs-virtiofsd in the same guest. */
+	third = guest_find_daemon(daemon, sizeof(daemon)) == 0;
+	gv = cli.g;
+	gv.daemon = daemon;
+	if (!third)
+		fprintf(stderr, "stalefs compare: no stalefs-virtiofsd next to this stalefs (libfuse "
+			"older than 3.13?): two columns only\n");
 	proc_on_signals();
 	for (unsigned int i = 0; i < ncells && !proc_interrupted; i++) {
 		cell_id(&cells[i], id, sizeof(id));
@@ -605,12 +616,25 @@ int compare_main(int argc, char **argv)
 			fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
 			return EXIT_INTERNAL;
 		}
-		fprintf(stderr, " %s, %llu ESTALE (%.1f s)\n", run_status_name(rb[i].status),
+		fprintf(stderr, " %s, %llu ESTALE (%.1f s)", run_status_name(rb[i].status),
 			(unsigned long long)rb[i].estale_total, rb[i].duration_s);
+		if (third && !proc_interrupted) {
+			fprintf(stderr, "; stalefs-virtiofsd ...");
+			if (guest_run_cell(&cells[i], &gv, &rv[i], err, sizeof(err)) < 0) {
+				fprintf(stderr, "\nstalefs compare: %s: %s\n", id, err);
+				return EXIT_INTERNAL;
+			}
+			fprintf(stderr, " %s, %llu ESTALE (%.1f s)", run_status_name(rv[i].status),
+				(unsigned long long)rv[i].estale_total, rv[i].duration_s);
+		}
+		fputc('\n', stderr);
 		if (rb[i].status == RUN_CANNOT)
 			cannot++;
-		for (int side = 0; side < 2; side++) {
-			const struct run_result *r = side ? &rb[i] : &ra[i];
+		for (int side = 0; side < 3; side++) {
+			const struct run_result *r = side == 2 ? &rv[i] : side ? &rb[i] : &ra[i];
+
+			if (side == 2 && !third)
+				continue;
 
 			if (r->status == RUN_ERROR || r->status == RUN_TIMEOUT)
 				harm = worse(harm, r->status == RUN_ERROR ? EXIT_INTERNAL : EXIT_TIME_LIMIT);
@@ -618,20 +642,24 @@ int compare_main(int argc, char **argv)
 		if (out) {
 			run_result_json(&cells[i], &ra[i], out);
 			run_result_json_as(&cells[i], &rb[i], "virtiofsd", out);
+			if (third)
+				run_result_json_as(&cells[i], &rv[i], "stalefs-virtiofsd", out);
 			fflush(out);
 		}
-		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i] };
+		rows[nc++] = (struct compare_row){ &cells[i], &ra[i], &rb[i], third ? &rv[i] : NULL };
 	}
 	disagree = compare_table(rows, nc, cli.format, stdout);
 	fprintf(stderr, "stalefs compare: %u cells in %.1f s\n", nc, mono_seconds() - t0);
 	for (unsigned int i = 0; i < ncells; i++) {
 		run_result_free(&ra[i]);
 		run_result_free(&rb[i]);
+		run_result_free(&rv[i]);
 		cell_free(&cells[i]);
 	}
 	free(cells);
 	free(ra);
 	free(rb);
+	free(rv);
 	free(rows);
 	if (out && out != stdout)
 		fclose(out);
