@@ -5,8 +5,9 @@
 # the guest reads a tree with a 970-link object with every byte checked; an
 # injected READ ESTALE surfaces in the guest as ESTALE and the event log names
 # its rule (--cache=never, as bcvk: every read is a READ; after=1000 lets the
-# 1.4 MB manifest through); the daemon exits when QEMU goes; in a user namespace prefer runs
-# as never and says so. Skips without compare-setup's pieces.
+# 1.4 MB manifest through); the daemon exits when QEMU goes; in a user namespace prefer
+# runs as never and says so; SIGKILL of the daemon mid-read stops QEMU and leaves nothing.
+# Skips without compare-setup's pieces.
 # Args: MODE (--inode-file-handles), PRIV (root or userns).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -51,7 +52,11 @@ guest_read() {
 	if [ "$rc" = 77 ]; then
 		skip "$(grep -m1 SKIP "$T/$name.err" || tail -n 1 "$T/$name.err")"
 	fi
-	[ "$rc" = 0 ] || [ "$rc" = 1 ] || { cat "$T/$name.err" >&2; fail "$name: guest runner exit $rc"; }
+	if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		cat "$T/$name.err" >&2
+		[ -f "$T/$name.log" ] && { echo "daemon log, last lines:" >&2; tail -n 15 "$T/$name.log" >&2; }
+		fail "$name: guest runner exit $rc"
+	fi
 	[ -s "$T/$name.json" ] || { cat "$T/$name.err" >&2; fail "$name: no JSON from the guest"; }
 }
 jq_() { python3 -c "import json,sys; d=json.load(open('$T/$1.json')); print($2)"; }
@@ -81,4 +86,35 @@ hit = [e for e in evs if e.get("type") == "fault" and e.get("rule") == 1 and e.g
 sys.exit(0 if hit else 1)
 PY
 pgrep -f "$T/" >/dev/null && fail "a process of this test is still running"
-echo "ok: $mode/$priv: $files files checked clean; $estale ESTALE from rule 1 reached the guest"
+
+# SIGKILL of the daemon while the guest reads: the runner sees it die,
+# stops QEMU and says so (exit 99); no QEMU or daemon is left.
+TMPDIR=$T "$runner" --shared-dir "$BACKING" --mode "$mode" --privilege "$priv" --cache never \
+	--paths-env "$paths_env" --virtiofsd "$STALEFS_VIRTIOFSD" \
+	--workload-bin "$STALEFS_GUEST_WORKLOAD" --timeout 240 -- \
+	read --root /mnt --manifest /mnt/.stalefs-manifest --seconds 200 --threads 2 \
+	--json /out.json 2>"$T/kill.err" &
+krunner=$!
+killed=""
+for _ in $(seq 1 1200); do
+	if grep -qs '^STALEFS-GUEST-RUN' "$T"/stalefs-guest.*/serial.log; then
+		killed=$(pgrep -f "stalefs-virtiofsd --socket-path=$T/" | head -n 1)
+		[ -n "$killed" ] && kill -KILL "$killed"
+		break
+	fi
+	kill -0 "$krunner" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$killed" ] || { kill "$krunner"; fail "kill: the guest never started reading: $(tail -n 3 "$T/kill.err")"; }
+t_kill=$(date +%s)
+krc=0
+wait "$krunner" || krc=$?
+expect_eq "kill: runner exit" "$krc" 99
+grep -q 'virtiofsd died while QEMU ran (exit signal 9)' "$T/kill.err" ||
+	fail "kill: the runner did not say the daemon died: $(tail -n 3 "$T/kill.err")"
+[ $(($(date +%s) - t_kill)) -le 30 ] || fail "kill: the runner took over 30 s to stop QEMU"
+for _ in $(seq 1 50); do pgrep -f "$T/" >/dev/null || break; sleep 0.1; done
+left=$(pgrep -af "$T/")
+[ -z "$left" ] || fail "kill: processes left: $left"
+echo "ok: $mode/$priv: $files files checked clean; $estale ESTALE from rule 1 reached the guest;" \
+	"SIGKILL of the daemon stopped the guest in $(($(date +%s) - t_kill)) s, nothing left"

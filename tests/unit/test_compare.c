@@ -2,13 +2,15 @@
 /*
  * compare_vlog: virtiofsd's debug log as compare reads it: replies counted
  * by errno, ESTALE joined to its request's opcode by unique, the
- * file-handle fallback line. Mounts nothing.
+ * file-handle fallback line. compare_agree: the verdict of a row with two
+ * or three sides. Mounts nothing.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "compare_vlog.h"
 #include "unit.h"
 
@@ -105,6 +107,129 @@ START_TEST(empty_log_counts_nothing)
 }
 END_TEST
 
+/* A side that ran in mode with estale of calls reads ESTALE. */
+static struct run_result side(const char *mode, uint64_t estale, uint64_t calls)
+{
+	struct run_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = RUN_RAN;
+	snprintf(r.effective_mode, sizeof(r.effective_mode), "%s", mode);
+	snprintf(r.op[0].name, sizeof(r.op[0].name), "read");
+	r.op[0].calls = calls;
+	r.op[0].estale = estale;
+	r.nops = 1;
+	r.estale_total = estale;
+	return r;
+}
+
+START_TEST(two_sides_that_saw_the_same_agree)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 0, 900);
+	struct compare_row row = { .a = &a, .b = &b };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 1);
+}
+END_TEST
+
+START_TEST(estale_in_one_side_only_disagrees_and_names_it)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900);
+	struct compare_row row = { .a = &a, .b = &b };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "ESTALE in virtiofsd only");
+}
+END_TEST
+
+START_TEST(third_side_agreeing_with_virtiofsd_blames_the_transport)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900),
+			  v = side("never", 6, 800);
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "the transport differs, not the model"));
+}
+END_TEST
+
+START_TEST(third_side_agreeing_with_stalefs_blames_the_model)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900),
+			  v = side("never", 0, 800);
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "the model differs"));
+}
+END_TEST
+
+START_TEST(rates_apart_in_the_same_guest_disagree)
+{
+	/* 1% against 30%: both see ESTALE, the intervals are far apart. */
+	struct run_result a = side("never", 50, 5000), b = side("never", 10, 1000),
+			  v = side("never", 300, 1000);
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "rates differ in the same guest"));
+}
+END_TEST
+
+START_TEST(overlapping_rates_in_the_same_guest_agree)
+{
+	struct run_result a = side("never", 50, 5000), b = side("never", 10, 1000),
+			  v = side("never", 12, 1000);
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 1);
+}
+END_TEST
+
+START_TEST(third_side_that_cannot_run_leaves_the_two_side_verdict)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 0, 900), v;
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	memset(&v, 0, sizeof(v));
+	v.status = RUN_CANNOT;
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 1);
+}
+END_TEST
+
+START_TEST(a_side_that_failed_blames_neither_model_nor_transport)
+{
+	struct run_result a = side("never", 0, 5000), b = side("never", 0, 900),
+			  v = side("never", 0, 900);
+	struct compare_row row = { .a = &a, .b = &b, .v = &v };
+	char why[512];
+
+	b.status = RUN_ERROR;
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_ptr_null(strstr(why, "model"));
+	ck_assert_ptr_null(strstr(why, "transport"));
+	ck_assert_ptr_nonnull(strstr(why, "virtiofsd error"));
+}
+END_TEST
+
+START_TEST(mode_difference_names_both_modes)
+{
+	struct run_result a = side("prefer", 0, 5000), b = side("never", 0, 900);
+	struct compare_row row = { .a = &a, .b = &b };
+	char why[512];
+
+	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "mode: stalefs ran prefer, virtiofsd never");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_vlog");
@@ -117,6 +242,17 @@ int main(void)
 	tcase_add_test(tc, file_handle_fallback_line_marks_handles_disabled);
 	tcase_add_test(tc, log_without_errors_counts_replies_only);
 	tcase_add_test(tc, empty_log_counts_nothing);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("agree");
+	tcase_add_test(tc, two_sides_that_saw_the_same_agree);
+	tcase_add_test(tc, estale_in_one_side_only_disagrees_and_names_it);
+	tcase_add_test(tc, third_side_agreeing_with_virtiofsd_blames_the_transport);
+	tcase_add_test(tc, third_side_agreeing_with_stalefs_blames_the_model);
+	tcase_add_test(tc, rates_apart_in_the_same_guest_disagree);
+	tcase_add_test(tc, overlapping_rates_in_the_same_guest_agree);
+	tcase_add_test(tc, third_side_that_cannot_run_leaves_the_two_side_verdict);
+	tcase_add_test(tc, mode_difference_names_both_modes);
+	tcase_add_test(tc, a_side_that_failed_blames_neither_model_nor_transport);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

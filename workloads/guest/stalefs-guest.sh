@@ -50,7 +50,7 @@
 # Exit codes: the workload's own exit code when it ran (0 clean, 1 errors
 # seen; 2/77 as the workload defines them), 2 bad usage, 77 a needed piece is
 # missing or virtiofsd refuses the cell (one line says which), 124 --timeout
-# reached, 99 anything else (the guest did not come up, no JSON, ...), 130
+# reached, 99 anything else (the guest did not come up, virtiofsd died, no JSON, ...), 130
 # interrupted. QEMU and virtiofsd are always stopped and the temp dir removed
 # (after a SIGKILL of this script: QEMU and virtiofsd die through setpriv's
 # parent-death signal and the next run sweeps the temp dir).
@@ -76,6 +76,7 @@ guest, /out.json by default) to --out.
   --xattr                virtiofsd --xattr
   --threads N            virtiofsd --thread-pool-size (default 0: serial)
   --virtiofsd-arg ARG    one more virtiofsd argument (repeatable)
+  --log-level L          virtiofsd's --log-level (default debug: compare reads its replies)
   --out FILE             the workload JSON (default: stdout)
   --log FILE             virtiofsd's debug log (default: discarded)
   --serial FILE          the guest's whole serial console
@@ -101,7 +102,7 @@ die() { log "$2"; exit "$1"; }
 usage_error() { log "$*"; log "try --help"; exit 2; }
 
 mode=never cache=auto privilege=root sandbox=none readonly=0 xattr=0 threads=0
-out="" vlog="" serial_copy="" timeout=300 smp=1 mem=512 append=""
+out="" vlog="" serial_copy="" timeout=300 smp=1 mem=512 append="" vlevel=debug
 virtiofsd="" kernel="" qemu="" busybox="" modules="" workload_bin="" builddir=""
 shared=""
 paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
@@ -130,6 +131,7 @@ while (($# > 0)); do
 	--sandbox) sandbox=$val ;;
 	--threads) threads=$val ;;
 	--virtiofsd-arg) vextra+=("$val") ;;
+	--log-level) vlevel=$val ;;
 	--out) out=$val ;;
 	--log) vlog=$val ;;
 	--serial) serial_copy=$val ;;
@@ -160,6 +162,7 @@ is_uint "$threads" || usage_error "bad --threads '$threads'"
 { is_uint "$smp" && ((smp >= 1)); } || usage_error "bad --smp '$smp'"
 { is_uint "$mem" && ((mem >= 128)); } || usage_error "bad --mem '$mem' (MiB, at least 128)"
 [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "bad --timeout '$timeout'"
+[[ $vlevel =~ ^(error|warn|info|debug|trace|off)$ ]] || usage_error "bad --log-level '$vlevel'"
 [[ -n $shared ]] || usage_error "--shared-dir is required"
 [[ -d $shared ]] || usage_error "--shared-dir '$shared' is not a directory"
 shared=$(cd "$shared" && pwd)
@@ -366,7 +369,7 @@ log "initramfs ready ($(elapsed) s): modules ${order[*]}"
 # --- virtiofsd -----------------------------------------------------------
 sock=$W/vfs.sock
 vargs=(--socket-path="$sock" --shared-dir="$shared" --inode-file-handles="$mode"
-	--cache="$cache" --sandbox="$sandbox" --thread-pool-size="$threads" --log-level=debug)
+	--cache="$cache" --sandbox="$sandbox" --thread-pool-size="$threads" --log-level="$vlevel")
 ((readonly)) && vargs+=(--readonly)
 ((xattr)) && vargs+=(--xattr)
 vargs+=("${vextra[@]}")
@@ -421,17 +424,40 @@ console_text() {
 	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[c78]//g' "$W/serial.log"
 }
 deadline=$(awk -v a="$t_start" -v t="$timeout" 'BEGIN { printf "%.3f", a + t }')
-timed_out=0
+timed_out=0 vfs_died=0
 while kill -0 "$QEMU_PID" 2>/dev/null; do
 	if awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }'; then
 		timed_out=1
 		break
 	fi
+	# virtiofsd leaves when QEMU closes the socket, as QEMU exits: still
+	# there 5 s later, the daemon died under it (the guest would wait for
+	# its replies forever).
+	if ! kill -0 "$VFS_PID" 2>/dev/null; then
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "$QEMU_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$QEMU_PID" 2>/dev/null && vfs_died=1
+		break
+	fi
 	sleep 0.1
 done
+if ((vfs_died)); then
+	vrc=0
+	wait "$VFS_PID" || vrc=$?
+	VFS_PID=""
+	((vrc > 128)) && vrc="signal $((vrc - 128))"
+	log "virtiofsd died while QEMU ran (exit $vrc): QEMU stopped; its log ends:"
+	tail -n 3 "$W/virtiofsd.log" >&2
+	final_rc=99
+	exit 99
+fi
 if ((timed_out)); then
 	log "timeout after $timeout s; console tail:"
 	console_text | tail -n 5 >&2
+	log "virtiofsd ($(kill -0 "$VFS_PID" 2>/dev/null && echo running || echo gone)), its log ends:"
+	tail -n 5 "$W/virtiofsd.log" >&2
 	final_rc=124
 	exit 124
 fi

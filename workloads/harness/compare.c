@@ -74,6 +74,12 @@ int compare_agree(const struct compare_row *row, char *why, size_t len)
 		snprintf(why, len, "%s", ab);
 		return 1;
 	}
+	if (row->a->status != RUN_RAN || row->b->status != RUN_RAN || row->v->status != RUN_RAN) {
+		/* A side that did not run tells nothing about model or transport. */
+		snprintf(why, len, "%s%s%s", ok_ab ? "" : ab, ok_ab || ok_vb ? "" : "; ",
+			 ok_vb ? "" : vb);
+		return 0;
+	}
 	if (!ok_ab && ok_vb)
 		snprintf(why, len, "%s; stalefs-virtiofsd agrees with virtiofsd: the transport "
 			 "differs, not the model", ab);
