@@ -333,6 +333,24 @@ START_TEST(a_backend_is_named_in_the_id_and_read_back)
 }
 END_TEST
 
+START_TEST(the_stalefs_virtiofsd_backend_is_read_back_whole)
+{
+	struct cell c;
+	struct run_result r;
+	struct cell_line l;
+	char err[512] = "", *t;
+
+	fill(&c, &r);
+	t = line_text(&c, &r, "stalefs-virtiofsd");
+	ck_assert_msg(cell_line_read(&l, t, strlen(t), err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(l.backend, "stalefs-virtiofsd");
+	ck_assert_ptr_nonnull(strstr(l.id, "@stalefs-virtiofsd"));
+	cell_line_free(&l);
+	free(t);
+	free_filled(&c, &r);
+}
+END_TEST
+
 START_TEST(params_of_the_default_cell_are_byte_stable)
 {
 	struct cell c;
@@ -572,6 +590,7 @@ int main(void)
 
 	tcase_add_test(tc, cell_line_round_trips_every_field);
 	tcase_add_test(tc, a_backend_is_named_in_the_id_and_read_back);
+	tcase_add_test(tc, the_stalefs_virtiofsd_backend_is_read_back_whole);
 	tcase_add_test(tc, params_of_the_default_cell_are_byte_stable);
 	tcase_add_test(tc, params_carry_every_option_and_quote_rules);
 	tcase_add_test(tc, a_truncated_line_is_refused);

@@ -357,7 +357,10 @@ if [ -n "$guest_json" ] && [ -f "$guest_json" ]; then
 	echo
 	echo "STALEFS-GUEST-JSON-END $(wc -c <"$guest_json") $(sha256sum "$guest_json" | cut -d' ' -f1)"
 fi
+# Markers for a hang at the end: the console tail tells umount from poweroff.
+echo "STALEFS-GUEST-UMOUNT"
 umount /mnt
+echo "STALEFS-GUEST-POWEROFF $?"
 bye
 INIT
 chmod 755 "$R/init"
@@ -458,6 +461,14 @@ if ((timed_out)); then
 	console_text | tail -n 5 >&2
 	log "virtiofsd ($(kill -0 "$VFS_PID" 2>/dev/null && echo running || echo gone)), its log ends:"
 	tail -n 5 "$W/virtiofsd.log" >&2
+	# Where the daemon's and QEMU's threads wait (a hang's first evidence).
+	for p in "$VFS_PID" "$QEMU_PID"; do
+		for t in /proc/"$p"/task/*; do
+			[[ -r $t/wchan ]] || continue
+			log "  pid $p tid ${t##*/} ($(cat "$t/comm" 2>/dev/null)): waits in" \
+				"$(cat "$t/wchan" 2>/dev/null) $(head -n 2 "$t/stack" 2>/dev/null | tr '\n' ' ')"
+		done
+	done
 	final_rc=124
 	exit 124
 fi

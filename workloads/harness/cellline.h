@@ -39,7 +39,7 @@ struct jv;
 /* One line read back. */
 struct cell_line {
 	char id[CELL_LINE_ID_MAX];	/* "never/root/auto/none/read", "...@virtiofsd" */
-	char backend[16];		/* "stalefs" or "virtiofsd" */
+	char backend[24];		/* "stalefs", "virtiofsd" or "stalefs-virtiofsd" */
 	struct cell cell;		/* the params (owns its rules) */
 	struct run_result result;	/* owns rep[] */
 	double ops_per_s;
