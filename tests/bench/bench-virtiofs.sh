@@ -43,7 +43,8 @@ trap 'kill -TERM \$child 2>/dev/null' TERM INT
 wait \$child
 rc=\$?
 wait \$child 2>/dev/null
-times | tail -n 1 >"$T/$1.cpu"
+times >"$T/$1.times"	# not in a pipe: a subshell has no children
+tail -n 1 "$T/$1.times" >"$T/$1.cpu"
 exit \$rc
 EOF
 	chmod 755 "$T/$1"
@@ -94,6 +95,7 @@ ma, mb = statistics.median(a), statistics.median(b)
 print(f"guest ops/s, median of {len(a)}: virtiofsd 1.13.2 {ma:.1f}, stalefs-virtiofsd {mb:.1f}: "
       f"ratio {mb / ma:.2f}x (target >= 1.0x)")
 oa, ca, ob, cb, rq = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
+assert ca > 0 and cb > 0, "no daemon CPU time measured"
 print(f"daemon CPU per guest op: virtiofsd {ca / oa * 1e6:.1f} us, stalefs-virtiofsd {cb / ob * 1e6:.1f} us "
       f"(ratio {cb / ob / (ca / oa):.2f}x)")
 if rq:
