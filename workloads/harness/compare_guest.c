@@ -51,22 +51,30 @@ int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 	return 0;
 }
 
-int guest_find_daemon(char *out, size_t len)
+/* NAME in this stalefs executable's dir: 0 with its path when executable. */
+static int guest_find_next_to_self(const char *name, char *out, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
-	if (!HAVE_FUSE_CUSTOM_IO || n <= 0)
+	if (n <= 0)
 		return -ENOENT;
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	if (!slash)
 		return -ENOENT;
 	*slash = '\0';
-	if ((size_t)snprintf(out, len, "%s/stalefs-virtiofsd", self) >= len)
+	if ((size_t)snprintf(out, len, "%s/%s", self, name) >= len)
 		return -ENAMETOOLONG;
 	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+}
+
+int guest_find_daemon(char *out, size_t len)
+{
+	if (!HAVE_FUSE_CUSTOM_IO)
+		return -ENOENT;
+	return guest_find_next_to_self("stalefs-virtiofsd", out, len);
 }
 
 /* One guest run: the cell, its work dir and the paths in it, and the
@@ -83,7 +91,8 @@ struct guest_run {
 	char events[PATH_MAX], stats[PATH_MAX];		/* stalefs-virtiofsd's */
 	char events_arg[PATH_MAX + 16], stats_arg[PATH_MAX + 16];
 	char threads[16], amount[32], sd[32], drop[16], tmo[32], secs[32], every[32];
-	char *argv[64];
+	char ver[40], nofile[40], prof[200], inj[CELL_MAX_RULES][4200], wlbin[PATH_MAX];
+	char *argv[64 + 2 * CELL_MAX_RULES];
 	int argc;
 	pid_t churn;		/* the host churn, 0: none */
 };
@@ -101,6 +110,23 @@ static void guest_over(struct guest_run *gr, enum run_status st, const char *fmt
 	vsnprintf(gr->r->reason, sizeof(gr->r->reason), fmt, ap);
 	va_end(ap);
 	gr->over = true;
+}
+
+int guest_check_cell_ours(const struct cell *c, char *err, size_t errlen)
+{
+	const char *what = strcmp(c->workload, "ostree") == 0 ? "the guest has no ostree command"
+			   : c->reps != 1 || c->until_estale ? "one repetition a guest (no --reps, "
+			   "--until-estale)"
+			   : c->second_daemon ? "one daemon a guest (no --second-daemon)"
+			   : c->memory_pct ? "no memory cgroup in the guest (no --memory-pressure)"
+			   : c->dir_move_every > 0 || c->submount_every > 0 || c->podman_every > 0
+			   ? "only the host churn of --churn beside a guest"
+			   : NULL;
+
+	if (!what)
+		return 0;
+	snprintf(err, errlen, "behind virtio-fs: %s", what);
+	return -EINVAL;
 }
 
 /* "virtiofsd=/path" from paths.env. */
@@ -232,12 +258,39 @@ static void guest_build_argv(struct guest_run *gr)
 			guest_arg(gr, "--virtiofsd-arg");
 			guest_arg(gr, "--unprivileged");
 		}
+		/* What only stalefs models: the release, the fd limit, faults. */
+		snprintf(gr->ver, sizeof(gr->ver), "--virtiofsd-version=%s", c->version);
+		guest_arg(gr, "--virtiofsd-arg");
+		guest_arg(gr, gr->ver);
+		if (c->rlimit_nofile >= 0) {
+			snprintf(gr->nofile, sizeof(gr->nofile), "--rlimit-nofile=%lld",
+				 (long long)c->rlimit_nofile);
+			guest_arg(gr, "--virtiofsd-arg");
+			guest_arg(gr, gr->nofile);
+		}
+		if (strcmp(c->profile, "none") != 0) {
+			snprintf(gr->prof, sizeof(gr->prof), "--profile=%s", c->profile);
+			guest_arg(gr, "--virtiofsd-arg");
+			guest_arg(gr, gr->prof);
+		}
+		for (int i = 0; i < c->nrules; i++) {
+			snprintf(gr->inj[i], sizeof(gr->inj[i]), "--inject=%s", c->rules[i]);
+			guest_arg(gr, "--virtiofsd-arg");
+			guest_arg(gr, gr->inj[i]);
+		}
 	}
+	if (c->readonly)
+		guest_arg(gr, "--readonly");
 	if (c->xattr)
 		guest_arg(gr, "--xattr");
 	if (gr->g->workload_bin) {
 		guest_arg(gr, "--workload-bin");
 		guest_arg(gr, gr->g->workload_bin);
+	} else if (!*(getenv("STALEFS_GUEST_WORKLOAD") ?: "") && guest_find_next_to_self(
+			   "workloads/stalefs-guest-workload", gr->wlbin, sizeof(gr->wlbin)) == 0) {
+		/* the build this stalefs is in made one */
+		guest_arg(gr, "--workload-bin");
+		guest_arg(gr, gr->wlbin);
 	}
 	if (gr->penv[0]) {
 		guest_arg(gr, "--paths-env");
@@ -434,6 +487,10 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 	if (!r->rep) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	if (g->daemon && guest_check_cell_ours(c, r->reason, sizeof(r->reason)) < 0) {
+		r->status = RUN_CANNOT;
+		goto out_judge;
 	}
 	guest_find_runner(&gr);
 	if (gr.over)

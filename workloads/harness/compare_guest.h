@@ -39,6 +39,9 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 /* stalefs-virtiofsd next to this stalefs executable: 0 with its path, or
  * -ENOENT (not built: libfuse older than 3.13, or not installed). */
 int guest_find_daemon(char *out, size_t len);
+/* Cells a guest cannot run against stalefs-virtiofsd (its faults it can):
+ * 0 or -EINVAL with the reason. */
+int guest_check_cell_ours(const struct cell *c, char *err, size_t errlen);
 /* Cells virtiofsd cannot have: faults (they are stalefs's). 0 or -EINVAL. */
 int guest_check_cell(const struct cell *c, char *err, size_t errlen);
 

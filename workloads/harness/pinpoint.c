@@ -28,6 +28,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@
 #include "counts.h"
 #include "proc.h"
 #include "run.h"
+#include "compare_guest.h"
 #include "exitcode.h"
 
 #include "pinpoint_experiment.h"
@@ -236,7 +238,7 @@ static void pinpoint_print(const struct pinpoint *pp)
 
 enum {
 	P_ONLY = 1, P_SECONDS, P_REPS, P_SEED, P_VERSION, P_RLIMIT, P_TIME_LIMIT, P_FORMAT, P_OUT,
-	P_TRACE, P_LIST, P_CONTROL_ONLY,
+	P_TRACE, P_LIST, P_CONTROL_ONLY, P_VIRTIO_FS,
 };
 
 static const struct opt pinpoint_opts[] = {
@@ -257,6 +259,9 @@ static const struct opt pinpoint_opts[] = {
 	{ P_TRACE, "trace", OPT_CHOICE, "T", "auto", .choices = "auto|on|off",
 	  .help = "chain ESTALE to the kernel through tracefs (auto: where it can)" },
 	{ P_LIST, "list", OPT_FLAG, .help = "name the experiments and their questions, then exit" },
+	{ P_VIRTIO_FS, "virtio-fs", OPT_FLAG,
+	  .help = "run every cell in a QEMU guest against stalefs-virtiofsd (ci/compare-setup.sh; "
+		  "a guest boots per cell)" },
 	{ P_CONTROL_ONLY, "control-only", OPT_FLAG,
 	  .help = "run each control against itself (an A/A check of the test)" },
 };
@@ -274,7 +279,7 @@ static void list_experiments(void)
 /* One option into the base cell or the run; OPTS_BAD or the id. */
 static int pinpoint_opt(struct opts *po, int id, struct cell *base, struct run_opts *o,
 			struct plan *pl, const char **only, const char **out_path, bool *json,
-			bool *control_only, bool *list)
+			bool *control_only, bool *list, bool *virtio_fs)
 {
 	static const char *const cell_names[] = {
 		[P_SECONDS] = "seconds", [P_REPS] = "reps", [P_SEED] = "seed",
@@ -314,6 +319,9 @@ static int pinpoint_opt(struct opts *po, int id, struct cell *base, struct run_o
 	case P_CONTROL_ONLY:
 		*control_only = true;
 		break;
+	case P_VIRTIO_FS:
+		*virtio_fs = true;
+		break;
 	}
 	return id;
 }
@@ -326,7 +334,9 @@ int pinpoint_main(int argc, char **argv)
 	struct plan pl = { .overhead = 1.5 };
 	struct cell base;
 	const char *only = NULL, *out_path = NULL;
-	bool json = false, control_only = false, list = false;
+	bool json = false, control_only = false, list = false, virtio_fs = false;
+	static char daemon[PATH_MAX];
+	static struct guest_opts g;
 	struct opts po;
 	int id, ret;
 
@@ -337,7 +347,7 @@ int pinpoint_main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	while ((id = opts_next(&po)) > 0)
 		if (pinpoint_opt(&po, id, &base, &o, &pl, &only, &out_path, &json, &control_only,
-				 &list) == OPTS_BAD) {
+				 &list, &virtio_fs) == OPTS_BAD) {
 			id = OPTS_BAD;
 			break;
 		}
@@ -362,6 +372,16 @@ int pinpoint_main(int argc, char **argv)
 	}
 	if (only_check(only) < 0)
 		return EXIT_USAGE;
+	if (virtio_fs) {
+		if (guest_find_daemon(daemon, sizeof(daemon)) < 0) {
+			fprintf(stderr, "stalefs pinpoint: --virtio-fs: no stalefs-virtiofsd next to this "
+				"stalefs (built only with libfuse 3.13 or newer; see stalefs doctor)\n");
+			return EXIT_CANNOT_RUN;
+		}
+		g.daemon = daemon;
+		o.guest = &g;
+		pl.overhead = 8;	/* a guest's boot and shutdown, per cell */
+	}
 	ret = pinpoint_build(&pp, only, control_only, &base);
 	if (ret)
 		return ret;
@@ -377,6 +397,9 @@ int pinpoint_main(int argc, char **argv)
 	pp.pl.control_only = control_only;
 	pp.pl.base_s = base.seconds;
 	proc_on_signals();
+	if (pp.text && virtio_fs)
+		printf("Behind virtio-fs: every cell runs in a QEMU guest (its own kernel, delete_stale) "
+		       "against stalefs-virtiofsd.\n");
 	if (pp.text && control_only)
 		printf("A/A check: each experiment's control against itself; a SEEN here is a false "
 		       "positive.\n");

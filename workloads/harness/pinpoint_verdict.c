@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "compare_guest.h"
+
 #define MIN_CALLS 1500		/* fewer calls cannot bound a rate under 2 in 1000 */
 
 const char *verdict_top_errno(const struct run_result *r)
@@ -48,7 +50,10 @@ const struct chain *verdict_top_chain(const struct run_result *r)
 int verdict_run_side(struct side *s, enum measure m, const struct run_opts *o, FILE *out,
 		     struct plan *pl, char *err, size_t errlen)
 {
-	if (run_cell(&s->cell, o, &s->r, err, errlen) < 0)
+	int ret = o->guest ? guest_run_cell(&s->cell, o->guest, &s->r, err, errlen)
+			   : run_cell(&s->cell, o, &s->r, err, errlen);
+
+	if (ret < 0)
 		return -1;
 	s->ran = true;
 	s->count = measured(m, &s->r);

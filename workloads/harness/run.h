@@ -21,12 +21,17 @@
 #include "cell.h"
 #include "run_result.h"
 
+struct guest_opts;
+
 struct run_opts {		/* how to run, not what (not part of the cell) */
 	const char *workdir;	/* NULL: a temp dir under $TMPDIR */
 	const char *tree;	/* reuse this tree (its manifest) as the shared dir */
 	bool keep;		/* keep the work dir */
 	int trace;		/* -1 off, 0 auto, 1 required */
 	bool quiet;		/* no per-repetition lines on stderr */
+	/* Set: pinpoint runs the cell in a QEMU guest behind virtio-fs against
+	 * stalefs-virtiofsd (compare_guest.h) instead of on /dev/fuse. */
+	const struct guest_opts *guest;
 };
 
 /* Run the cell. 0 with r filled in (whatever the status), or -errno when
