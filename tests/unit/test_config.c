@@ -2,7 +2,8 @@
 /*
  * `stalefs mount` options: virtiofsd's names and defaults, the cache table
  * of research §4, a one-line reason for every bad input, and options
- * anywhere on the command line (before "--").
+ * anywhere on the command line (before "--"). stalefs-virtiofsd's command
+ * line: bcvk's exact flags, --socket-path or --fd, refused options by name.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +18,73 @@ static char err[512];
 	char *argv_[] = { "mount", __VA_ARGS__, NULL }; \
 	config_parse(&cfg, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, err, sizeof(err)); \
 })
+
+#define VPARSE(...) ({ \
+	char *argv_[] = { "stalefs-virtiofsd", __VA_ARGS__, NULL }; \
+	config_parse_virtiofsd(&cfg, (int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, err, \
+			       sizeof(err)); \
+})
+
+START_TEST(bcvks_virtiofsd_command_line_is_accepted_as_is)
+{
+	ck_assert_int_eq(VPARSE("--socket-path", "/run/v.sock", "--shared-dir", "/srv",
+				"--cache=never", "--sandbox=none", "--inode-file-handles=fallback",
+				"--readonly"), 0);
+	ck_assert_str_eq(cfg.socket_path, "/run/v.sock");
+	ck_assert_int_eq(cfg.socket_fd, -1);
+	ck_assert_str_eq(cfg.shared_dir, "/srv");
+	ck_assert_int_eq(cfg.cache, CACHE_NEVER);
+	ck_assert_int_eq(cfg.inode_mode, INODE_MODE_PREFER);
+	ck_assert(cfg.readonly);
+	ck_assert(cfg.foreground);
+	ck_assert_ptr_null(cfg.mountpoint);
+}
+END_TEST
+
+START_TEST(virtiofsd_needs_one_socket)
+{
+	ck_assert_int_eq(VPARSE("--shared-dir=/srv"), -EINVAL);
+	ck_assert_str_eq(err, "missing --socket-path=PATH (or --fd=FD)");
+	ck_assert_int_eq(VPARSE("--shared-dir=/srv", "--socket-path=/s", "--fd=3"), -EINVAL);
+	ck_assert_str_eq(err, "--socket-path and --fd exclude each other");
+	ck_assert_int_eq(VPARSE("--shared-dir=/srv", "--fd=3"), 0);
+	ck_assert_int_eq(cfg.socket_fd, 3);
+}
+END_TEST
+
+START_TEST(virtiofsd_takes_no_mountpoint)
+{
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "/mnt"), -EINVAL);
+	ck_assert_str_eq(err, "unexpected argument '/mnt'");
+}
+END_TEST
+
+START_TEST(unmodelled_virtiofsd_options_are_refused_by_name)
+{
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--posix-acl"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--posix-acl is not supported"));
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--writeback"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--writeback is not supported"));
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--sandbox=namespace"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--sandbox=namespace is not supported (only none)"));
+}
+END_TEST
+
+START_TEST(print_capabilities_needs_nothing_else)
+{
+	ck_assert_int_eq(VPARSE("--print-capabilities"), 0);
+	ck_assert(cfg.print_capabilities);
+}
+END_TEST
+
+START_TEST(testbed_options_work_behind_virtio_fs_too)
+{
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--events=/tmp/e.jsonl",
+				"--inject=errno:op=READ,every=7,errno=ESTALE", "--unprivileged"), 0);
+	ck_assert_str_eq(cfg.events_path, "/tmp/e.jsonl");
+	ck_assert(cfg.unprivileged);
+}
+END_TEST
 
 START_TEST(defaults_match_virtiofsd_1_13)
 {
@@ -209,6 +277,12 @@ static Suite *config_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, defaults_match_virtiofsd_1_13);
+	tcase_add_test(tc, bcvks_virtiofsd_command_line_is_accepted_as_is);
+	tcase_add_test(tc, virtiofsd_needs_one_socket);
+	tcase_add_test(tc, virtiofsd_takes_no_mountpoint);
+	tcase_add_test(tc, unmodelled_virtiofsd_options_are_refused_by_name);
+	tcase_add_test(tc, print_capabilities_needs_nothing_else);
+	tcase_add_test(tc, testbed_options_work_behind_virtio_fs_too);
 	tcase_add_test(tc, virtiofsd_model_options);
 	tcase_add_test(tc, virtiofsd_model_bad_input_has_a_reason);
 	tcase_add_test(tc, fallback_is_prefer_and_remembered);
