@@ -172,6 +172,15 @@ bool op_fault_gate(struct daemon *d, const struct fuse_buf *buf)
 		__atomic_store_n(&d->submounts_offered, (init->flags & FUSE_SUBMOUNTS) != 0, __ATOMIC_RELEASE);
 		return false;
 	}
+	if (in->opcode == FUSE_DESTROY) {
+		/* Only held (a server slow to let go: the client's unmount waits
+		 * for it), then served. */
+		pt = (struct inject_point){ .op = OP_DESTROY };
+		if (__atomic_load_n(&d->inj.active, __ATOMIC_RELAXED) &&
+		    inject_match(&d->inj, FAULT_DELAY, &pt, &fire))
+			act(d, &fire, &pt);
+		return false;
+	}
 	for (i = 0; i < sizeof(opcodes) / sizeof(opcodes[0]); i++)
 		if (opcodes[i].opcode == in->opcode)
 			break;

@@ -6,7 +6,8 @@
 # injected READ ESTALE surfaces in the guest as ESTALE and the event log names
 # its rule (--cache=never, as bcvk: every read is a READ; after=1000 lets the
 # 1.4 MB manifest through); the daemon exits when QEMU goes; in a user namespace prefer
-# runs as never and says so; SIGKILL of the daemon mid-read stops QEMU and leaves nothing.
+# runs as never and says so; SIGKILL of the daemon mid-read stops QEMU and leaves nothing;
+# a guest that hangs at shutdown is stopped with its result kept and the hang named.
 # Skips without compare-setup's pieces.
 # Args: MODE (--inode-file-handles), PRIV (root or userns).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -116,5 +117,26 @@ grep -q 'virtiofsd died while QEMU ran (exit signal 9)' "$T/kill.err" ||
 for _ in $(seq 1 50); do pgrep -f "$T/" >/dev/null || break; sleep 0.1; done
 left=$(pgrep -af "$T/")
 [ -z "$left" ] || fail "kill: processes left: $left"
+# A guest that hangs on its way out (here: DESTROY held by a delay rule, so
+# umount waits) is stopped after --shutdown-timeout; the result stands and
+# the hang is named; nothing is left (root/never only: one case is enough).
+if [ "$priv" = root ] && [ "$mode" = never ]; then
+	hrc=0
+	TMPDIR=$T "$runner" --shared-dir "$BACKING" --mode "$mode" --privilege "$priv" --cache never \
+		--paths-env "$paths_env" --virtiofsd "$STALEFS_VIRTIOFSD" --shutdown-timeout 5 \
+		--virtiofsd-arg --inject=delay:op=DESTROY,delay=20000 \
+		--workload-bin "$STALEFS_GUEST_WORKLOAD" --timeout 240 --out "$T/hang.json" -- \
+		read --root /mnt --manifest /mnt/.stalefs-manifest --count 20 --threads 2 \
+		--json /out.json 2>"$T/hang.err" || hrc=$?
+	expect_eq "hang: runner exit (the workload's)" "$hrc" 0
+	grep -q 'WARNING: the guest hung at umount' "$T/hang.err" ||
+		fail "hang: not named: $(tail -n 5 "$T/hang.err")"
+	[ -s "$T/hang.json" ] || fail "hang: the result was not kept"
+	for _ in $(seq 1 50); do pgrep -f "$T/" >/dev/null || break; sleep 0.1; done
+	left=$(pgrep -af "$T/")
+	[ -z "$left" ] || fail "hang: processes left: $left"
+	hang_note="; a hang at umount was stopped and named"
+fi
+
 echo "ok: $mode/$priv: $files files checked clean; $estale ESTALE from rule 1 reached the guest;" \
-	"SIGKILL of the daemon stopped the guest in $(($(date +%s) - t_kill)) s, nothing left"
+	"SIGKILL of the daemon stopped the guest in $(($(date +%s) - t_kill)) s, nothing left${hang_note:-}"

@@ -77,6 +77,8 @@ guest, /out.json by default) to --out.
   --threads N            virtiofsd --thread-pool-size (default 0: serial)
   --virtiofsd-arg ARG    one more virtiofsd argument (repeatable)
   --log-level L          virtiofsd's --log-level (default debug: compare reads its replies)
+  --shutdown-timeout S   a guest still up S s after its workload ended hung on the way out:
+                         say so, stop QEMU, keep the result (default 60)
   --out FILE             the workload JSON (default: stdout)
   --log FILE             virtiofsd's debug log (default: discarded)
   --serial FILE          the guest's whole serial console
@@ -102,7 +104,7 @@ die() { log "$2"; exit "$1"; }
 usage_error() { log "$*"; log "try --help"; exit 2; }
 
 mode=never cache=auto privilege=root sandbox=none readonly=0 xattr=0 threads=0
-out="" vlog="" serial_copy="" timeout=300 smp=1 mem=512 append="" vlevel=debug
+out="" vlog="" serial_copy="" timeout=300 smp=1 mem=512 append="" vlevel=debug shutdown_s=60
 virtiofsd="" kernel="" qemu="" busybox="" modules="" workload_bin="" builddir=""
 shared=""
 paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
@@ -132,6 +134,7 @@ while (($# > 0)); do
 	--threads) threads=$val ;;
 	--virtiofsd-arg) vextra+=("$val") ;;
 	--log-level) vlevel=$val ;;
+	--shutdown-timeout) shutdown_s=$val ;;
 	--out) out=$val ;;
 	--log) vlog=$val ;;
 	--serial) serial_copy=$val ;;
@@ -163,6 +166,7 @@ is_uint "$threads" || usage_error "bad --threads '$threads'"
 { is_uint "$mem" && ((mem >= 128)); } || usage_error "bad --mem '$mem' (MiB, at least 128)"
 [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "bad --timeout '$timeout'"
 [[ $vlevel =~ ^(error|warn|info|debug|trace|off)$ ]] || usage_error "bad --log-level '$vlevel'"
+[[ $shutdown_s =~ ^[0-9]+$ ]] || usage_error "bad --shutdown-timeout '$shutdown_s'"
 [[ -n $shared ]] || usage_error "--shared-dir is required"
 [[ -d $shared ]] || usage_error "--shared-dir '$shared' is not a directory"
 shared=$(cd "$shared" && pwd)
@@ -426,12 +430,42 @@ QEMU_PID=$!
 console_text() {
 	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[c78]//g' "$W/serial.log"
 }
+# Where the daemon's and QEMU's threads wait (a hang's first evidence).
+where_they_wait() {
+	local p t
+	for p in "$VFS_PID" "$QEMU_PID"; do
+		for t in /proc/"$p"/task/*; do
+			[[ -r $t/wchan ]] || continue
+			log "  pid $p tid ${t##*/} ($(cat "$t/comm" 2>/dev/null)): waits in" \
+				"$(cat "$t/wchan" 2>/dev/null) $(head -n 2 "$t/stack" 2>/dev/null | tr '\n' ' ')"
+		done
+	done
+}
 deadline=$(awk -v a="$t_start" -v t="$timeout" 'BEGIN { printf "%.3f", a + t }')
-timed_out=0 vfs_died=0
+timed_out=0 vfs_died=0 shutdown_hang="" ended_at="" polls=0
 while kill -0 "$QEMU_PID" 2>/dev/null; do
 	if awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }'; then
 		timed_out=1
 		break
+	fi
+	# Shutdown watchdog: once the workload's result is on the console, the
+	# guest unmounts and powers off in well under a second. Still there
+	# --shutdown-timeout later, it hung on the way out: the result stands, the
+	# hang is reported with its evidence, QEMU is stopped.
+	if ((++polls % 10 == 0)); then
+		if [[ -z $ended_at ]] && console_text | grep -q '^STALEFS-GUEST-\(JSON-END\|EXIT\) '; then
+			ended_at=$(date +%s)
+			[[ -n $guest_json ]] && ! console_text | grep -q '^STALEFS-GUEST-JSON-END ' && ended_at=""
+		fi
+		if [[ -n $ended_at ]] && (($(date +%s) - ended_at >= shutdown_s)); then
+			shutdown_hang=$(console_text | grep -q '^STALEFS-GUEST-POWEROFF' && echo poweroff || echo umount)
+			log "WARNING: the guest hung at $shutdown_hang, $shutdown_s s after its workload ended: QEMU" \
+				"stopped, the workload's result kept; virtiofsd's log ends:"
+			tail -n 5 "$W/virtiofsd.log" >&2
+			where_they_wait
+			kill -KILL "$QEMU_PID" 2>/dev/null
+			break
+		fi
 	fi
 	# virtiofsd leaves when QEMU closes the socket, as QEMU exits: still
 	# there 5 s later, the daemon died under it (the guest would wait for
@@ -461,14 +495,7 @@ if ((timed_out)); then
 	console_text | tail -n 5 >&2
 	log "virtiofsd ($(kill -0 "$VFS_PID" 2>/dev/null && echo running || echo gone)), its log ends:"
 	tail -n 5 "$W/virtiofsd.log" >&2
-	# Where the daemon's and QEMU's threads wait (a hang's first evidence).
-	for p in "$VFS_PID" "$QEMU_PID"; do
-		for t in /proc/"$p"/task/*; do
-			[[ -r $t/wchan ]] || continue
-			log "  pid $p tid ${t##*/} ($(cat "$t/comm" 2>/dev/null)): waits in" \
-				"$(cat "$t/wchan" 2>/dev/null) $(head -n 2 "$t/stack" 2>/dev/null | tr '\n' ' ')"
-		done
-	done
+	where_they_wait
 	final_rc=124
 	exit 124
 fi
@@ -530,6 +557,6 @@ if [[ -n $guest_json ]]; then
 	fi
 fi
 log "done: workload exit $wrc; guest reached the workload at ${t_run} s uptime, ended at ${t_end} s;" \
-	"QEMU ran until ${t_qemu} s, total $(elapsed) s"
+	"QEMU ran until ${t_qemu} s, total $(elapsed) s${shutdown_hang:+; WARNING: hung at $shutdown_hang}"
 final_rc=$wrc
 exit "$wrc"
