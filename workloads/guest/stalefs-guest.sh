@@ -508,6 +508,20 @@ for ((i = 0; i < 30; i++)); do
 	kill -0 "$VFS_PID" 2>/dev/null || break
 	sleep 0.1
 done
+if ! kill -0 "$VFS_PID" 2>/dev/null; then
+	# Gone by itself: killed by a signal, it died under the guest (which
+	# may have seen its requests fail and ended on its own).
+	vrc=0
+	wait "$VFS_PID" || vrc=$?
+	VFS_PID=""
+	if ((vrc > 128)); then
+		log "virtiofsd died while QEMU ran (exit signal $((vrc - 128))): the guest's result is" \
+			"not trusted; its log ends:"
+		tail -n 3 "$W/virtiofsd.log" >&2
+		final_rc=99
+		exit 99
+	fi
+fi
 stop_pid "$VFS_PID"
 VFS_PID=""
 
