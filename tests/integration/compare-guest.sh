@@ -11,17 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 mode=${1:-never}
 runner=$(cd "$(dirname "$0")/../.." && pwd)/workloads/guest/stalefs-guest.sh
-paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
-
-require_root
-[ -r "$paths_env" ] || skip "no $paths_env (run ci/compare-setup.sh)"
-if [ -z "${STALEFS_GUEST_WORKLOAD:-}" ] || [ ! -x "$STALEFS_GUEST_WORKLOAD" ]; then
-	skip "no static guest workload (configure with -Dguest=enabled, no sanitizers)"
-fi
-for piece in virtiofsd kernel qemu busybox modules; do
-	grep -q "^$piece=" "$paths_env" || skip "$paths_env names no $piece (rerun ci/compare-setup.sh)"
-done
-require_python
+require_guest virtiofsd kernel qemu busybox modules
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/stalefs-it.XXXXXX")
 BACKING=$T/backing

@@ -23,6 +23,29 @@ require_fuse() {
 	command -v fusermount3 >/dev/null || skip "no fusermount3 (apt-get install fuse3)"
 }
 require_python() { command -v python3 >/dev/null || skip "needs python3 to read JSON"; }
+# The guest tests' pieces: root, ci/compare-setup.sh's paths.env naming each
+# PIECE given (kernel qemu busybox modules virtiofsd), the static guest
+# workload, python3; "stalefs-virtiofsd" among them: this build's daemon.
+# Sets paths_env.
+require_guest() {
+	local piece
+	paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
+	require_root
+	for piece in "$@"; do
+		[ "$piece" = stalefs-virtiofsd ] || continue
+		[ -n "${STALEFS_VIRTIOFSD:-}" ] && [ -x "$STALEFS_VIRTIOFSD" ] ||
+			skip "no stalefs-virtiofsd in this build (libfuse older than 3.13)"
+	done
+	[ -r "$paths_env" ] || skip "no $paths_env (run ci/compare-setup.sh)"
+	if [ -z "${STALEFS_GUEST_WORKLOAD:-}" ] || [ ! -x "$STALEFS_GUEST_WORKLOAD" ]; then
+		skip "no static guest workload (configure with -Dguest=enabled, no sanitizers)"
+	fi
+	for piece in "$@"; do
+		[ "$piece" = stalefs-virtiofsd ] && continue
+		grep -q "^$piece=" "$paths_env" || skip "$paths_env names no $piece (rerun ci/compare-setup.sh)"
+	done
+	require_python
+}
 require_userns() {
 	unshare -Ur true 2>/dev/null || skip "user namespaces are not allowed here"
 }

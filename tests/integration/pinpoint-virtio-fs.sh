@@ -8,15 +8,7 @@
 # No QEMU, daemon or temp dir is left. Skips without compare-setup's pieces.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-paths_env=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
-require_root
-[ -n "${STALEFS_VIRTIOFSD:-}" ] && [ -x "$STALEFS_VIRTIOFSD" ] ||
-	skip "no stalefs-virtiofsd in this build (libfuse older than 3.13)"
-[ -r "$paths_env" ] || skip "no $paths_env (run ci/compare-setup.sh)"
-if [ -z "${STALEFS_GUEST_WORKLOAD:-}" ] || [ ! -x "$STALEFS_GUEST_WORKLOAD" ]; then
-	skip "no static guest workload (configure with -Dguest=enabled, no sanitizers)"
-fi
-require_python
+require_guest stalefs-virtiofsd kernel qemu busybox modules
 T=$(mktemp -d "${TMPDIR:-/tmp}/stalefs-it.XXXXXX")
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -6,6 +6,7 @@
  * or three sides. Mounts nothing.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,72 +124,41 @@ static struct run_result side(const char *mode, uint64_t estale, uint64_t calls)
 	return r;
 }
 
-START_TEST(two_sides_that_saw_the_same_agree)
+/* One verdict: sides as (mode, ESTALE, calls); v.calls 0: no third side. */
+struct agree_case {
+	const char *name;
+	struct { const char *mode; uint64_t estale, calls; } a, b, v;
+	int ok;
+	const char *why;	/* a part of the reason */
+};
+
+static const struct agree_case agree_cases[] = {
+	{ "the same seen on both sides", { "never", 0, 5000 }, { "never", 0, 900 }, { 0 }, 1, "" },
+	{ "ESTALE on one side only", { "never", 0, 5000 }, { "never", 7, 900 }, { 0 }, 0,
+	  "ESTALE in virtiofsd only" },
+	{ "modes differ", { "prefer", 0, 5000 }, { "never", 0, 900 }, { 0 }, 0,
+	  "mode: stalefs ran prefer, virtiofsd never" },
+	{ "the third side agrees with virtiofsd", { "never", 0, 5000 }, { "never", 7, 900 },
+	  { "never", 6, 800 }, 0, "the transport differs, not the model" },
+	{ "the third side agrees with stalefs", { "never", 0, 5000 }, { "never", 7, 900 },
+	  { "never", 0, 800 }, 0, "the model differs" },
+	{ "rates apart in the same guest (1% against 30%)", { "never", 50, 5000 },
+	  { "never", 10, 1000 }, { "never", 300, 1000 }, 0, "rates differ in the same guest" },
+	{ "rates that overlap in the same guest", { "never", 50, 5000 }, { "never", 10, 1000 },
+	  { "never", 12, 1000 }, 1, "" },
+};
+
+START_TEST(verdicts_name_what_differs_and_which_layer)
 {
-	struct run_result a = side("never", 0, 5000), b = side("never", 0, 900);
-	struct compare_row row = { .a = &a, .b = &b };
+	const struct agree_case *k = &agree_cases[_i];
+	struct run_result a = side(k->a.mode, k->a.estale, k->a.calls);
+	struct run_result b = side(k->b.mode, k->b.estale, k->b.calls);
+	struct run_result v = side(k->v.mode ? k->v.mode : "", k->v.estale, k->v.calls);
+	struct compare_row row = { .a = &a, .b = &b, .v = k->v.calls ? &v : NULL };
 	char why[512];
 
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 1);
-}
-END_TEST
-
-START_TEST(estale_in_one_side_only_disagrees_and_names_it)
-{
-	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900);
-	struct compare_row row = { .a = &a, .b = &b };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
-	ck_assert_str_eq(why, "ESTALE in virtiofsd only");
-}
-END_TEST
-
-START_TEST(third_side_agreeing_with_virtiofsd_blames_the_transport)
-{
-	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900),
-			  v = side("never", 6, 800);
-	struct compare_row row = { .a = &a, .b = &b, .v = &v };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
-	ck_assert_ptr_nonnull(strstr(why, "the transport differs, not the model"));
-}
-END_TEST
-
-START_TEST(third_side_agreeing_with_stalefs_blames_the_model)
-{
-	struct run_result a = side("never", 0, 5000), b = side("never", 7, 900),
-			  v = side("never", 0, 800);
-	struct compare_row row = { .a = &a, .b = &b, .v = &v };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
-	ck_assert_ptr_nonnull(strstr(why, "the model differs"));
-}
-END_TEST
-
-START_TEST(rates_apart_in_the_same_guest_disagree)
-{
-	/* 1% against 30%: both see ESTALE, the intervals are far apart. */
-	struct run_result a = side("never", 50, 5000), b = side("never", 10, 1000),
-			  v = side("never", 300, 1000);
-	struct compare_row row = { .a = &a, .b = &b, .v = &v };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
-	ck_assert_ptr_nonnull(strstr(why, "rates differ in the same guest"));
-}
-END_TEST
-
-START_TEST(overlapping_rates_in_the_same_guest_agree)
-{
-	struct run_result a = side("never", 50, 5000), b = side("never", 10, 1000),
-			  v = side("never", 12, 1000);
-	struct compare_row row = { .a = &a, .b = &b, .v = &v };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 1);
+	ck_assert_msg(compare_agree(&row, why, sizeof(why)) == k->ok, "%s: %s", k->name, why);
+	ck_assert_msg(strstr(why, k->why), "%s: '%s' lacks '%s'", k->name, why, k->why);
 }
 END_TEST
 
@@ -219,16 +189,6 @@ START_TEST(a_side_that_failed_blames_neither_model_nor_transport)
 }
 END_TEST
 
-START_TEST(mode_difference_names_both_modes)
-{
-	struct run_result a = side("prefer", 0, 5000), b = side("never", 0, 900);
-	struct compare_row row = { .a = &a, .b = &b };
-	char why[512];
-
-	ck_assert_int_eq(compare_agree(&row, why, sizeof(why)), 0);
-	ck_assert_str_eq(why, "mode: stalefs ran prefer, virtiofsd never");
-}
-END_TEST
 
 int main(void)
 {
@@ -244,14 +204,9 @@ int main(void)
 	tcase_add_test(tc, empty_log_counts_nothing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("agree");
-	tcase_add_test(tc, two_sides_that_saw_the_same_agree);
-	tcase_add_test(tc, estale_in_one_side_only_disagrees_and_names_it);
-	tcase_add_test(tc, third_side_agreeing_with_virtiofsd_blames_the_transport);
-	tcase_add_test(tc, third_side_agreeing_with_stalefs_blames_the_model);
-	tcase_add_test(tc, rates_apart_in_the_same_guest_disagree);
-	tcase_add_test(tc, overlapping_rates_in_the_same_guest_agree);
+	tcase_add_loop_test(tc, verdicts_name_what_differs_and_which_layer, 0,
+			    (int)(sizeof(agree_cases) / sizeof(agree_cases[0])));
 	tcase_add_test(tc, third_side_that_cannot_run_leaves_the_two_side_verdict);
-	tcase_add_test(tc, mode_difference_names_both_modes);
 	tcase_add_test(tc, a_side_that_failed_blames_neither_model_nor_transport);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
