@@ -371,8 +371,13 @@ static void *worker(void *arg)
 				idle_since = mono_us();
 			if (mono_us() - idle_since < d->cfg->busy_poll_us)
 				continue;
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
+			/* Behind virtio-fs, idle for 100 ms: vfs_idle re-checks the
+			 * driver's interrupt requests. */
+			res = poll(p, 2, d->vfs ? 100 : -1);
+			if (res < 0 && errno != EINTR)
 				break;
+			if (res == 0 && d->vfs)
+				vfs_idle(d->vfs);
 			continue;
 		}
 		if (res < 0)

@@ -233,6 +233,31 @@ static ssize_t vfs_read(int fd, void *buf, size_t len, void *userdata)
 	return -1;
 }
 
+void vfs_idle(struct vfs *v)
+{
+	pthread_rwlock_rdlock(&v->dev.mem_lock);
+	for (unsigned int i = 0; i < v->dev.nqueues; i++) {
+		struct vhu_queue *q = &v->dev.q[i];
+		bool waits;
+		int call;
+
+		pthread_mutex_lock(&v->dev.q_lock);
+		waits = q->running && vring_driver_waits(&q->ring);
+		call = q->call_fd;
+		pthread_mutex_unlock(&v->dev.q_lock);
+		if (waits && call >= 0) {
+			uint64_t one = 1;
+
+			__atomic_add_fetch(&v->renotified, 1, __ATOMIC_RELAXED);
+			log_debug("virtio-fs: queue %u: the driver waits on entries already used: "
+				  "interrupt sent again", i);
+			if (write(call, &one, sizeof(one)) < 0)
+				log_debug("virtio-fs: queue %u: call fd: %m", i);
+		}
+	}
+	pthread_rwlock_unlock(&v->dev.mem_lock);
+}
+
 ssize_t vfs_send(struct vfs *v, const struct iovec *iov, int cnt)
 {
 	const struct fuse_out_header *out;
@@ -526,9 +551,9 @@ bool vfs_stop(struct vfs *v)
 	pthread_join(v->sock_tid, &res);
 	v->sock_started = false;
 	kicks_unregister(v);
-	log_info("virtio-fs: %llu requests, %llu replies, %llu bad chains dropped",
-		 (unsigned long long)v->requests, (unsigned long long)v->replies,
-		 (unsigned long long)v->dropped);
+	log_info("virtio-fs: %llu requests, %llu replies, %llu bad chains dropped, %llu interrupts "
+		 "sent again", (unsigned long long)v->requests, (unsigned long long)v->replies,
+		 (unsigned long long)v->dropped, (unsigned long long)v->renotified);
 	return res != NULL;
 }
 

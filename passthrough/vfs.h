@@ -70,9 +70,15 @@ struct vfs {
 	pthread_mutex_t pend_lock;
 	struct vfs_pend *pend[VFS_PEND_BUCKETS];	/* under pend_lock */
 	uint64_t requests, replies, dropped;	/* atomic counters, for the log */
+	uint64_t renotified;		/* atomic: interrupts sent again by vfs_idle */
 	struct vhu_dev dev;
 };
 
+/* The worker found nothing to do for a while: a queue whose driver waits
+ * for an interrupt for entries already used gets it (again). A guest's
+ * request never waits forever on a lost interrupt; a spurious one costs it
+ * a look at an empty ring. Counted in renotified. */
+void vfs_idle(struct vfs *v);
 /* Set up v for cfg and listen (socket_path or socket_fd). 0, or -errno
  * with a one-line reason in why (-EADDRINUSE: another back end answers). */
 int vfs_listen(struct vfs *v, const struct config *cfg, char *why, size_t whylen);

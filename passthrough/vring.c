@@ -335,3 +335,15 @@ bool vring_has_avail(const struct vring *r)
 {
 	return load16(r->avail + AVAIL_IDX, __ATOMIC_ACQUIRE) != r->last_avail;
 }
+
+bool vring_driver_waits(const struct vring *r)
+{
+	uint16_t event;
+
+	if (!r->event_idx)
+		return false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	event = load16(r->avail + AVAIL_RING(r->num), __ATOMIC_RELAXED);
+	/* event lies in [used_idx - num, used_idx): used, and not caught up. */
+	return (uint16_t)(r->used_idx - 1 - event) < r->num;
+}

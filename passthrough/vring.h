@@ -74,6 +74,10 @@ int vring_setup(struct vring *r, const struct guestmem *m, unsigned int num, uin
  * when the driver's index is more than num ahead of ours or the head is out
  * of range (the queue is broken: stop using it). */
 int vring_pop(struct vring *r, uint16_t *head, char *why, size_t whylen);
+/* EVENT_IDX: whether the driver's used_event names an entry we have already
+ * used (it waits for an interrupt it should have had). False without
+ * EVENT_IDX. */
+bool vring_driver_waits(const struct vring *r);
 
 /* Walk the chain at head into c, checking every descriptor against m.
  * 0, or -EINVAL with a reason in why (give the head back with len 0). */

@@ -391,6 +391,33 @@ START_TEST(event_idx_notifies_when_used_passes_used_event)
 }
 END_TEST
 
+START_TEST(a_driver_waiting_on_an_entry_already_used_is_seen)
+{
+	ring_setup(true);
+	for (int i = 0; i < 10; i++)
+		vring_push(&r, 0, 0);			/* used 10 */
+	put16(AVAIL + 4 + 2 * NUM, 10);			/* caught up: waits for the 11th */
+	ck_assert(!vring_driver_waits(&r));
+	put16(AVAIL + 4 + 2 * NUM, 8);			/* waits for the 9th, used already */
+	ck_assert(vring_driver_waits(&r));
+	put16(AVAIL + 4 + 2 * NUM, 9);
+	ck_assert(vring_driver_waits(&r));
+	put16(AVAIL + 4 + 2 * NUM, 11);			/* ahead of us */
+	ck_assert(!vring_driver_waits(&r));
+	put16(AVAIL + 4 + 2 * NUM, (uint16_t)(10 - NUM - 1));	/* further back than a ring */
+	ck_assert(!vring_driver_waits(&r));
+}
+END_TEST
+
+START_TEST(without_event_idx_no_driver_is_seen_waiting)
+{
+	ring_setup(false);
+	vring_push(&r, 0, 0);
+	put16(AVAIL + 4 + 2 * NUM, 0);
+	ck_assert(!vring_driver_waits(&r));
+}
+END_TEST
+
 START_TEST(rings_outside_memory_misaligned_or_of_a_bad_size_are_refused)
 {
 	struct vring v;
@@ -456,6 +483,8 @@ int main(void)
 	tcase_add_test(tq, pushed_heads_appear_in_the_used_ring);
 	tcase_add_test(tq, no_interrupt_suppresses_notification);
 	tcase_add_test(tq, event_idx_notifies_when_used_passes_used_event);
+	tcase_add_test(tq, a_driver_waiting_on_an_entry_already_used_is_seen);
+	tcase_add_test(tq, without_event_idx_no_driver_is_seen_waiting);
 	tcase_add_test(tq, rings_outside_memory_misaligned_or_of_a_bad_size_are_refused);
 	tcase_add_test(tq, the_ring_starts_at_the_base_it_is_given);
 	suite_add_tcase(s, tq);
