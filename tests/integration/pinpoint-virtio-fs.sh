@@ -24,6 +24,7 @@ ex = {e["name"]: e for e in d["experiments"]}
 oc = ex["overlay-churn"]
 assert oc["verdict"] == "seen", (oc["verdict"], oc["why"])
 assert oc["cell"]["estale"] > 0 and oc["control"]["estale"] == 0, (oc["cell"], oc["control"])
+assert oc["cell"]["transport"] == oc["control"]["transport"] == "virtio-fs", oc["cell"]["transport"]
 mit = {m["name"]: m["verdict"] for m in oc.get("mitigations", [])}
 assert mit.get("no host change") == "removed", mit
 td = ex["two-daemons"]

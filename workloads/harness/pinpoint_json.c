@@ -34,7 +34,7 @@ static void side_json(const struct side *s, FILE *f)
 		(unsigned long long)s->calls, (unsigned long long)s->r.estale_total,
 		(unsigned long long)s->r.attrib.emitted, s->cell.seconds, s->r.duration_s);
 	json_put_string(f, s->r.effective_mode);
-	fputs(",\"repro\":", f);
+	fprintf(f, ",\"transport\":\"%s\",\"repro\":", s->guest ? "virtio-fs" : "fuse");
 	json_put_string(f, repro);
 	fputs(",\"chains\":", f);
 	chains_json(&s->r.chains, f);

@@ -56,6 +56,7 @@ int verdict_run_side(struct side *s, enum measure m, const struct run_opts *o, F
 	if (ret < 0)
 		return -1;
 	s->ran = true;
+	s->guest = o->guest != NULL;
 	s->count = measured(m, &s->r);
 	s->calls = run_result_calls(&s->r);
 	plan_learn(pl, &s->cell, &s->r);

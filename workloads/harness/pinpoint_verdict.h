@@ -30,6 +30,7 @@ struct side {
 	struct cell cell;
 	struct run_result r;
 	bool ran;		/* run_cell was called (r is valid) */
+	bool guest;		/* it ran in a QEMU guest behind virtio-fs (--virtio-fs) */
 	uint64_t count, calls;	/* the measure, and the trials */
 };
 
