@@ -139,7 +139,7 @@ static const struct agree_case agree_cases[] = {
 	{ "modes differ", { "prefer", 0, 5000 }, { "never", 0, 900 }, { 0 }, 0,
 	  "mode: stalefs ran prefer, virtiofsd never" },
 	{ "the third side agrees with virtiofsd", { "never", 0, 5000 }, { "never", 7, 900 },
-	  { "never", 6, 800 }, 0, "the transport differs, not the model" },
+	  { "never", 6, 800 }, 1, "the transport differs, not the model" },
 	{ "the third side agrees with stalefs", { "never", 0, 5000 }, { "never", 7, 900 },
 	  { "never", 0, 800 }, 0, "the model differs" },
 	{ "rates apart in the same guest (1% against 30%)", { "never", 50, 5000 },
@@ -157,7 +157,10 @@ START_TEST(verdicts_name_what_differs_and_which_layer)
 	struct compare_row row = { .a = &a, .b = &b, .v = k->v.calls ? &v : NULL };
 	char why[512];
 
+	memset(why, 'x', sizeof(why));	/* a reason is always written, even "" */
 	ck_assert_msg(compare_agree(&row, why, sizeof(why)) == k->ok, "%s: %s", k->name, why);
+	ck_assert_msg(memchr(why, '\0', sizeof(why)), "%s: no reason written", k->name);
+	ck_assert_msg(k->why[0] || !why[0], "%s: '%s' where none was due", k->name, why);
 	ck_assert_msg(strstr(why, k->why), "%s: '%s' lacks '%s'", k->name, why, k->why);
 }
 END_TEST

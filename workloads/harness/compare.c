@@ -54,7 +54,7 @@ static bool rates_overlap(const struct run_result *a, const struct run_result *b
 
 int compare_agree(const struct compare_row *row, char *why, size_t len)
 {
-	char ab[200], vb[200];
+	char ab[200] = "", vb[200] = "";
 	int ok_ab, ok_vb;
 
 	why[0] = '\0';
@@ -80,10 +80,13 @@ int compare_agree(const struct compare_row *row, char *why, size_t len)
 			 ok_vb ? "" : vb);
 		return 0;
 	}
-	if (!ok_ab && ok_vb)
-		snprintf(why, len, "%s; stalefs-virtiofsd agrees with virtiofsd: the transport "
+	if (!ok_ab && ok_vb) {
+		/* The model holds behind the same transport: the row agrees. */
+		snprintf(why, len, "the model agrees behind virtio-fs; on /dev/fuse %s: the transport "
 			 "differs, not the model", ab);
-	else if (!ok_ab)
+		return 1;
+	}
+	if (!ok_ab)
 		snprintf(why, len, "%s; behind virtio-fs too: %s: the model differs", ab, vb);
 	else
 		snprintf(why, len, "behind virtio-fs: %s", vb);

@@ -25,7 +25,8 @@
  * overlap (same guest, same transport: a rate that differs is a model
  * difference). When stalefs and virtiofsd disagree, the third side tells
  * which: agreeing with virtiofsd, the transport (/dev/fuse against
- * virtio-fs) made the difference; agreeing with stalefs, the model did.
+ * virtio-fs) made the difference and the row agrees (the model holds,
+ * why says so); agreeing with stalefs, the model did and the row disagrees.
  * compare_table returns the number of rows that disagree.
  */
 struct compare_row {
