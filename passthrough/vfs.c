@@ -27,6 +27,8 @@
 struct vfs_pend {
 	struct vfs_pend *next;
 	uint64_t unique;
+	uint64_t nodeid;		/* for the log of what a hung guest waits on */
+	uint32_t opcode;
 	unsigned int queue;
 	uint16_t head;
 	uint32_t gen;			/* the ring's generation when popped */
@@ -178,7 +180,8 @@ static ssize_t take(struct vfs *v, void *buf, size_t len)
 			log_err("virtio-fs: out of memory for a request: dropped");
 			goto drop;
 		}
-		*p = (struct vfs_pend){ .unique = in->unique, .queue = qi, .head = head, .gen = gen,
+		*p = (struct vfs_pend){ .unique = in->unique, .nodeid = in->nodeid,
+					.opcode = in->opcode, .queue = qi, .head = head, .gen = gen,
 					.nout = c.nout };
 		memcpy(p->seg, c.seg + c.nin, c.nout * sizeof(p->seg[0]));
 		pend_add(v, p);
@@ -481,6 +484,45 @@ static void kicks_register(struct vfs *v)
 	}
 }
 
+/*
+ * Log both sides of each running queue and the requests libfuse has not
+ * answered: when a guest hangs this tells a lost interrupt (the driver
+ * waits on entries already used), a lost kick (entries we have not taken)
+ * and a request without a reply apart.
+ */
+static void log_state(struct vfs *v)
+{
+	unsigned int pending = 0, shown = 0;
+
+	pthread_rwlock_rdlock(&v->dev.mem_lock);
+	pthread_mutex_lock(&v->dev.q_lock);
+	for (unsigned int i = 0; i < v->dev.nqueues; i++) {
+		const struct vhu_queue *q = &v->dev.q[i];
+		struct vring_view w;
+
+		if (!q->running)
+			continue;
+		vring_view(&q->ring, &w);
+		log_info("virtio-fs: queue %u: driver avail %u (flags %#x), taken %u; used %u, "
+			 "driver wants an interrupt after %u%s; %u in flight", i, w.avail_idx,
+			 w.avail_flags, w.last_avail, w.used_idx, w.used_event,
+			 q->ring.event_idx ? "" : " (no EVENT_IDX)", q->inflight);
+	}
+	pthread_mutex_unlock(&v->dev.q_lock);
+	pthread_rwlock_unlock(&v->dev.mem_lock);
+	pthread_mutex_lock(&v->pend_lock);
+	for (unsigned int b = 0; b < VFS_PEND_BUCKETS; b++)
+		for (const struct vfs_pend *p = v->pend[b]; p; p = p->next) {
+			pending++;
+			if (shown++ < 8)
+				log_info("virtio-fs: no reply yet: request %llu, opcode %u, node %llu, "
+					 "queue %u head %u", (unsigned long long)p->unique, p->opcode,
+					 (unsigned long long)p->nodeid, p->queue, p->head);
+		}
+	pthread_mutex_unlock(&v->pend_lock);
+	log_info("virtio-fs: %u requests without a reply", pending);
+}
+
 static void *socket_thread(void *arg)
 {
 	struct vfs *v = arg;
@@ -502,6 +544,7 @@ static void *socket_thread(void *arg)
 		kicks_register(v);
 		if (ret == 0) {
 			log_info("the front end closed the vhost-user connection: stopping");
+			log_state(v);
 			break;
 		}
 		if (ret < 0) {

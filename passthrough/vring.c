@@ -347,3 +347,13 @@ bool vring_driver_waits(const struct vring *r)
 	/* event lies in [used_idx - num, used_idx): used, and not caught up. */
 	return (uint16_t)(r->used_idx - 1 - event) < r->num;
 }
+
+void vring_view(const struct vring *r, struct vring_view *v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	v->avail_idx = load16(r->avail + AVAIL_IDX, __ATOMIC_RELAXED);
+	v->avail_flags = load16(r->avail + AVAIL_FLAGS, __ATOMIC_RELAXED);
+	v->used_event = r->event_idx ? load16(r->avail + AVAIL_RING(r->num), __ATOMIC_RELAXED) : 0;
+	v->last_avail = r->last_avail;
+	v->used_idx = r->used_idx;
+}

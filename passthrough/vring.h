@@ -104,4 +104,12 @@ bool vring_should_notify(struct vring *r);
 /* Whether entries are waiting (avail->idx != last_avail). */
 bool vring_has_avail(const struct vring *r);
 
+/* Both sides' indexes at one moment, for the log when a guest hangs: the
+ * driver's avail->idx, avail->flags and used_event (EVENT_IDX), and ours. */
+struct vring_view {
+	uint16_t avail_idx, avail_flags, used_event;
+	uint16_t last_avail, used_idx;
+};
+void vring_view(const struct vring *r, struct vring_view *v);
+
 #endif

@@ -58,6 +58,8 @@ static int guest_find_next_to_self(const char *name, char *out, size_t len)
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
+	if (len)
+		out[0] = '\0';
 	if (n <= 0)
 		return -ENOENT;
 	self[n] = '\0';
@@ -72,8 +74,11 @@ static int guest_find_next_to_self(const char *name, char *out, size_t len)
 
 int guest_find_daemon(char *out, size_t len)
 {
-	if (!HAVE_FUSE_CUSTOM_IO)
+	if (!HAVE_FUSE_CUSTOM_IO) {
+		if (len)
+			out[0] = '\0';
 		return -ENOENT;
+	}
 	return guest_find_next_to_self("stalefs-virtiofsd", out, len);
 }
 

@@ -37,7 +37,8 @@ struct guest_opts {
 int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_result *r,
 		   char *err, size_t errlen);
 /* stalefs-virtiofsd next to this stalefs executable: 0 with its path, or
- * -ENOENT (not built: libfuse older than 3.13, or not installed). */
+ * -ENOENT (not built: libfuse older than 3.13, or not installed); out then
+ * holds the path looked at, or "" when there is none. */
 int guest_find_daemon(char *out, size_t len);
 /* Cells a guest cannot run against stalefs-virtiofsd (its faults it can):
  * 0 or -EINVAL with the reason. */

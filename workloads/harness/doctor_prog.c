@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "build_config.h"
+#include "compare_guest.h"
 
 #include "doctor_child.h"
 
@@ -140,23 +141,16 @@ void check_qemu(struct doctor *d)
 void check_vhost(struct doctor *d)
 {
 	struct check *c = &d->c[C_VHOST];
-	char self[4096], prog[4096 + 32], ver[64];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	char prog[4096], ver[64];
 
 	if (!HAVE_FUSE_CUSTOM_IO) {
 		check_set(c, ST_MISSING, "not built: libfuse %s has no fuse_session_custom_io (3.13 or "
 			  "newer carries the virtio-fs transport)", STALEFS_FUSE_VERSION);
 		return;
 	}
-	self[n > 0 ? n : 0] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(prog, sizeof(prog), "%s/stalefs-virtiofsd", self);
-	if (n <= 0 || access(prog, X_OK) < 0) {
-		check_set(c, ST_MISSING, "built with libfuse %s, but no stalefs-virtiofsd next to this "
-			  "stalefs (%s): reinstall or rebuild", STALEFS_FUSE_VERSION, n > 0 ? self : "?");
+	if (guest_find_daemon(prog, sizeof(prog)) < 0) {
+		check_set(c, ST_MISSING, "built with libfuse %s, but no %s: reinstall or rebuild",
+			  STALEFS_FUSE_VERSION, prog[0] ? prog : "stalefs-virtiofsd next to this stalefs");
 		return;
 	}
 	prog_version(prog, "--version", ver, sizeof(ver));
