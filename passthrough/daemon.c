@@ -396,7 +396,8 @@ static void *worker(void *arg)
 
 /*
  * Serve until SIGTERM/SIGINT/SIGHUP or unmount. The main thread only waits
- * for signals (SIGUSR1 writes the stats); workers block every signal.
+ * for signals (SIGUSR1 writes the stats and, behind virtio-fs, logs the
+ * queues); workers block every signal.
  * Returns 0 for a clean stop, -EIO if a worker saw the session fail.
  */
 static int serve(struct daemon *d, const sigset_t *waitset)
@@ -418,8 +419,11 @@ static int serve(struct daemon *d, const sigset_t *waitset)
 	while (started && !fuse_session_exited(d->se)) {
 		if (sigwait(waitset, &sig) != 0)
 			continue;
-		if (sig == SIGUSR1)
+		if (sig == SIGUSR1) {
 			write_stats(d);
+			if (d->vfs)
+				vfs_log_state(d->vfs);
+		}
 		else if (sig != SIGUSR2)
 			fuse_session_exit(d->se);
 	}

@@ -36,6 +36,14 @@ struct vfs_pend {
 	struct vring_seg seg[];		/* the chain's writable segments */
 };
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static unsigned int bucket(uint64_t unique)
 {
 	return (unsigned int)((unique * 0x9e3779b97f4a7c15ULL) >> 54) & (VFS_PEND_BUCKETS - 1);
@@ -171,6 +179,7 @@ static ssize_t take(struct vfs *v, void *buf, size_t len)
 			goto drop;
 		}
 		__atomic_add_fetch(&v->requests, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&v->last_request_ms, mono_ms(), __ATOMIC_RELAXED);
 		if (qi == 0 || no_reply(in->opcode)) {
 			complete(v, qi, head, gen, 0);
 			break;
@@ -484,15 +493,11 @@ static void kicks_register(struct vfs *v)
 	}
 }
 
-/*
- * Log both sides of each running queue and the requests libfuse has not
- * answered: when a guest hangs this tells a lost interrupt (the driver
- * waits on entries already used), a lost kick (entries we have not taken)
- * and a request without a reply apart.
- */
-static void log_state(struct vfs *v)
+/* vfs.h says what this tells apart; under no lock of ours on entry. */
+void vfs_log_state(struct vfs *v)
 {
 	unsigned int pending = 0, shown = 0;
+	uint64_t last = __atomic_load_n(&v->last_request_ms, __ATOMIC_RELAXED);
 
 	pthread_rwlock_rdlock(&v->dev.mem_lock);
 	pthread_mutex_lock(&v->dev.q_lock);
@@ -520,7 +525,11 @@ static void log_state(struct vfs *v)
 					 (unsigned long long)p->nodeid, p->queue, p->head);
 		}
 	pthread_mutex_unlock(&v->pend_lock);
-	log_info("virtio-fs: %u requests without a reply", pending);
+	if (last)
+		log_info("virtio-fs: %u requests without a reply; the last request came %.1f s ago",
+			 pending, (mono_ms() - last) / 1000.0);
+	else
+		log_info("virtio-fs: %u requests without a reply; no request yet", pending);
 }
 
 static void *socket_thread(void *arg)
@@ -544,7 +553,7 @@ static void *socket_thread(void *arg)
 		kicks_register(v);
 		if (ret == 0) {
 			log_info("the front end closed the vhost-user connection: stopping");
-			log_state(v);
+			vfs_log_state(v);
 			break;
 		}
 		if (ret < 0) {

@@ -71,6 +71,7 @@ struct vfs {
 	struct vfs_pend *pend[VFS_PEND_BUCKETS];	/* under pend_lock */
 	uint64_t requests, replies, dropped;	/* atomic counters, for the log */
 	uint64_t renotified;		/* atomic: interrupts sent again by vfs_idle */
+	uint64_t last_request_ms;	/* atomic: CLOCK_MONOTONIC of the last request, 0: none */
 	struct vhu_dev dev;
 };
 
@@ -79,6 +80,11 @@ struct vfs {
  * request never waits forever on a lost interrupt; a spurious one costs it
  * a look at an empty ring. Counted in renotified. */
 void vfs_idle(struct vfs *v);
+/* Log both sides of each running queue, the requests not answered yet and
+ * how long ago the last one came: what a hung guest waits on (a lost
+ * interrupt, a lost kick, a request without a reply, or none of those).
+ * SIGUSR1 and the front end's leaving call it. */
+void vfs_log_state(struct vfs *v);
 /* Set up v for cfg and listen (socket_path or socket_fd). 0, or -errno
  * with a one-line reason in why (-EADDRINUSE: another back end answers). */
 int vfs_listen(struct vfs *v, const struct config *cfg, char *why, size_t whylen);

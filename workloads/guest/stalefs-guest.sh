@@ -36,6 +36,16 @@
 #   ESTALE in the guest through the overlay, 0 wrong bytes, and virtiofsd
 #   answered 70,199 ENOENT and no ESTALE: the README's overlay finding holds
 #   with the real virtiofsd 1.13.2.
+# -smp N runs as N,maxcpus=max(N,2): QEMU's TCG before 8.1 (QEMU commit "tcg: Do
+# not elide memory barriers for !CF_PARALLEL in system mode", June 2023) drops
+# the guest's memory barriers and makes its locked instructions plain ones
+# when the machine can have only one CPU. A vhost-user back end is another
+# host thread on the guest's rings, so the guest's store of used_event and its
+# load of used->idx (and avail->idx / avail_event) pass each other in the host's
+# store buffer: the driver and the device each miss the other's update and an
+# interrupt (or a kick) is lost for good; the guest hangs with every request
+# answered. Seen here: used_event 58799 while used->idx was 58801, both sides
+# idle. A possible second CPU turns the barriers on and costs the guest nothing.
 # Timings (`read --count 20 --threads 2` on a 50-object tree, -smp 1, -m 512,
 # cache auto): 3.2-3.5 s wall per run on the idle 2-core VM (5.3-6.3 s while
 # other jobs loaded it): initramfs 0.3 s, SeaBIOS + kernel load ~1 s, guest
@@ -83,7 +93,8 @@ guest, /out.json by default) to --out.
   --log FILE             virtiofsd's debug log (default: discarded)
   --serial FILE          the guest's whole serial console
   --timeout S            give up after S seconds (default 300; exit 124)
-  --smp N, --mem MB      guest CPUs (default 1) and memory (default 512)
+  --smp N, --mem MB      guest CPUs (default 1; QEMU gets maxcpus=2 or more, see above) and
+                         memory (default 512)
   --append ARGS          more guest kernel command line (e.g. loglevel=7)
   --virtiofsd PATH, --kernel PATH, --qemu PATH, --busybox PATH, --modules DIR
                          the pieces (default: from paths.env)
@@ -270,7 +281,7 @@ elapsed() { awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b 
 R=$W/initramfs
 mkdir -p "$R"/{bin,dev,proc,sys,mnt,tmp,lib/modules} || die 99 "cannot fill $R"
 cp "$busybox" "$R/bin/busybox" || die 99 "cannot copy $busybox"
-for app in sh mount umount insmod poweroff cat echo mkdir dmesg sync sleep ls wc sha256sum; do
+for app in sh mount umount insmod poweroff cat echo mkdir dmesg sync sleep ls wc sha256sum grep tr head; do
 	ln -s busybox "$R/bin/$app"
 done
 # Without debug info when strip is there: a smaller initramfs boots faster under TCG.
@@ -327,6 +338,8 @@ printf '%s\n' "${order[@]}" >"$R/lib/modules/order"
 	printf ' %q' "${wargs[@]}"
 	printf '\n'
 	printf 'guest_json=%q\n' "$guest_json"
+	# the guest's own uptime runs a few seconds behind our clock: 30 s early
+	printf 'stuck_s=%d\n' "$((timeout > 60 ? timeout - 30 : 0))"
 } >"$R/args.sh"
 
 cat >"$R/init" <<'INIT'
@@ -349,8 +362,33 @@ fi
 . /args.sh
 echo
 echo "STALEFS-GUEST-RUN $(cut -d' ' -f1 /proc/uptime)"
+# A workload still running near the runner's time limit is stuck: say what
+# the kernel waits on (FUSE requests it sent and has no answer to, where each
+# task sleeps), so a hang is told from slowness and the guest's side shows.
+if [ "$stuck_s" -gt 0 ]; then
+	(
+		sleep "$stuck_s"
+		mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
+		echo
+		echo "STALEFS-GUEST-STUCK $(cut -d' ' -f1 /proc/uptime)"
+		for c in /sys/fs/fuse/connections/*; do
+			[ -r "$c/waiting" ] && echo "fuse connection ${c##*/}: $(cat "$c/waiting") requests unanswered"
+		done
+		grep -E '^(MemFree|MemAvailable):' /proc/meminfo | tr -s ' ' | tr '\n' ' '
+		echo
+		for t in /proc/[0-9]*/task/[0-9]*; do
+			read -r comm <"$t/comm" 2>/dev/null || continue
+			case $comm in stalefs-guest-w*|umount|sh) ;; *) continue ;; esac
+			echo "task ${t##*/} $comm $(cut -d' ' -f3 "$t/stat") $(cat "$t/wchan" 2>/dev/null):" \
+				$(head -n 6 "$t/stack" 2>/dev/null | cut -d' ' -f2)
+		done
+		echo "STALEFS-GUEST-STUCK-END"
+	) &
+	watch=$!
+fi
 /bin/stalefs-guest-workload "$@" </dev/null
 rc=$?
+[ -n "${watch:-}" ] && kill "$watch" 2>/dev/null
 # Only emergencies on the console from here: nothing may split the JSON.
 dmesg -n 1
 echo
@@ -417,7 +455,8 @@ fi
 log "virtiofsd up ($(elapsed) s): ${vargs[*]}${privilege:+ [$privilege]}"
 
 # --- QEMU ------------------------------------------------------------------
-"${pdeath[@]}" "$qemu" -accel tcg -m "$mem" -smp "$smp" -nographic -nic none -no-reboot \
+# maxcpus >= 2: TCG keeps the guest's barriers (the header says why).
+"${pdeath[@]}" "$qemu" -accel tcg -m "$mem" -smp "$smp,maxcpus=$((smp > 2 ? smp : 2))" -nographic -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$W/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1${append:+ $append}" \
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem \
@@ -492,9 +531,19 @@ if ((vfs_died)); then
 fi
 if ((timed_out)); then
 	log "timeout after $timeout s; console tail:"
-	console_text | tail -n 5 >&2
+	if console_text | grep -q '^STALEFS-GUEST-STUCK '; then
+		console_text | sed -n '/^STALEFS-GUEST-STUCK /,/^STALEFS-GUEST-STUCK-END/p' | head -n 40 >&2
+	else
+		console_text | tail -n 5 >&2
+	fi
+	# stalefs-virtiofsd logs both sides of its queues on SIGUSR1 (for the
+	# real virtiofsd SIGUSR1 is fatal: only ours gets it).
+	if kill -0 "$VFS_PID" 2>/dev/null && grep -q 'stalefs-virtiofsd: ' "$W/virtiofsd.log"; then
+		kill -USR1 "$VFS_PID" 2>/dev/null
+		sleep 0.5
+	fi
 	log "virtiofsd ($(kill -0 "$VFS_PID" 2>/dev/null && echo running || echo gone)), its log ends:"
-	tail -n 5 "$W/virtiofsd.log" >&2
+	tail -n 8 "$W/virtiofsd.log" >&2
 	where_they_wait
 	final_rc=124
 	exit 124
