@@ -129,7 +129,8 @@ static int key_errno(struct rule *r, const char *v, char *err, size_t errlen)
 	int e = errname_parse(v);
 
 	if (e < 0)
-		return errmsg(err, errlen, -EINVAL, "errno: unknown errno '%s' (a name like ESTALE or a number)", v);
+		return errmsg(err, errlen, -EINVAL, "errno: unknown errno '%s' (a name like ESTALE or a number, 1 to %d: "
+				   "the kernel refuses FUSE replies with more)", v, ERRNAME_MAX);
 	if (r->kind == FAULT_HANDLE_DECODE && e != ESTALE && e != EPERM)
 		return errmsg(err, errlen, -EINVAL, "errno: handle-decode fails with ESTALE or EPERM, not %s", v);
 	r->err = e;

@@ -80,14 +80,24 @@ void reply_err_event(struct daemon *d, enum op op, uint64_t nodeid, const char *
 void reply_err(fuse_req_t req, enum op op, uint64_t nodeid, const char *name, int neg_errno)
 {
 	struct daemon *d = fuse_req_userdata(req);
+	int sent;
 
 	if (neg_errno == 0) {
 		reply_done(d, op);
 		fuse_reply_err(req, 0);
 		return;
 	}
+	if (neg_errno > 0 || -neg_errno > ERRNAME_MAX) {
+		/* The kernel would refuse the reply and the caller wait forever. */
+		log_err("%s nodeid %llu: errno %d cannot reach the kernel (it takes 1 to %d): EIO "
+			"instead", op_name(op), (unsigned long long)nodeid, -neg_errno, ERRNAME_MAX);
+		neg_errno = -EIO;
+	}
 	reply_err_event(d, op, nodeid, name, -neg_errno, fuse_req_ctx(req)->pid);
-	fuse_reply_err(req, -neg_errno);
+	sent = fuse_reply_err(req, -neg_errno);
+	if (sent < 0 && sent != -ENOENT)	/* ENOENT: the request was interrupted */
+		log_warn("%s nodeid %llu: the reply %s did not reach the kernel: %s", op_name(op),
+			 (unsigned long long)nodeid, strerror(-neg_errno), strerror(-sent));
 }
 
 int op_get_inode(struct daemon *d, uint64_t nodeid, struct inode **out)

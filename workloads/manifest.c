@@ -18,6 +18,21 @@ uint64_t manifest_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+/* Whether rel names something outside the tree: an absolute path or a ".."
+ * component (the readers open names relative to the tree's root). */
+static bool leaves_tree(const char *rel)
+{
+	if (rel[0] == '/')
+		return true;
+	for (const char *c = rel; c; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 int manifest_load(struct manifest *m, const char *path, char *err, size_t errlen)
 {
 	char line[4400];
@@ -29,7 +44,7 @@ int manifest_load(struct manifest *m, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "manifest %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	for (unsigned int lineno = 1; fgets(line, sizeof(line), f); lineno++) {
 		char *save, *rel = strtok_r(line, "\t", &save), *hash = strtok_r(NULL, "\t\n", &save);
 		char *size = strtok_r(NULL, "\t\n", &save), *target = strtok_r(NULL, "\n", &save);
 		struct mname *n;
@@ -39,6 +54,13 @@ int manifest_load(struct manifest *m, const char *path, char *err, size_t errlen
 		if (!rel || !hash || !size || rel[0] == '#' || strlen(hash) != 64 ||
 		    *size < '0' || *size > '9')
 			continue;
+		if (leaves_tree(rel)) {
+			fclose(f);
+			manifest_free(m);
+			snprintf(err, errlen, "manifest %s line %u: the name '%.200s' leaves the tree "
+				 "(absolute or with ..)", path, lineno, rel);
+			return -EINVAL;
+		}
 		if (m->n == cap) {
 			struct mname *grown = realloc(m->names, (cap ? cap * 2 : 1024) * sizeof(*grown));
 

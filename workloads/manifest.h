@@ -27,7 +27,9 @@ struct manifest {
 	bool xattrs;		/* objects carry TREE_XATTR */
 };
 
-/* Read path. 0, or -errno with a one-line reason in err. */
+/* Read path. 0, or -errno with a one-line reason in err: -EINVAL also for a
+ * name that leaves the tree (absolute, or a ".." component). Malformed
+ * lines are skipped. */
 int manifest_load(struct manifest *m, const char *path, char *err, size_t errlen);
 /* Index the hot names (again, after names were rewritten). 0 or -ENOMEM. */
 int manifest_find_hot(struct manifest *m);

@@ -224,12 +224,16 @@ static void round_once(struct run *run, int rootfd, const struct mname *n, char 
 	}
 	round_meta(run, rootfd, n, xattr_too);
 	if (readdir_too) {
+		const char *slash = strrchr(n->path, '/');
 		char dir[4096];
 		struct dirent *de;
 		DIR *d;
 
-		snprintf(dir, sizeof(dir), "%s", n->path);
-		*strrchr(dir, '/') = '\0';
+		/* a name at the top of the tree has no '/': its dir is the root */
+		if (slash)
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - n->path), n->path);
+		else
+			snprintf(dir, sizeof(dir), ".");
 		begin();
 		fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		d = fd < 0 ? NULL : fdopendir(fd);

@@ -22,7 +22,7 @@ int errname_parse(const char *name)
 	long n = strtol(name, &end, 10);
 
 	if (*name && !*end)
-		return n > 0 && n < 4096 ? (int)n : -1;
+		return n > 0 && n <= ERRNAME_MAX ? (int)n : -1;
 	for (int i = 1; i < 200; i++) {
 		const char *e = strerrorname_np(i);
 

@@ -11,7 +11,11 @@
 
 /* The name of errno e (positive); buf holds "E<n>" when it has none. */
 const char *errname(int e, char *buf, size_t len);
-/* The errno a name ("ESTALE") or a number ("116") stands for, or -1. */
+/* The kernel takes FUSE replies with errors 1 .. ERRNAME_MAX only (it refuses
+ * 512, ERESTARTSYS, and above, and the request is then never answered). */
+#define ERRNAME_MAX 511
+/* The errno a name ("ESTALE") or a number ("116") stands for, 1 ..
+ * ERRNAME_MAX, or -1. */
 int errname_parse(const char *name);
 
 #endif

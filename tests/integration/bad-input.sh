@@ -30,5 +30,7 @@ check "unknown --virtiofsd-version" mount --shared-dir="$BACKING" --virtiofsd-ve
 check "run: unknown --virtiofsd-version" run --virtiofsd-version=1.14.0
 check "run: negative --rlimit-nofile" run --rlimit-nofile=-5
 check "matrix: unknown version in --versions" matrix --versions 1.13.0,2.0
+check "injected errno the kernel refuses" mount --shared-dir="$BACKING" --inject=errno:errno=512 "$MNT"
+check "run: injected errno the kernel refuses" run --inject=errno:op=READ,errno=4095
 check "unknown command" frobnicate
 exit 0

@@ -71,6 +71,26 @@ START_TEST(estale_reply_to_an_unseen_request_counts_as_unknown_opcode)
 }
 END_TEST
 
+START_TEST(error_values_out_of_range_count_as_unknown_errno)
+{
+	/* INT_MIN once overflowed its negation; longer numbers overflowed %d. */
+	static const char t[] =
+		"Replying ERROR, header: OutHeader { error: -2147483648 (x), unique: 1, len: 16 }\n"
+		"Replying ERROR, header: OutHeader { error: -99999999999999999999999 (x), unique: 2 }\n"
+		"Replying ERROR, header: OutHeader { error: 2147483647 (x), unique: 3, len: 16 }\n"
+		"Replying ERROR, header: OutHeader { error: -300 (x), unique: 4, len: 16 }\n"
+		"Replying ERROR, header: OutHeader { error: -116 (Stale file handle), unique: 5 }\n"
+		"Replying ERROR, header: OutHeader { error: x, unique: 6, len: 16 }\n";
+	struct vlog_counts v;
+
+	ck_assert_int_eq(vlog_count_text(t, &v), 0);
+	ck_assert_uint_eq(v.replies, 5);
+	ck_assert_uint_eq(v.errors, 5);
+	ck_assert_uint_eq(v.by_errno[0], 4);
+	ck_assert_uint_eq(v.by_errno[ESTALE], 1);
+}
+END_TEST
+
 START_TEST(file_handle_fallback_line_marks_handles_disabled)
 {
 	struct vlog_counts v;
@@ -202,6 +222,7 @@ int main(void)
 	tcase_add_test(tc, error_replies_are_counted_by_errno);
 	tcase_add_test(tc, estale_reply_is_joined_to_its_request_opcode);
 	tcase_add_test(tc, estale_reply_to_an_unseen_request_counts_as_unknown_opcode);
+	tcase_add_test(tc, error_values_out_of_range_count_as_unknown_errno);
 	tcase_add_test(tc, file_handle_fallback_line_marks_handles_disabled);
 	tcase_add_test(tc, log_without_errors_counts_replies_only);
 	tcase_add_test(tc, empty_log_counts_nothing);

@@ -89,6 +89,7 @@ static const struct {
 	{ "errno", "errno: missing" },
 	{ "errno:op=GETATR,errno=ESTALE", "op: unknown FUSE op 'GETATR'" },
 	{ "errno:errno=ESTAEL", "errno: unknown errno 'ESTAEL'" },
+	{ "errno:errno=512", "1 to 511: the kernel refuses" },
 	{ "errno:errno=ESTALE,every=0", "every: '0' is not a count" },
 	{ "errno:errno=ESTALE,every=x", "every: 'x'" },
 	{ "errno:errno=ESTALE,count=-1", "count: '-1'" },
@@ -137,6 +138,10 @@ START_TEST(errno_names_and_numbers)
 	ck_assert_int_eq(errname_parse("116"), 116);
 	ck_assert_int_eq(errname_parse("ENOPE"), -1);
 	ck_assert_int_eq(errname_parse("0"), -1);
+	ck_assert_int_eq(errname_parse("511"), 511);
+	/* the kernel refuses a FUSE reply of 512 or more: the caller would hang */
+	ck_assert_int_eq(errname_parse("512"), -1);
+	ck_assert_int_eq(errname_parse("4095"), -1);
 }
 END_TEST
 

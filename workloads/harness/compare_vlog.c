@@ -3,6 +3,7 @@
 #include "compare_vlog.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,16 @@ struct vlog_pending {
 	uint64_t unique;
 	char op[24];
 };
+
+/* A decimal number at s (optional sign): true with *n, clamped to the
+ * range of long long. */
+static bool number(const char *s, long long *n)
+{
+	char *end;
+
+	*n = strtoll(s, &end, 10);
+	return end != s;
+}
 
 int vlog_count_text(const char *text, struct vlog_counts *v)
 {
@@ -26,7 +37,7 @@ int vlog_count_text(const char *text, struct vlog_counts *v)
 		const char *eol = strchrnul(line, '\n'), *q;
 		char buf[600], op[24];
 		unsigned long long u;
-		int e;
+		long long e;
 		size_t n = eol - line < (long)sizeof(buf) - 1 ? (size_t)(eol - line) : sizeof(buf) - 1;
 
 		memcpy(buf, line, n);
@@ -44,15 +55,16 @@ int vlog_count_text(const char *text, struct vlog_counts *v)
 		} else if ((q = strstr(buf, "Replying "))) {
 			const char *eq = strstr(q, "error: "), *uq = strstr(q, "unique: ");
 
-			if (!eq || !uq || sscanf(eq, "error: %d", &e) != 1 ||
-			    sscanf(uq, "unique: %llu", &u) != 1)
+			/* The log is input: any digits, any length. strtoll
+			 * clamps where sscanf's %d would overflow. */
+			if (!eq || !uq || !number(eq + 7, &e) || sscanf(uq, "unique: %llu", &u) != 1)
 				continue;
 			v->replies++;
 			if (!e)
 				continue;
 			v->errors++;
-			v->by_errno[-e > 0 && -e < 256 ? -e : 0]++;
-			if (-e == ESTALE) {
+			v->by_errno[e < 0 && e > -256 ? -e : 0]++;
+			if (e == -ESTALE) {
 				const char *name = p[u % SLOTS].unique == u ? p[u % SLOTS].op : "?";
 				int k;
 
