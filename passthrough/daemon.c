@@ -451,7 +451,7 @@ int daemon_run(const struct config *cfg)
 			      cfg->debug ? "-d" : NULL, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(cfg->debug ? 4 : 3, fuse_argv);
 	int status_fd = -1, code = EXIT_FAIL, ret;
-	bool in_userns = false;
+	bool in_userns = false, served = false;
 	sigset_t set;
 
 	/* Every thread blocks these; the main thread takes them with sigwait in
@@ -629,7 +629,7 @@ int daemon_run(const struct config *cfg)
 		detach_stdio();
 	ret = serve(&d, &set);
 	code = ret == 0 ? 0 : EXIT_FAIL;
-	write_stats(&d);
+	served = true;
 out_faults:
 	ctl_stop(&d, cfg->control_path);
 	faults_stop(&d);
@@ -643,7 +643,10 @@ out_session:
 	if (d.vfs)
 		vfs_stop(&vfs);
 #endif
-	fuse_session_destroy(d.se);
+	fuse_session_destroy(d.se);	/* calls op_destroy: the store empties */
+	/* The last stats show the store as DESTROY left it. */
+	if (served)
+		write_stats(&d);
 out_vfs:
 #if HAVE_FUSE_CUSTOM_IO
 	if (d.vfs)

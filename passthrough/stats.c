@@ -7,18 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "errname.h"
 #include "errsrc.h"
 #include "json.h"
 
+/*
+ * Our output files are born 0644 whatever the daemon's umask (0: the kernel
+ * applies the caller's), and a symlink at the path is not followed: a file
+ * the daemon writes as root cannot be aimed elsewhere.
+ */
+static FILE *open_output(const char *path, int flags, const char *mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, 0644);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, mode);
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int stats_init(struct stats *st, const char *events_path)
 {
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_init(&st->events_lock, NULL);
 	if (events_path) {
-		st->events = fopen(events_path, "ae");
+		st->events = open_output(events_path, O_APPEND, "a");
 		if (!st->events)
 			return -errno;
 		setvbuf(st->events, NULL, _IOLBF, 0);
@@ -206,7 +229,8 @@ int stats_write_file(struct stats *st, struct inode_store *store,
 	int ret = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
+	unlink(tmp);	/* a leftover (or planted) one: ours is made anew */
+	f = open_output(tmp, O_EXCL, "w");
 	if (!f)
 		return -errno;
 	stats_write_json(st, store, mode, f);
