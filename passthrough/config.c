@@ -10,6 +10,7 @@
 
 #include "build_config.h"
 #include "inject.h"
+#include "mountinfo.h"
 #include "number.h"
 #include "opts.h"
 #include "rule.h"
@@ -54,7 +55,7 @@ static void config_derive(struct config *cfg)
 
 enum {
 	OPT_SHARED_DIR = 1, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
-	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL, OPT_FG, OPT_DEBUG,
+	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL, OPT_FG, OPT_DEBUG, OPT_ALLOW_STACKED,
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
 	OPT_INJECT, OPT_PROFILE, OPT_CONTROL, OPT_RLIMIT, OPT_VERSION, OPT_SUBMOUNTS,
 	OPT_NO_SUBMOUNTS, OPT_NAMES, OPT_DASH_O,
@@ -94,6 +95,8 @@ static const struct opt shared_opts[] = {
 static const struct opt mount_only_opts[] = {
 	{ OPT_FG, "foreground", OPT_FLAG, .short_name = 'f', .help = "stay in the foreground" },
 	{ OPT_DEBUG, "debug", OPT_FLAG, .short_name = 'd', .help = "debug log, libfuse request trace; implies -f" },
+	{ OPT_ALLOW_STACKED, "allow-stacked", OPT_FLAG,
+	  .help = "mount even where the mountpoint is already a mount (refused otherwise)" },
 };
 
 /* `stalefs-virtiofsd` only: the vhost-user side of virtiofsd 1.13's command line. */
@@ -244,6 +247,9 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		break;
 	case OPT_ALLOW_MMAP:
 		cfg->allow_mmap = true;
+		break;
+	case OPT_ALLOW_STACKED:
+		cfg->allow_stacked = true;
 		break;
 	case OPT_SANDBOX:
 		if (strcmp(arg, "none") != 0)
@@ -422,6 +428,11 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 		ret = check_dir("mountpoint", cfg->mountpoint, err, errlen);
 	if (ret < 0)
 		return ret;
+	/* A second mount over a live one hides it (and each stop then unmounts
+	 * the wrong one): only when asked for. */
+	if (!cfg->allow_stacked && mountinfo_is_mount(cfg->mountpoint))
+		return errmsg(err, errlen, -EINVAL, "mountpoint '%s' is already a mount (unmount it, "
+			      "or --allow-stacked to mount over it)", cfg->mountpoint);
 	/* A mountpoint inside the shared dir would make the daemon look itself
 	 * up: a lookup there sends a request to ourselves and hangs. */
 	if (realpath(cfg->shared_dir, shared) && realpath(cfg->mountpoint, mnt)) {

@@ -35,6 +35,7 @@ struct config {
 	bool readonly;
 	bool xattr;
 	bool allow_mmap;
+	bool allow_stacked;		/* --allow-stacked: mount over a mount */
 	bool foreground;
 	bool debug;
 	bool unprivileged;		/* drop CAP_DAC_READ_SEARCH before the probe */

@@ -33,4 +33,23 @@ check "matrix: unknown version in --versions" matrix --versions 1.13.0,2.0
 check "injected errno the kernel refuses" mount --shared-dir="$BACKING" --inject=errno:errno=512 "$MNT"
 check "run: injected errno the kernel refuses" run --inject=errno:op=READ,errno=4095
 check "unknown command" frobnicate
+# A mountpoint that is already a mount: refused, nothing stacked on it.
+mkdir "$T/stacked"
+mount -t tmpfs stalefs-test "$T/stacked" || fail "cannot mount a tmpfs for the stacked case"
+mounts_on() { awk -v m="$1" '$5 == m { n++ } END { print n + 0 }' /proc/self/mountinfo; }
+rc=0
+"$STALEFS" mount --shared-dir="$BACKING" "$T/stacked" >"$T/out" 2>"$T/err" || rc=$?
+expect_eq "mountpoint already a mount: exit code" "$rc" 2
+expect_eq "mountpoint already a mount: stderr lines" "$(wc -l <"$T/err")" 1
+expect_eq "mountpoint already a mount: mounts on it" "$(mounts_on "$T/stacked")" 1
+note "mountpoint already a mount: $(cat "$T/err")"
+# --allow-stacked mounts over it anyway, and its stop leaves the tmpfs.
+"$STALEFS" mount --shared-dir="$BACKING" --allow-stacked -f "$T/stacked" 2>"$T/stack.log" &
+pid=$!
+for _ in $(seq 1 100); do [ "$(mounts_on "$T/stacked")" = 2 ] && break; sleep 0.05; done
+expect_eq "--allow-stacked: mounts on it" "$(mounts_on "$T/stacked")" 2
+kill -TERM "$pid"
+wait "$pid" || fail "--allow-stacked: daemon exit $?: $(tail -n 2 "$T/stack.log")"
+expect_eq "--allow-stacked, stopped: mounts on it" "$(mounts_on "$T/stacked")" 1
+umount "$T/stacked"
 exit 0
