@@ -14,6 +14,7 @@
 #include "number.h"
 #include "opts.h"
 #include "rule.h"
+#include "unixaddr.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -416,11 +417,31 @@ static int check_dir(const char *what, const char *path, char *err, size_t errle
 	return 0;
 }
 
+/* Whether a live daemon listens at a --control path (checked again at bind). */
+static bool control_answers(const char *path)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int dirfd;
+	bool live;
+
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode) || unixaddr_make(&sa, path, &dirfd) < 0)
+		return false;
+	live = unixaddr_answers(&sa, sizeof(sa));
+	if (dirfd >= 0)
+		close(dirfd);
+	return live;
+}
+
 int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 {
 	char shared[PATH_MAX], mnt[PATH_MAX];
 	size_t n;
 	int ret = check_dir("shared dir", cfg->shared_dir, err, errlen);
+
+	if (ret == 0 && cfg->control_path && control_answers(cfg->control_path))
+		return errmsg(err, errlen, -EINVAL, "--control '%s': another daemon answers on it "
+			      "(give another path)", cfg->control_path);
 
 	if (ret == 0 && cfg->vhost_user)
 		return 0;	/* no mountpoint; the socket is checked when it is bound */

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The control socket (`--control SOCKET`), served by one thread: a client
- * sends one command line and reads lines back, the last being "ok [...]" or
- * "error: ...". The socket is made 0600 and a peer whose uid is neither
- * ours nor root is refused. A bad command gets an error reply; the daemon
- * keeps serving.
+ * The control socket (`--control SOCKET`): a client sends one command line
+ * and reads lines back, the last being "ok [...]" or "error: ...". The
+ * socket is made 0600 and a peer whose uid is neither ours nor root is
+ * refused. A bad command gets an error reply; the daemon keeps serving.
+ * One thread accepts; each client gets its own thread (at most
+ * CTL_MAX_CLIENTS at once; more get "error: busy"), so a client that never
+ * sends its line (5 s, then dropped) delays nobody else. Commands run one
+ * at a time (cmd_lock), their answer built in memory and sent after.
  *
  *   add RULE | list | clear | fire KIND[:key=value,...] | stats | store | reload
  */
@@ -86,6 +89,11 @@ static void cmd_fire(struct daemon *d, const char *arg, FILE *out)
 				fault_kind_name(r.kind));
 			return;
 		}
+		if (r.kind == FAULT_EVICT && r.nodeid == FUSE_ROOT_ID) {
+			fprintf(out, "error: nodeid: 1 is the root; evicting it makes the whole mount "
+				"answer EBADF until `fire restart` (use restart for that)\n");
+			return;
+		}
 		if (r.kind == FAULT_KERNEL_EVICT &&
 		    (r.action == KEVICT_INVAL_ENTRY || r.action == KEVICT_DELETE)) {
 			fprintf(out, "error: action: %s needs a name; add it as a rule with op=LOOKUP\n",
@@ -151,26 +159,26 @@ static void handle(struct daemon *d, char *line, FILE *out)
 	}
 }
 
+/* Read one command line from c and answer it. Does not close c. */
 static void serve_client(struct daemon *d, int c)
 {
 	struct timeval tv = { .tv_sec = 5 };
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	char line[1024];
-	size_t n = 0;
+	char line[1024], *answer = NULL;
+	size_t n = 0, alen = 0;
 	ssize_t r;
 	FILE *out;
 
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	out = fdopen(c, "w");
-	if (!out) {
-		close(c);
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	out = open_memstream(&answer, &alen);
+	if (!out)
 		return;
-	}
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != geteuid() && cred.uid != 0)) {
 		fprintf(out, "error: permission denied\n");
-		goto out;
+		goto send;
 	}
 	while (n < sizeof(line) - 1 && (r = read(c, line + n, sizeof(line) - 1 - n)) > 0) {
 		n += r;
@@ -179,12 +187,77 @@ static void serve_client(struct daemon *d, int c)
 	}
 	line[n] = '\0';
 	line[strcspn(line, "\r\n")] = '\0';
-	if (!line[0])
+	if (!line[0]) {
 		fprintf(out, "error: empty command\n");
-	else
+	} else {
+		pthread_mutex_lock(&d->ctl.cmd_lock);
 		handle(d, line, out);
-out:
-	fclose(out);
+		pthread_mutex_unlock(&d->ctl.cmd_lock);
+	}
+send:
+	if (fclose(out) == 0)
+		for (size_t done = 0; done < alen; done += r)
+			if ((r = send(c, answer + done, alen - done, MSG_NOSIGNAL)) <= 0)
+				break;
+	free(answer);
+}
+
+struct client {
+	struct daemon *d;
+	unsigned int slot;
+};
+
+static void *client_thread(void *arg)
+{
+	struct client *cl = arg;
+	struct ctl_state *ctl = &cl->d->ctl;
+	int c = ctl->fds[cl->slot];
+
+	serve_client(cl->d, c);
+	pthread_mutex_lock(&ctl->lock);
+	ctl->fds[cl->slot] = -1;	/* before close: ctl_stop must not shut a reused fd */
+	ctl->nclients--;
+	pthread_cond_broadcast(&ctl->gone);
+	pthread_mutex_unlock(&ctl->lock);
+	close(c);
+	free(cl);
+	return NULL;
+}
+
+/* Hand c to a thread of its own; "error: busy" when CTL_MAX_CLIENTS are served. */
+static void start_client(struct daemon *d, int c)
+{
+	static const char busy[] = "error: busy (too many control clients at once)\n";
+	struct ctl_state *ctl = &d->ctl;
+	struct client *cl = malloc(sizeof(*cl));
+	pthread_attr_t attr;
+	pthread_t tid;
+	unsigned int i;
+
+	pthread_mutex_lock(&ctl->lock);
+	for (i = 0; i < CTL_MAX_CLIENTS && ctl->fds[i] >= 0; i++)
+		;
+	if (!cl || i == CTL_MAX_CLIENTS) {
+		pthread_mutex_unlock(&ctl->lock);
+		if (send(c, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("control client: %m");
+		close(c);
+		free(cl);
+		return;
+	}
+	*cl = (struct client){ .d = d, .slot = i };
+	ctl->fds[i] = c;
+	ctl->nclients++;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&tid, &attr, client_thread, cl) != 0) {
+		ctl->fds[i] = -1;
+		ctl->nclients--;
+		close(c);
+		free(cl);
+	}
+	pthread_attr_destroy(&attr);
+	pthread_mutex_unlock(&ctl->lock);
 }
 
 static void *ctl_thread(void *arg)
@@ -199,7 +272,7 @@ static void *ctl_thread(void *arg)
 				continue;
 			return NULL;	/* shut down by ctl_stop */
 		}
-		serve_client(d, c);
+		start_client(d, c);
 	}
 }
 
@@ -210,13 +283,27 @@ int ctl_start(struct daemon *d, const char *path)
 	mode_t old;
 	int fd, ret, dirfd;
 
+	pthread_mutex_init(&d->ctl.lock, NULL);
+	pthread_mutex_init(&d->ctl.cmd_lock, NULL);
+	pthread_cond_init(&d->ctl.gone, NULL);
+	for (unsigned int i = 0; i < CTL_MAX_CLIENTS; i++)
+		d->ctl.fds[i] = -1;
+	d->ctl.nclients = 0;
 	ret = unixaddr_make(&sa, path, &dirfd);
 	if (ret < 0) {
 		log_err("--control '%s': %s", path, strerror(-ret));
 		return ret;
 	}
-	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		/* A live daemon's socket is its own: taking it would cut that
+		 * daemon off (and our exit would delete it). */
+		if (unixaddr_answers(&sa, sizeof(sa))) {
+			log_err("--control '%s': another daemon answers on it (give another path)", path);
+			ret = -EADDRINUSE;
+			goto out_dir;
+		}
 		unlink(path);	/* left over from a killed daemon */
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		ret = -errno;
@@ -233,6 +320,10 @@ int ctl_start(struct daemon *d, const char *path)
 	}
 	if (dirfd >= 0)
 		close(dirfd);
+	if (lstat(path, &st) == 0) {
+		d->ctl_dev = st.st_dev;
+		d->ctl_ino = st.st_ino;
+	}
 	d->ctl_fd = fd;
 	if (pthread_create(&d->ctl_tid, NULL, ctl_thread, d) != 0) {
 		close(fd);
@@ -250,12 +341,27 @@ out_dir:
 
 void ctl_stop(struct daemon *d, const char *path)
 {
+	struct stat st;
+
 	if (!d->ctl_started)
 		return;
 	shutdown(d->ctl_fd, SHUT_RDWR);
 	pthread_join(d->ctl_tid, NULL);
+	/* Clients still served: wake their reads and wait for them to go. */
+	pthread_mutex_lock(&d->ctl.lock);
+	for (unsigned int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (d->ctl.fds[i] >= 0)
+			shutdown(d->ctl.fds[i], SHUT_RDWR);
+	while (d->ctl.nclients)
+		pthread_cond_wait(&d->ctl.gone, &d->ctl.lock);
+	pthread_mutex_unlock(&d->ctl.lock);
+	pthread_mutex_destroy(&d->ctl.lock);
+	pthread_mutex_destroy(&d->ctl.cmd_lock);
+	pthread_cond_destroy(&d->ctl.gone);
 	close(d->ctl_fd);
 	d->ctl_fd = -1;
 	d->ctl_started = false;
-	unlink(path);
+	/* Only the socket we made: not one another daemon put there since. */
+	if (lstat(path, &st) == 0 && st.st_dev == d->ctl_dev && st.st_ino == d->ctl_ino)
+		unlink(path);
 }

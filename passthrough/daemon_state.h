@@ -11,10 +11,12 @@
 #include <fuse_lowlevel.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include "backing.h"
 #include "config.h"
+#include "ctl.h"
 #include "exitcode.h"
 #include "faults.h"
 #include "fdlimit.h"
@@ -43,8 +45,11 @@ struct daemon {
 	struct faults faults;		/* whole-daemon faults' state; its own locks (faults.h) */
 
 	int ctl_fd;			/* listening control socket, -1 if none */
+	struct ctl_state ctl;		/* its clients (ctl.h) */
 	pthread_t ctl_tid;
 	bool ctl_started;
+	dev_t ctl_dev;			/* the socket file we bound: ctl_stop removes only it */
+	ino_t ctl_ino;
 };
 
 /* "/rel/path" of nodeid (+ "/name") under the shared dir, from the host. 0 / -errno. */

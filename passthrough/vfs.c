@@ -328,19 +328,6 @@ static ssize_t vfs_writev(int fd, struct iovec *iov, int count, void *userdata)
 
 /* --- the socket ------------------------------------------------------- */
 
-/* Whether something answers on path (a live back end). */
-static bool answers(const struct sockaddr_un *sa, socklen_t salen)
-{
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool live;
-
-	if (s < 0)
-		return false;
-	live = connect(s, (const struct sockaddr *)sa, salen) == 0;
-	close(s);
-	return live;
-}
-
 static int bind_addr(struct vfs *v, const char *path, const struct sockaddr_un *sap,
 		     socklen_t salen, const char *group, char *why, size_t whylen)
 {
@@ -353,7 +340,7 @@ static int bind_addr(struct vfs *v, const char *path, const struct sockaddr_un *
 		if (!S_ISSOCK(st.st_mode))
 			return errmsg(why, whylen, -EEXIST, "--socket-path '%s' exists and is not a socket",
 				      path);
-		if (answers(&sa, salen))
+		if (unixaddr_answers(&sa, salen))
 			return errmsg(why, whylen, -EADDRINUSE, "--socket-path '%s': another back end "
 				      "is listening there", path);
 		unlink(path);	/* left by a daemon that was killed */

@@ -41,3 +41,15 @@ int unixaddr_make(struct sockaddr_un *sa, const char *path, int *dirfd)
 	*dirfd = fd;
 	return 0;
 }
+
+bool unixaddr_answers(const struct sockaddr_un *sa, socklen_t salen)
+{
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (s < 0)
+		return false;
+	live = connect(s, (const struct sockaddr *)sa, salen) == 0;
+	close(s);
+	return live;
+}

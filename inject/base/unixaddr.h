@@ -9,12 +9,17 @@
 #ifndef STALEFS_UNIXADDR_H
 #define STALEFS_UNIXADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/un.h>
 
 /* Fill sa for path; *dirfd gets the directory fd to close afterwards, or
  * -1. 0, or -ENAMETOOLONG (even the name alone does not fit) / -errno
  * (the directory cannot be opened). */
 int unixaddr_make(struct sockaddr_un *sa, const char *path, int *dirfd);
+/* Whether something listens at sa (a connect succeeds): a live daemon's
+ * socket, not one left by a killed daemon. */
+bool unixaddr_answers(const struct sockaddr_un *sa, socklen_t salen);
 
 #endif

@@ -35,6 +35,41 @@ if command -v setpriv >/dev/null; then
 fi
 rc=0; "$STALEFS" ctl "$T/nope.sock" list >/dev/null 2>&1 || rc=$?
 expect_eq "no daemon at that socket (a failure, not bad input)" "$rc" 1
+
+# Evicting the root would make the whole mount answer EBADF: refused.
+rc=0; out=$(ctl fire "evict:nodeid=1" 2>&1) || rc=$?
+expect_eq "fire evict:nodeid=1: exit" "$rc" 1
+case $out in *"1 is the root"*) ;; *) fail "fire evict:nodeid=1: $out" ;; esac
+expect_eq "serving after a refused root evict" "$(cat "$MNT/f")" x
+
+# Clients that connect and never send their line delay nobody else (each
+# has its own thread; one used to hold the only one for 5 s).
+python3 - "$T/ctl.sock" 4 <<'PY' &
+import socket, sys, time
+held = []
+for _ in range(10):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+PY
+silent=$!
+sleep 0.5
+rc=0; timeout 3 "$STALEFS" ctl "$T/ctl.sock" list >/dev/null 2>&1 || rc=$?
+expect_eq "list while 10 silent clients wait" "$rc" 0
+wait "$silent"
+
+# A second daemon given this socket refuses it (one line, exit 2) and the
+# first one keeps it: still reachable, still there after the refusal.
+mkdir "$T/mnt2"
+rc=0
+"$STALEFS" mount --shared-dir="$BACKING" --control="$T/ctl.sock" "$T/mnt2" 2>"$T/err2" || rc=$?
+expect_eq "second daemon on a live control socket: exit" "$rc" 2
+expect_eq "second daemon on a live control socket: stderr lines" "$(wc -l <"$T/err2")" 1
+is_mounted "$T/mnt2" && fail "the second daemon mounted"
+expect_eq "the first daemon still answers" "$(ctl list | wc -l)" 0
+note "second daemon: $(cat "$T/err2")"
 stop_daemon
 [ -e "$T/ctl.sock" ] && fail "socket left behind"
 
