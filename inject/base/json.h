@@ -9,7 +9,11 @@
 
 #include <stdio.h>
 
-/* s as a quoted JSON string: '"' and '\' escaped, control bytes as \u00XX. */
+/* s as a quoted JSON string: '"' and '\' escaped, control bytes as \u00XX;
+ * a byte that is not part of well-formed UTF-8 (a file name may hold any)
+ * as \udc80 .. \udcff, Python's surrogateescape, so the line stays valid
+ * JSON and the exact bytes come back (jsonv reads them so, as does
+ * Python's json.loads(...).encode("utf-8", "surrogateescape")). */
 void json_put_string(FILE *f, const char *s);
 
 #endif

@@ -3,7 +3,8 @@
 # The daemon's own files: --events and --stats are born 0644 (the daemon runs
 # with umask 0), a symlink at either path is not followed (a root daemon's
 # file cannot be aimed elsewhere), and the last stats are written after
-# DESTROY, so they show the emptied store.
+# DESTROY, so they show the emptied store. The event log stays JSON for a
+# name that is not UTF-8 (its bytes come back through surrogateescape).
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -12,7 +13,14 @@ for i in 1 2 3; do echo "$i" >"$BACKING/d/f$i"; done
 start_daemon --cache=never
 cat "$MNT"/d/f* >/dev/null
 cat "$MNT/d/nope" 2>/dev/null
+cat "$MNT/d/"$'\xff\xc3missing' 2>/dev/null
 stop_daemon
+python3 - "$T/events.jsonl" <<'PY' || fail "the event log is not JSON for a name that is not UTF-8"
+import json, sys
+names = [json.loads(l).get("name") for l in open(sys.argv[1], encoding="utf-8")]
+want = b"\xff\xc3missing"
+assert any(n and n.encode("utf-8", "surrogateescape").endswith(want) for n in names), names
+PY
 expect_eq "events file mode" "$(stat -c %a "$T/events.jsonl")" 644
 expect_eq "stats file mode" "$(stat -c %a "$T/stats.json")" 644
 jf() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/stats.json"; }

@@ -4,8 +4,11 @@
  * pairs, dotted paths and typed defaults, and refusal of malformed input
  * with the byte offset in the reason. Mounts nothing.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "jsonv.h"
 #include "unit.h"
 
@@ -74,6 +77,33 @@ START_TEST(malformed_input_is_refused)
 }
 END_TEST
 
+START_TEST(names_that_are_not_utf8_round_trip_as_surrogateescape)
+{
+	/* a stray 0xff, good UTF-8 (é, an emoji), a cut-short é, an encoded
+	 * surrogate, an overlong NUL, a quote and a control byte */
+	static const char name[] = "a\xff b\xc3\xa9 \xf0\x9f\x98\x80 \xc3 \xed\xa0\x80 \xe0\x80\x80 \"q\"\x01";
+	char *text = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct jv *v;
+
+	ck_assert_ptr_nonnull(f);
+	json_put_string(f, name);
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		ck_assert_msg((unsigned char)text[i] >= 0x20, "raw control byte at %zu of %s", i, text);
+	ck_assert_ptr_nonnull(strstr(text, "\\udcff"));
+	ck_assert_ptr_nonnull(strstr(text, "\xc3\xa9"));	/* good UTF-8 stays as it is */
+	ck_assert_ptr_nonnull(strstr(text, "\\udced\\udca0\\udc80"));
+	v = jv_parse(text, len, err, sizeof(err));
+	ck_assert_msg(v != NULL, "%s: %s", text, err);
+	ck_assert_int_eq(v->type, JV_STR);
+	ck_assert_str_eq(v->str, name);
+	jv_free(v);
+	free(text);
+}
+END_TEST
+
 static Suite *jsonv_suite(void)
 {
 	Suite *s = suite_create("jsonv");
@@ -81,6 +111,7 @@ static Suite *jsonv_suite(void)
 
 	tcase_add_test(tc, values_and_paths);
 	tcase_add_test(tc, malformed_input_is_refused);
+	tcase_add_test(tc, names_that_are_not_utf8_round_trip_as_surrogateescape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -160,6 +160,10 @@ static char *string(struct parser *p)
 					goto bad;
 				}
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (cp >= 0xdc80 && cp < 0xdd00) {
+				/* surrogateescape (json.h): the byte that was not UTF-8 */
+				*o++ = (char)(cp - 0xdc00);
+				break;
 			} else if (cp >= 0xdc00 && cp < 0xe000) {
 				perr(p, "lone surrogate");
 				goto bad;
