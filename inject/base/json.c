@@ -2,6 +2,8 @@
 /* JSON string output; see json.h. */
 #include "json.h"
 
+#include <math.h>
+
 /* The length of the well-formed UTF-8 sequence at p (1 to 4), or 0: a stray
  * continuation byte, a cut-short or overlong sequence, a surrogate or more
  * than U+10FFFF. */
@@ -47,4 +49,12 @@ void json_put_string(FILE *f, const char *s)
 				fputc(*p++, f);
 	}
 	fputc('"', f);
+}
+
+void json_put_number(FILE *f, double v, int digits)
+{
+	if (isfinite(v))
+		fprintf(f, "%.*g", digits, v);
+	else
+		fputs("null", f);
 }

@@ -15,5 +15,8 @@
  * JSON and the exact bytes come back (jsonv reads them so, as does
  * Python's json.loads(...).encode("utf-8", "surrogateescape")). */
 void json_put_string(FILE *f, const char *s);
+/* v as a JSON number of at most digits significant digits in %g form
+ * (1e+100, not a hundred digits), or null when it is not finite. */
+void json_put_number(FILE *f, double v, int digits);
 
 #endif

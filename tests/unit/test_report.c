@@ -52,53 +52,53 @@ static const char fixture[] =
 
 static const char expect_json[] =
 	"{\"cells\":[\n"
-	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"privilege\":\"root\",\"cache\":\"aut"
-	"o\",\"profile\":\"none\",\"rules\":[\"errno:op=READ,errno=ESTALE\"],\"workload\":\"rea"
-	"d\",\"overlay\":false,\"churn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2"
-	".000,\"count\":0,\"reps\":1,\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\""
-	"none\"},\"status\":\"ran\",\"reason\":\"\",\"effective_mode\":\"never\",\"mode_reason"
-	"\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"merged\":1,\"calls\":{\"stat\":10,\"open"
-	"\":10},\"calls_total\":20,\"estale\":{\"stat\":0,\"open\":0},\"errors\":{},\"estale_to"
-	"tal\":0,\"estale_rate\":0,\"ci95\":[0,0.161125],\"integrity\":{\"files\":0,\"bytes\":0"
-	",\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},\"emitted\":0,\"emitted_trace\":0,\"mas"
-	"ked\":0,\"attribution\":{\"inject\":{},\"host\":{},\"daemon\":{},\"kernel\":0,\"unattr"
-	"ibuted\":0},\"faults_fired\":0,\"ops_per_s\":100.0,\"duration_s\":1.500,\"setup_s\":0."
-	"000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsamp"
-	"led\":0,\"list\":[]},\"verdict\":\"pass\",\"repro\":\"stalefs run a\",\"rep_results\":"
-	"[{\"seed\":1,\"exit\":0,\"estale\":0,\"errors\":0,\"mismatches\":0}]},\n"
-	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\",\"privilege\":\"root\",\"cache\":\"auto"
-	"\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,\"churn\""
-	":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2.000,\"count\":0,\"reps\":1,\"s"
-	"eed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"ran\",\"rea"
-	"son\":\"\",\"effective_mode\":\"never\",\"mode_reason\":\"\",\"reps\":2,\"reps_ran\":2"
-	",\"merged\":2,\"calls\":{\"stat\":200,\"open\":100,\"readdir\":50},\"calls_total\":350"
-	",\"estale\":{\"stat\":12,\"open\":3,\"readdir\":2},\"errors\":{\"open\":{\"ENOENT\":3,"
-	"\"EIO\":1}},\"estale_total\":17,\"estale_rate\":0.0485714,\"ci95\":[0.0305438,0.076400"
-	"9],\"integrity\":{\"files\":5,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":1"
-	"},\"emitted\":5,\"emitted_trace\":null,\"masked\":1,\"attribution\":{\"inject\":{\"rul"
-	"e 1 errno\":4},\"host\":{\"open_by_handle_at\":2},\"daemon\":{},\"kernel\":11,\"unattr"
-	"ibuted\":0},\"faults_fired\":4,\"ops_per_s\":125.0,\"duration_s\":4.000,\"setup_s\":0."
-	"000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0,\"unsamp"
-	"led\":0,\"list\":[]},\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed 1\",\"rep_r"
-	"esults\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,\"mismatches\":1},{\"seed"
-	"\":2,\"exit\":1,\"estale\":7,\"errors\":8,\"mismatches\":0}]},\n"
-	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\",\"privilege\":\"root\",\"cache\":\""
-	"auto\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,\"chu"
-	"rn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2.000,\"count\":0,\"reps\":1"
-	",\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"cannot-"
-	"run\",\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"effective_mode\":\"\",\"mode"
-	"_reason\":\"\",\"reps\":1,\"reps_ran\":0,\"merged\":1,\"calls\":{},\"calls_total\":0,"
-	"\"estale\":{},\"errors\":{},\"estale_total\":0,\"estale_rate\":0,\"ci95\":[0,1],\"inte"
-	"grity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},\"emitt"
-	"ed\":0,\"emitted_trace\":null,\"masked\":0,\"attribution\":{\"inject\":{},\"host\":{},"
-	"\"daemon\":{},\"kernel\":0,\"unattributed\":0},\"faults_fired\":0,\"ops_per_s\":0.0,\""
-	"duration_s\":0.010,\"setup_s\":0.000,\"teardown_s\":0.000,\"chains\":{\"total\":0,\"co"
-	"mplete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},\"verdict\":\"skip\",\"repro\":"
-	"\"\",\"rep_results\":[]}\n"
+	"{\"cell\":\"a\",\"params\":{\"mode\":\"prefer\",\"privilege\":\"root\",\"cache\":\"a"
+	"uto\",\"profile\":\"none\",\"rules\":[\"errno:op=READ,errno=ESTALE\"],\"workload\":"
+	"\"read\",\"overlay\":false,\"churn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seco"
+	"nds\":2,\"count\":0,\"reps\":1,\"seed\":1,\"objects\":200,\"max_links\":100,\"expect"
+	"\":\"none\"},\"status\":\"ran\",\"reason\":\"\",\"effective_mode\":\"never\",\"mode_"
+	"reason\":\"no handles\",\"reps\":1,\"reps_ran\":1,\"merged\":1,\"calls\":{\"stat\":1"
+	"0,\"open\":10},\"calls_total\":20,\"estale\":{\"stat\":0,\"open\":0},\"errors\":{},"
+	"\"estale_total\":0,\"estale_rate\":0,\"ci95\":[0,0.161125],\"integrity\":{\"files\":"
+	"0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatches\":0},\"emitted\":0,\"emitted_"
+	"trace\":0,\"masked\":0,\"attribution\":{\"inject\":{},\"host\":{},\"daemon\":{},\"ke"
+	"rnel\":0,\"unattributed\":0},\"faults_fired\":0,\"ops_per_s\":100,\"duration_s\":1.5"
+	",\"setup_s\":0,\"teardown_s\":0,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":0"
+	",\"unsampled\":0,\"list\":[]},\"verdict\":\"pass\",\"repro\":\"stalefs run a\",\"rep"
+	"_results\":[{\"seed\":1,\"exit\":0,\"estale\":0,\"errors\":0,\"mismatches\":0}]},\n"
+	"{\"cell\":\"b\",\"params\":{\"mode\":\"never\",\"privilege\":\"root\",\"cache\":\"au"
+	"to\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,\"chu"
+	"rn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2,\"count\":0,\"reps\":1,"
+	"\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"ran\","
+	"\"reason\":\"\",\"effective_mode\":\"never\",\"mode_reason\":\"\",\"reps\":2,\"reps_"
+	"ran\":2,\"merged\":2,\"calls\":{\"stat\":200,\"open\":100,\"readdir\":50},\"calls_to"
+	"tal\":350,\"estale\":{\"stat\":12,\"open\":3,\"readdir\":2},\"errors\":{\"open\":{\""
+	"ENOENT\":3,\"EIO\":1}},\"estale_total\":17,\"estale_rate\":0.0485714,\"ci95\":[0.030"
+	"5438,0.0764009],\"integrity\":{\"files\":5,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,"
+	"\"mismatches\":1},\"emitted\":5,\"emitted_trace\":null,\"masked\":1,\"attribution\":"
+	"{\"inject\":{\"rule 1 errno\":4},\"host\":{\"open_by_handle_at\":2},\"daemon\":{},\""
+	"kernel\":11,\"unattributed\":0},\"faults_fired\":4,\"ops_per_s\":125,\"duration_s\":"
+	"4,\"setup_s\":0,\"teardown_s\":0,\"chains\":{\"total\":0,\"complete\":0,\"sampled\":"
+	"0,\"unsampled\":0,\"list\":[]},\"verdict\":\"fail\",\"repro\":\"stalefs run b --seed"
+	" 1\",\"rep_results\":[{\"seed\":1,\"exit\":1,\"estale\":10,\"errors\":13,\"mismatche"
+	"s\":1},{\"seed\":2,\"exit\":1,\"estale\":7,\"errors\":8,\"mismatches\":0}]},\n"
+	"{\"cell\":\"c\",\"params\":{\"mode\":\"mandatory\",\"privilege\":\"root\",\"cache\":"
+	"\"auto\",\"profile\":\"none\",\"rules\":[],\"workload\":\"read\",\"overlay\":false,"
+	"\"churn\":false,\"drop_caches_ms\":0,\"threads\":4,\"seconds\":2,\"count\":0,\"reps"
+	"\":1,\"seed\":1,\"objects\":200,\"max_links\":100,\"expect\":\"any\"},\"status\":\"c"
+	"annot-run\",\"reason\":\"needs CAP_DAC_READ_SEARCH & <root>\",\"effective_mode\":\""
+	"\",\"mode_reason\":\"\",\"reps\":1,\"reps_ran\":0,\"merged\":1,\"calls\":{},\"calls_"
+	"total\":0,\"estale\":{},\"errors\":{},\"estale_total\":0,\"estale_rate\":0,\"ci95\":"
+	"[0,1],\"integrity\":{\"files\":0,\"bytes\":0,\"symlinks\":0,\"xattrs\":0,\"mismatche"
+	"s\":0},\"emitted\":0,\"emitted_trace\":null,\"masked\":0,\"attribution\":{\"inject\""
+	":{},\"host\":{},\"daemon\":{},\"kernel\":0,\"unattributed\":0},\"faults_fired\":0,\""
+	"ops_per_s\":0,\"duration_s\":0.01,\"setup_s\":0,\"teardown_s\":0,\"chains\":{\"total"
+	"\":0,\"complete\":0,\"sampled\":0,\"unsampled\":0,\"list\":[]},\"verdict\":\"skip\","
+	"\"repro\":\"\",\"rep_results\":[]}\n"
 	"],\n"
-	"\"totals\":{\"cells\":3,\"passed\":1,\"failed\":1,\"skipped\":1,\"calls\":370,\"estale"
-	"_total\":17,\"estale_rate\":0.0459459,\"ci95\":[0.0288815,0.0723418],\"mismatches\":1,"
-	"\"emitted\":5,\"masked\":1,\"faults_fired\":4,\"duration_s\":5.510}}\n";
+	"\"totals\":{\"cells\":3,\"passed\":1,\"failed\":1,\"skipped\":1,\"calls\":370,\"esta"
+	"le_total\":17,\"estale_rate\":0.0459459,\"ci95\":[0.0288815,0.0723418],\"mismatches"
+	"\":1,\"emitted\":5,\"masked\":1,\"faults_fired\":4,\"duration_s\":5.51}}\n";
 
 static const char expect_junit[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -310,6 +310,34 @@ START_TEST(json_output_is_byte_stable)
 }
 END_TEST
 
+START_TEST(json_output_of_huge_numbers_reads_back)
+{
+	/* %.3f once printed 1e100 as 101 digits, which the reader refuses; the
+	 * cell reader now stops at 2^53, and the largest it takes round-trip. */
+	static const char line[] =
+		"{\"cell\":\"h\",\"params\":{\"seconds\":9007199254740992},\"status\":\"ran\","
+		"\"verdict\":\"pass\",\"duration_s\":9007199254740992,\"ops_per_s\":9e15}\n"
+		"{\"cell\":\"i\",\"status\":\"ran\",\"verdict\":\"pass\",\"duration_s\":9007199254740992}\n";
+	struct report r;
+	char *out, err[256];
+	struct jv *v;
+
+	report_init(&r);
+	load(&r, line, "huge");
+	out = render(&r, REPORT_JSON, NULL);
+	assert_has(out, "\"seconds\":9.007199255e+15");
+	v = jv_parse(out, strlen(out), err, sizeof(err));
+	ck_assert_msg(v != NULL, "%s", err);
+	ck_assert(jv_num(jv_path(v, "totals.duration_s"), 0) > 1.8e16);
+	ck_assert_int_eq(load_err("{\"cell\":\"h\",\"params\":{\"seconds\":1e100}}\n", "c", err,
+				  sizeof(err)), -EINVAL);
+	assert_has(err, "\"seconds\" is not a number from 0 to 2^53");
+	jv_free(v);
+	free(out);
+	report_free(&r);
+}
+END_TEST
+
 START_TEST(junit_output_is_byte_stable)
 {
 	struct report r;
@@ -509,6 +537,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, wilson_interval_and_percentages_match_known_values);
 	tcase_add_test(tc, lines_with_one_cell_id_merge_into_one_cell);
 	tcase_add_test(tc, json_output_is_byte_stable);
+	tcase_add_test(tc, json_output_of_huge_numbers_reads_back);
 	tcase_add_test(tc, junit_output_is_byte_stable);
 	tcase_add_test(tc, text_and_markdown_show_rows_totals_and_repro_lines);
 	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);

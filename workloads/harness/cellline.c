@@ -192,7 +192,7 @@ static double rd_secs(struct rd *d, const struct jv *o, const char *key, double 
 	if (d->ret || !v)
 		return dflt;
 	if (v->type != JV_NUM || !isfinite(v->num) || v->num < 0 || v->num > EXACT_MAX) {
-		rd_fail(d, "\"%s\" is not a number of 0 or more", key);
+		rd_fail(d, "\"%s\" is not a number from 0 to 2^53", key);
 		return dflt;
 	}
 	return v->num;

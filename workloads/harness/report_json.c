@@ -29,12 +29,23 @@ static void json_key_str(FILE *f, const char *key, const char *val)
 	json_put_string(f, val);
 }
 
+/* Times and speeds: 10 digits (a millisecond of a day); rates: 6. */
+static void json_key_num(FILE *f, const char *key, double v, int digits)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_put_number(f, v, digits);
+}
+
 static void json_rate(FILE *f, uint64_t k, uint64_t n)
 {
 	struct report_ci ci = report_wilson(k, n);
 
-	fprintf(f, ",\"estale_rate\":%.6g,\"ci95\":[%.6g,%.6g]",
-		n ? (double)(k > n ? n : k) / n : 0.0, ci.lo, ci.hi);
+	json_key_num(f, "estale_rate", n ? (double)(k > n ? n : k) / n : 0.0, 6);
+	fputs(",\"ci95\":[", f);
+	json_put_number(f, ci.lo, 6);
+	fputc(',', f);
+	json_put_number(f, ci.hi, 6);
+	fputc(']', f);
 }
 
 static void json_params(FILE *f, const struct report_params *p)
@@ -53,10 +64,11 @@ static void json_params(FILE *f, const struct report_params *p)
 	fputc(']', f);
 	json_key_str(f, "workload", p->workload);
 	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"drop_caches_ms\":%" PRIu64 ",\"threads\":%"
-		PRIu64 ",\"seconds\":%.3f,\"count\":%" PRIu64 ",\"reps\":%" PRIu64 ",\"seed\":%"
-		PRIu64 ",\"objects\":%" PRIu64 ",\"max_links\":%" PRIu64,
-		p->overlay ? "true" : "false", p->churn ? "true" : "false", p->drop_caches_ms,
-		p->threads, p->seconds, p->count, p->reps, p->seed, p->objects, p->max_links);
+		PRIu64 ",\"seconds\":", p->overlay ? "true" : "false", p->churn ? "true" : "false",
+		p->drop_caches_ms, p->threads);
+	json_put_number(f, p->seconds, 10);
+	fprintf(f, ",\"count\":%" PRIu64 ",\"reps\":%" PRIu64 ",\"seed\":%" PRIu64 ",\"objects\":%"
+		PRIu64 ",\"max_links\":%" PRIu64, p->count, p->reps, p->seed, p->objects, p->max_links);
 	json_key_str(f, "expect", p->expect);
 	fputc('}', f);
 }
@@ -102,10 +114,12 @@ static void json_cell(FILE *f, const struct report_cell *c)
 	json_counts(f, &c->host);
 	fputs(",\"daemon\":", f);
 	json_counts(f, &c->daemon);
-	fprintf(f, ",\"kernel\":%" PRIu64 ",\"unattributed\":%" PRIu64 "},\"faults_fired\":%" PRIu64
-		",\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,\"teardown_s\":%.3f",
-		c->kernel, c->unattributed, c->faults_fired, c->ops_per_s, c->duration_s,
-		c->setup_s, c->teardown_s);
+	fprintf(f, ",\"kernel\":%" PRIu64 ",\"unattributed\":%" PRIu64 "},\"faults_fired\":%" PRIu64,
+		c->kernel, c->unattributed, c->faults_fired);
+	json_key_num(f, "ops_per_s", c->ops_per_s, 10);
+	json_key_num(f, "duration_s", c->duration_s, 10);
+	json_key_num(f, "setup_s", c->setup_s, 10);
+	json_key_num(f, "teardown_s", c->teardown_s, 10);
 	fputs(",\"chains\":", f);
 	chains_json(&c->chains, f);
 	json_key_str(f, "verdict", report_verdict_name(c->verdict));
@@ -136,7 +150,8 @@ int report_json(const struct report *r, FILE *out)
 		t.skipped, t.calls, t.estale);
 	json_rate(out, t.estale, t.calls);
 	fprintf(out, ",\"mismatches\":%" PRIu64 ",\"emitted\":%" PRIu64 ",\"masked\":%" PRIu64
-		",\"faults_fired\":%" PRIu64 ",\"duration_s\":%.3f}}\n", t.mismatches, t.emitted,
-		t.masked, t.faults_fired, t.duration_s);
+		",\"faults_fired\":%" PRIu64, t.mismatches, t.emitted, t.masked, t.faults_fired);
+	json_key_num(out, "duration_s", t.duration_s, 10);
+	fputs("}}\n", out);
 	return report_finish(out);
 }
