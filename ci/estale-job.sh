@@ -36,8 +36,13 @@ if [ "$allow_userns" = yes ] && [[ " $* " == *userns* ]] &&
 	sysctl -w kernel.apparmor_restrict_unprivileged_userns=0
 fi
 rc=0
-"$stalefs" matrix "$@" --out "$out/cells-$name.jsonl" || rc=$?
-bash "$top/ci/unmount-leftovers.sh" >&2
+# The cells' work dirs go below the job's own dir, so a killed run's mounts are
+# found there and nowhere else is touched (unmount-leftovers.sh).
+work=$out/.work
+mkdir -p "$work"
+TMPDIR=$work "$stalefs" matrix "$@" --out "$out/cells-$name.jsonl" || rc=$?
+bash "$top/ci/unmount-leftovers.sh" "$work" >&2
+rm -rf "$work"
 if [ -s "$out/cells-$name.jsonl" ]; then
 	"$stalefs" report --format markdown --title "stalefs: $name" --out "$out/summary-$name.md" \
 		"$out/cells-$name.jsonl" || true
