@@ -492,6 +492,7 @@ int daemon_run(const struct config *cfg)
 			goto out_fdlimit;
 		}
 	}
+	faults_sweep_rebind(cfg->shared_dir);	/* before the dir is opened */
 	ret = backing_init(&d.backing, cfg->shared_dir);
 	if (ret < 0) {
 		log_err("shared dir '%s': %s", cfg->shared_dir, strerror(-ret));

@@ -14,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include "daemon_state.h"
 #include "errsrc.h"
 #include "log.h"
+#include "mountinfo.h"
 
 #ifndef FUSE_NOTIFY_INC_EPOCH
 #define FUSE_NOTIFY_INC_EPOCH 8
@@ -71,6 +74,102 @@ int faults_reload(struct daemon *d, char *msg, size_t len)
 	return ret;
 }
 
+/*
+ * A rebind is a bind mount over the shared dir, which a SIGKILL cannot undo.
+ * While it stands, /run/stalefs/rebind.<hash of the dir> holds the daemon's
+ * pid and the dir; the next daemon started on that dir removes a bind whose
+ * daemon is gone (faults_sweep_rebind).
+ */
+#define REBIND_DIR "/run/stalefs"
+
+static void rebind_record_path(const char *dir, char *out, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)dir; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	snprintf(out, len, REBIND_DIR "/rebind.%016llx", (unsigned long long)h);
+}
+
+static void rebind_record(const char *dir)
+{
+	char path[128];
+	FILE *f;
+	int fd;
+
+	rebind_record_path(dir, path, sizeof(path));
+	if (mkdir(REBIND_DIR, 0700) < 0 && errno != EEXIST)
+		goto fail;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		goto fail;
+	}
+	fprintf(f, "%d %s\n", (int)getpid(), dir);
+	if (fclose(f) == 0)
+		return;
+fail:
+	log_warn("rebind: no record in %s (%m): a SIGKILL now leaves the bind over %s", REBIND_DIR,
+		 dir);
+}
+
+/* Whether pid is a live stalefs daemon (not a reused pid). */
+static bool daemon_alive(int pid)
+{
+	char p[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/proc/%d/comm", pid);
+	f = fopen(p, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "stalefs", 7) == 0;
+}
+
+void faults_sweep_rebind(const char *shared_dir)
+{
+	char dir[PATH_MAX], path[128], line[PATH_MAX + 32], *sp;
+	FILE *f;
+	int pid;
+
+	if (!realpath(shared_dir, dir))
+		return;
+	rebind_record_path(dir, path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	/* The record is ours (root, 0600), but read as untrusted text. */
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	pid = (int)strtol(line, &sp, 10);
+	if (pid <= 0 || *sp != ' ' || strcmp(sp + 1, dir) != 0) {
+		unlink(path);
+		return;
+	}
+	if (daemon_alive(pid)) {
+		log_warn("shared dir %s: daemon %d has a rebind fault over it: this one shares what is "
+			 "bound there", dir, pid);
+		return;
+	}
+	if (mountinfo_is_mount(dir)) {
+		if (umount2(dir, MNT_DETACH) == 0)
+			log_warn("removed the rebind over %s that a killed daemon (pid %d) left", dir,
+				 pid);
+		else
+			log_warn("the rebind over %s that a killed daemon (pid %d) left: umount: %m", dir,
+				 pid);
+	}
+	unlink(path);
+}
+
 int faults_rebind(struct daemon *d, const char *to, char *msg, size_t len)
 {
 	int ret = 0;
@@ -83,6 +182,7 @@ int faults_rebind(struct daemon *d, const char *to, char *msg, size_t len)
 		snprintf(msg, len, "bind %s over %s: %s", to, d->cfg->shared_dir, strerror(errno));
 	} else {
 		snprintf(d->faults.rebound, sizeof(d->faults.rebound), "%s", d->cfg->shared_dir);
+		rebind_record(d->root_path);
 		snprintf(msg, len, "bound %s over %s; the daemon keeps its old root", to,
 			 d->cfg->shared_dir);
 	}
@@ -94,8 +194,14 @@ int faults_rebind(struct daemon *d, const char *to, char *msg, size_t len)
 void faults_unrebind(struct daemon *d)
 {
 	pthread_mutex_lock(&d->faults.rebind_lock);
-	if (d->faults.rebound[0] && umount2(d->faults.rebound, MNT_DETACH) < 0)
-		log_warn("undoing the rebind of %s: %m", d->faults.rebound);
+	if (d->faults.rebound[0]) {
+		char path[128];
+
+		if (umount2(d->faults.rebound, MNT_DETACH) < 0)
+			log_warn("undoing the rebind of %s: %m", d->faults.rebound);
+		rebind_record_path(d->root_path, path, sizeof(path));
+		unlink(path);
+	}
 	d->faults.rebound[0] = '\0';
 	pthread_mutex_unlock(&d->faults.rebind_lock);
 }

@@ -55,6 +55,9 @@ struct faults {
 /* Init the locks and start the notifier thread (0 / -errno); stop it, close
  * the silly-renamed files' fds (the files stay, as on NFS), undo a rebind. */
 int faults_start(struct daemon *d);
+/* Before the shared dir is opened: remove a rebind fault's bind over it
+ * that a killed daemon left (its record names a daemon no longer alive). */
+void faults_sweep_rebind(const char *shared_dir);
 void faults_stop(struct daemon *d);
 
 /* Drop the store (nodeids start over at 2) and set the root again. */
