@@ -7,11 +7,13 @@
 
 #include <errno.h>
 #include <linux/fuse.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "errname.h"
 #include "errsrc.h"
 #include "log.h"
@@ -173,6 +175,25 @@ void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max)
 	/* Unknown or too many groups: none, never the daemon's own. */
 	c->groups = groups;
 	c->ngroups = (n >= 0 && n <= max) ? n : 0;
+}
+
+void op_as_setid_caller(fuse_req_t req, int fd, struct creds_saved *saved)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	gid_t groups[64];
+	struct creds c;
+	struct stat st;
+
+	*saved = (struct creds_saved){ 0 };
+	if (ctx->uid == 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !(st.st_mode & (S_ISUID | S_ISGID)))
+		return;
+	op_req_creds(req, &c, groups, 64);
+	/* An id this namespace cannot map (a user namespace): the call runs as
+	 * the daemon, which keeps the bits, as before. */
+	if (creds_enter(&c, saved) < 0)
+		log_debug("set-id file: the caller's ids (%u:%u) are not usable here: the bits stay",
+			  (unsigned)c.uid, (unsigned)c.gid);
 }
 
 int op_check_writable(struct daemon *d)
@@ -371,7 +392,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
 	}
 	/* virtiofsd 1.13 negotiates none of these by default: locks stay in
-	 * the kernel, suid/sgid clearing too (we write as root). */
+	 * the kernel, and so does suid/sgid clearing where the kernel does it
+	 * (cached writes, chown); where it does not, a set-id file is changed
+	 * as the caller (op_as_setid_caller). */
 	conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE |
 			FUSE_CAP_FLOCK_LOCKS | FUSE_CAP_POSIX_LOCKS | FUSE_CAP_HANDLE_KILLPRIV);
 	/* Every request arrives in memory, so the fault gate sees all of them. */

@@ -64,6 +64,17 @@ void op_guest_close(struct daemon *d, int fd);
 void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max);
 /* -EROFS under --readonly, else 0. */
 int op_check_writable(struct daemon *d);
+/*
+ * Set-id bits go as the backing filesystem takes them from this caller: a
+ * write, truncation or allocation of a regular file with S_ISUID or S_ISGID,
+ * asked by a uid other than 0, runs under the caller's fsuid, fsgid and
+ * groups (which drops CAP_FSETID for the thread), so the filesystem clears
+ * what it clears for that caller natively (a non-owner's write, setgid
+ * without group-exec by one not in the group). Other calls run as the daemon.
+ * Call creds_leave(saved) after the syscall. libfuse 3.14 cannot negotiate
+ * KILLPRIV_V2, so the kernel does not tell us; this needs no telling.
+ */
+void op_as_setid_caller(fuse_req_t req, int fd, struct creds_saved *saved);
 
 /*
  * LOOKUP name in parent: resolve, claim or make the entry (+1 nlookup) and

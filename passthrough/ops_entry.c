@@ -95,9 +95,10 @@ void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	store_put(&d->store, inode);
 }
 
-static int do_setattr(struct daemon *d, struct inode *inode, const struct stat *attr,
-		      int to_set, struct fuse_file_info *fi)
+static int do_setattr(fuse_req_t req, struct daemon *d, struct inode *inode,
+		      const struct stat *attr, int to_set, struct fuse_file_info *fi)
 {
+	struct creds_saved saved;
 	int ffd = fi ? (int)fi->fh : -1;
 	char name[16];
 	struct pfd pfd;
@@ -137,7 +138,9 @@ static int do_setattr(struct daemon *d, struct inode *inode, const struct stat *
 				goto out;
 			}
 		}
+		op_as_setid_caller(req, tfd, &saved);
 		ret = ftruncate(tfd, attr->st_size) < 0 ? host_err("ftruncate") : 0;
+		creds_leave(&saved);
 		if (tfd != ffd)
 			close(tfd);
 		if (ret < 0)
@@ -178,7 +181,7 @@ void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		reply_err(req, OP_SETATTR, ino, NULL, ret);
 		return;
 	}
-	ret = do_setattr(d, inode, attr, to_set, fi);
+	ret = do_setattr(req, d, inode, attr, to_set, fi);
 	if (ret < 0)
 		reply_err(req, OP_SETATTR, ino, NULL, ret);
 	else

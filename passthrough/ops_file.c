@@ -12,6 +12,7 @@
 
 #include "creds.h"
 #include "errsrc.h"
+#include "log.h"
 #include "ops.h"
 
 static bool flags_write(int flags)
@@ -44,6 +45,16 @@ void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (fd < 0) {
 		ret = fd;
 		goto out_err;
+	}
+	if (fi->flags & O_TRUNC) {
+		struct creds_saved saved;
+
+		/* We truncated as root, who keeps set-id bits: once more as the
+		 * caller, so the filesystem clears them as natively. */
+		op_as_setid_caller(req, fd, &saved);
+		if (saved.changed && ftruncate(fd, 0) < 0)
+			log_debug("open O_TRUNC of a set-id file: ftruncate as the caller: %m");
+		creds_leave(&saved);
 	}
 	fi->fh = fd;
 	set_open_flags(d, fi);
@@ -138,6 +149,7 @@ void op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in_buf, of
 {
 	struct daemon *d = req_begin(req, OP_WRITE);
 	struct fuse_bufvec out = FUSE_BUFVEC_INIT(fuse_buf_size(in_buf));
+	struct creds_saved saved;
 	ssize_t n;
 	int ret;
 
@@ -149,7 +161,9 @@ void op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in_buf, of
 	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	out.buf[0].fd = fi->fh;
 	out.buf[0].pos = off;
+	op_as_setid_caller(req, fi->fh, &saved);
 	n = fuse_buf_copy(&out, in_buf, 0);
+	creds_leave(&saved);
 	if (n < 0) {
 		reply_err(req, OP_WRITE, ino, NULL, errsrc_set(ERRSRC_HOST, "pwrite", (int)n));
 		return;
@@ -193,10 +207,15 @@ void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t 
 		  struct fuse_file_info *fi)
 {
 	struct daemon *d = req_begin(req, OP_FALLOCATE);
+	struct creds_saved saved;
 	int ret = op_check_writable(d);
 
-	if (ret == 0 && fallocate(fi->fh, mode, offset, length) < 0)
-		ret = host_err("fallocate");
+	if (ret == 0) {
+		op_as_setid_caller(req, fi->fh, &saved);
+		if (fallocate(fi->fh, mode, offset, length) < 0)
+			ret = host_err("fallocate");
+		creds_leave(&saved);
+	}
 	reply_err(req, OP_FALLOCATE, ino, NULL, ret);
 }
 
@@ -205,6 +224,7 @@ void op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			struct fuse_file_info *fi_out, size_t len, int flags)
 {
 	struct daemon *d = req_begin(req, OP_COPY_FILE_RANGE);
+	struct creds_saved saved;
 	ssize_t n;
 	int ret = op_check_writable(d);
 
@@ -212,7 +232,9 @@ void op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 		reply_err(req, OP_COPY_FILE_RANGE, ino_out, NULL, ret);
 		return;
 	}
+	op_as_setid_caller(req, fi_out->fh, &saved);
 	n = copy_file_range(fi_in->fh, &off_in, fi_out->fh, &off_out, len, flags);
+	creds_leave(&saved);
 	if (n < 0) {
 		reply_err(req, OP_COPY_FILE_RANGE, ino_out, NULL, host_err("copy_file_range"));
 		return;
