@@ -56,7 +56,8 @@ static void config_derive(struct config *cfg)
 
 enum {
 	OPT_SHARED_DIR = 1, OPT_INODE_FH, OPT_CACHE, OPT_NO_RDP, OPT_READONLY,
-	OPT_XATTR, OPT_NO_XATTR, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL, OPT_FG, OPT_DEBUG, OPT_ALLOW_STACKED,
+	OPT_XATTR, OPT_NO_XATTR, OPT_POSIX_ACL, OPT_POOL, OPT_ALLOW_MMAP, OPT_LOG_LEVEL, OPT_FG,
+	OPT_DEBUG, OPT_ALLOW_STACKED,
 	OPT_UNPRIV, OPT_USERNS, OPT_EVENTS, OPT_STATS, OPT_SANDBOX, OPT_BUSY_POLL,
 	OPT_INJECT, OPT_PROFILE, OPT_CONTROL, OPT_RLIMIT, OPT_VERSION, OPT_SUBMOUNTS,
 	OPT_NO_SUBMOUNTS, OPT_NAMES, OPT_DASH_O,
@@ -76,6 +77,9 @@ static const struct opt shared_opts[] = {
 	{ OPT_READONLY, "readonly", OPT_FLAG, .help = "answer EROFS to every write" },
 	{ OPT_XATTR, "xattr", OPT_FLAG, .help = "enable extended attributes (default off: ENOSYS)" },
 	{ OPT_NO_XATTR, "no-xattr", OPT_FLAG, .help = "disable them again" },
+	{ OPT_POSIX_ACL, "posix-acl", OPT_FLAG, .help = "enforce the shared dir's POSIX ACLs in the kernel (implies "
+	  "--xattr); without it only mode bits are checked and an ACL that denies is not enforced, "
+	  "as with virtiofsd" },
 	{ OPT_POOL, "thread-pool-size", OPT_U64, "N", "0", .max = 1024, .help = "worker threads; 0 = serial" },
 	{ OPT_ALLOW_MMAP, "allow-mmap", OPT_FLAG, .help = "allow mmap of DIRECT_IO files where libfuse can ask" },
 	{ OPT_SANDBOX, "sandbox", OPT_STR, "none", "none", .help = "only none: no sandbox is made (virtiofsd's "
@@ -119,7 +123,6 @@ static const struct opt vhost_only_opts[] = {
 	{ OPT_PRINT_CAPS, "print-capabilities", OPT_FLAG,
 	  .help = "print the vhost-user.json capabilities libvirt reads, and exit" },
 	{ OPT_PRINT_VERSION, "version", OPT_FLAG, .short_name = 'V', .help = "print the version and exit" },
-	{ OPT_REFUSED, "posix-acl", OPT_FLAG, .help = "refused: POSIX ACLs are not modelled yet" },
 	{ OPT_REFUSED, "xattrmap", OPT_STR, "RULES", NULL, .help = "refused: no xattr mapping" },
 	{ OPT_REFUSED, "writeback", OPT_FLAG, .help = "refused: no writeback cache" },
 	{ OPT_REFUSED, "allow-direct-io", OPT_FLAG, .help = "refused: O_DIRECT is not passed on" },
@@ -223,6 +226,9 @@ static int apply(struct config *cfg, const struct opts *o, int id, bool *rdp_off
 		break;
 	case OPT_NO_XATTR:
 		cfg->xattr = false;
+		break;
+	case OPT_POSIX_ACL:
+		cfg->posix_acl = true;
 		break;
 	case OPT_POOL:
 		cfg->thread_pool_size = o->u;
@@ -392,6 +398,8 @@ static int parse(struct config *cfg, enum config_cmd cmd, int argc, char **argv,
 		return errmsg(err, errlen, -EINVAL, "missing --shared-dir=DIR");
 	if (rdp_off)
 		cfg->readdirplus = false;
+	if (cfg->posix_acl)
+		cfg->xattr = true;	/* the kernel reads the ACLs as xattrs */
 	config_derive(cfg);
 	return 0;
 }

@@ -33,7 +33,8 @@ struct config {
 	enum cache_policy cache;
 	bool readdirplus;		/* false with --no-readdirplus or cache=never */
 	bool readonly;
-	bool xattr;
+	bool xattr;			/* also set by posix_acl */
+	bool posix_acl;			/* --posix-acl: FUSE_POSIX_ACL, the kernel enforces ACLs */
 	bool allow_mmap;
 	bool allow_stacked;		/* --allow-stacked: mount over a mount */
 	bool foreground;

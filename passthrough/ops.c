@@ -397,6 +397,15 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	 * as the caller (op_as_setid_caller). */
 	conn->want &= ~(FUSE_CAP_EXPORT_SUPPORT | FUSE_CAP_WRITEBACK_CACHE |
 			FUSE_CAP_FLOCK_LOCKS | FUSE_CAP_POSIX_LOCKS | FUSE_CAP_HANDLE_KILLPRIV);
+	/* --posix-acl: the kernel checks access against the ACLs it reads
+	 * with GETXATTR system.posix_acl_*, as virtiofsd --posix-acl. */
+	if (d->cfg->posix_acl) {
+		if (conn->capable & FUSE_CAP_POSIX_ACL)
+			conn->want |= FUSE_CAP_POSIX_ACL;
+		else
+			log_warn("--posix-acl: this kernel does not offer FUSE_POSIX_ACL: ACLs are not "
+				 "enforced");
+	}
 	/* Every request arrives in memory, so the fault gate sees all of them. */
 	conn->want &= ~FUSE_CAP_SPLICE_READ;
 	if (d->cfg->allow_mmap)

@@ -255,6 +255,10 @@ void vfs_idle(struct vfs *v)
 
 		pthread_mutex_lock(&v->dev.q_lock);
 		waits = q->running && vring_driver_waits(&q->ring);
+		/* Entries waiting while we slept: their kick never came (the
+		 * worker takes them as it goes back to reading). */
+		if (q->running && vring_has_avail(&q->ring))
+			__atomic_add_fetch(&v->unkicked, 1, __ATOMIC_RELAXED);
 		call = q->call_fd;
 		pthread_mutex_unlock(&v->dev.q_lock);
 		if (waits && call >= 0) {
@@ -591,8 +595,10 @@ bool vfs_stop(struct vfs *v)
 	v->sock_started = false;
 	kicks_unregister(v);
 	log_info("virtio-fs: %llu requests, %llu replies, %llu bad chains dropped, %llu interrupts "
-		 "sent again", (unsigned long long)v->requests, (unsigned long long)v->replies,
-		 (unsigned long long)v->dropped, (unsigned long long)v->renotified);
+		 "sent again, %llu times requests found without a kick",
+		 (unsigned long long)v->requests, (unsigned long long)v->replies,
+		 (unsigned long long)v->dropped, (unsigned long long)v->renotified,
+		 (unsigned long long)v->unkicked);
 	return res != NULL;
 }
 

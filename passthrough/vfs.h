@@ -71,6 +71,7 @@ struct vfs {
 	struct vfs_pend *pend[VFS_PEND_BUCKETS];	/* under pend_lock */
 	uint64_t requests, replies, dropped;	/* atomic counters, for the log */
 	uint64_t renotified;		/* atomic: interrupts sent again by vfs_idle */
+	uint64_t unkicked;		/* atomic: vfs_idle found requests no kick announced */
 	uint64_t last_request_ms;	/* atomic: CLOCK_MONOTONIC of the last request, 0: none */
 	struct vhu_dev dev;
 };

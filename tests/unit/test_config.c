@@ -61,12 +61,20 @@ END_TEST
 
 START_TEST(unmodelled_virtiofsd_options_are_refused_by_name)
 {
-	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--posix-acl"), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, "--posix-acl is not supported"));
 	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--writeback"), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "--writeback is not supported"));
 	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--sandbox=namespace"), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "--sandbox=namespace is not supported (only none)"));
+}
+END_TEST
+
+START_TEST(posix_acl_implies_xattr_in_both_commands)
+{
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--posix-acl"), 0);
+	ck_assert(cfg.posix_acl);
+	ck_assert(cfg.xattr);
+	ck_assert_int_eq(VPARSE("--socket-path=/s", "--shared-dir=/srv", "--posix-acl", "--no-xattr"), 0);
+	ck_assert(cfg.xattr);
 }
 END_TEST
 
@@ -281,6 +289,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, virtiofsd_needs_one_socket);
 	tcase_add_test(tc, virtiofsd_takes_no_mountpoint);
 	tcase_add_test(tc, unmodelled_virtiofsd_options_are_refused_by_name);
+	tcase_add_test(tc, posix_acl_implies_xattr_in_both_commands);
 	tcase_add_test(tc, print_capabilities_needs_nothing_else);
 	tcase_add_test(tc, testbed_options_work_behind_virtio_fs_too);
 	tcase_add_test(tc, virtiofsd_model_options);
