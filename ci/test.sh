@@ -4,7 +4,8 @@
 # run the unit, lint and integration suites (not the benchmarks; the compare
 # tests boot QEMU guests against the real virtiofsd), then a ThreadSanitizer
 # row (BUILDDIR-tsan: the unit tests and the `threads` suite, the tests whose
-# daemons run threads at once), and end with one line for both rows,
+# daemons run threads at once), a libFuzzer row (BUILDDIR-fuzz, clang: each
+# fuzz target for 15 s), and end with one line for all rows,
 # "summary: N passed, N failed, N skipped". Run as root (the integration
 # tests mount). Usage: ci/test.sh [--no-tsan] [BUILDDIR]   (default: build-test)
 set -euo pipefail
@@ -49,6 +50,15 @@ row() {
 row asan+ubsan --builddir "$builddir" --sanitize address,undefined --no-suite bench
 if ((tsan)); then
 	row tsan --builddir "$builddir-tsan" --sanitize thread --suite unit --suite threads
+fi
+# libFuzzer row: each fuzz target for 15 s from its corpus in the tree, built
+# by clang with ASan+UBSan (tests/fuzz/), where this clang has libFuzzer.
+if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' |
+	clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+	row libfuzzer --builddir "$builddir-fuzz" --cc clang --sanitize address,undefined \
+		--suite libfuzzer
+else
+	echo "ci/test.sh: this clang has no libFuzzer: the libfuzzer row does not run" >&2
 fi
 # One summary for all rows; a row without a summary line (a failed build)
 # counts as a failure.

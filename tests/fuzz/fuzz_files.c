@@ -5,6 +5,7 @@
  * stay inside the tree), /proc/self/mountinfo, or virtiofsd's debug log
  * (compare's counter).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,24 @@ static const char *const seeds[] = {
 	"[Z DEBUG virtiofsd::server] Replying ERROR, header: OutHeader { error: -116 (Stale file "
 	"handle), unique: 8, len: 16 }\n",
 };
+
+/* The oracle, written apart from manifest.c's: absolute, or a ".." component. */
+static bool leaves(const char *p)
+{
+	const char *c = p;
+
+	if (*p == '/')
+		return true;
+	for (;;) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return true;
+		if (!c[n])
+			return false;
+		c += n + 1;
+	}
+}
 
 static int count(const struct mountinfo_entry *e, void *arg)
 {
@@ -63,8 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t rng = size;
 
 		for (size_t i = 0; i < m.n; i++)
-			if (m.names[i].path[0] == '/' || strstr(m.names[i].path, "../") ||
-			    strcmp(m.names[i].path, "..") == 0)
+			if (leaves(m.names[i].path))
 				abort();	/* a name that leaves the tree got through */
 		for (int k = 0; k < 8; k++)
 			(void)manifest_pick(&m, &rng, 50);

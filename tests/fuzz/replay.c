@@ -7,6 +7,9 @@
  *
  *   fuzz_NAME_replay [N]          N generated inputs (default 10000)
  *   fuzz_NAME_replay FILE...      each file once (a libFuzzer crash file)
+ *   fuzz_NAME_replay --write-seeds DIR N
+ *                                 the target's first N structured seeds as
+ *                                 files DIR/seed-K (tests/fuzz/corpus/NAME)
  */
 #include <errno.h>
 #include <stdint.h>
@@ -44,12 +47,33 @@ static int replay_file(const char *path)
 	return 0;
 }
 
+static int write_seeds(const char *dir, unsigned long n)
+{
+	static uint8_t buf[MAX_INPUT];
+
+	for (unsigned long k = 0; k < n; k++) {
+		char path[4096];
+		size_t len = fuzz_seed(buf, sizeof(buf), k);
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/seed-%lu", dir, k);
+		f = fopen(path, "wbe");
+		if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+			fprintf(stderr, "%s: %s\n", path, strerror(errno));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t buf[MAX_INPUT];
 	unsigned long n = 10000;
 	char *end;
 
+	if (argc == 4 && strcmp(argv[1], "--write-seeds") == 0)
+		return write_seeds(argv[2], strtoul(argv[3], NULL, 10));
 	if (argc > 1) {
 		n = strtoul(argv[1], &end, 10);
 		if (*end) {
