@@ -96,7 +96,7 @@ fds0=$(ls /proc/"$daemon"/fd | wc -l)
 	--drop-caches-ms 500 --json "$T/read2.json" 2>"$T/read2.err" & pids+=($!)
 "$stalefs" workload storm --root "$M" --manifest "$B/.stalefs-manifest" --seconds "$seconds" \
 	--json "$T/storm.json" 2>"$T/storm.err" & pids+=($!)
-"$stalefs" workload churn --root "$B" --seconds "$seconds" --pause-us 20000 2>"$T/churn.err" & pids+=($!)
+"$stalefs" workload churn --root "$B" --seconds "$seconds" --pause-us 20000 >"$T/churn.out" 2>"$T/churn.err" & pids+=($!)
 workers=("${pids[@]}")
 
 # The faults: each round adds a few rules at high rates and fires the
