@@ -55,9 +55,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 size_t fuzz_seed(uint8_t *buf, size_t len, uint64_t r)
 {
-	const char *s = seeds[r % (sizeof(seeds) / sizeof(seeds[0]))];
-	size_t n = strlen(s) < len ? strlen(s) : len;
-
-	memcpy(buf, s, n);
-	return n;
+	return fuzz_seed_text(seeds, sizeof(seeds) / sizeof(seeds[0]), buf, len, r);
 }
