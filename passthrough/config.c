@@ -459,7 +459,7 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen)
 		return ret;
 	/* A second mount over a live one hides it (and each stop then unmounts
 	 * the wrong one): only when asked for. */
-	if (!cfg->allow_stacked && mountinfo_is_mount(cfg->mountpoint))
+	if (!cfg->allow_stacked && realpath(cfg->mountpoint, mnt) && mountinfo_is_mount(mnt))
 		return errmsg(err, errlen, -EINVAL, "mountpoint '%s' is already a mount (unmount it, "
 			      "or --allow-stacked to mount over it)", cfg->mountpoint);
 	/* A mountpoint inside the shared dir would make the daemon look itself

@@ -42,6 +42,10 @@ rc=0
 expect_eq "mountpoint already a mount: exit code" "$rc" 2
 expect_eq "mountpoint already a mount: stderr lines" "$(wc -l <"$T/err")" 1
 expect_eq "mountpoint already a mount: mounts on it" "$(mounts_on "$T/stacked")" 1
+rc=0
+(cd "$T" && "$STALEFS" mount --shared-dir="$BACKING" stacked/ >/dev/null 2>&1) || rc=$?
+expect_eq "mountpoint already a mount, given relative with a slash: exit code" "$rc" 2
+expect_eq "mountpoint already a mount, given relative: mounts on it" "$(mounts_on "$T/stacked")" 1
 note "mountpoint already a mount: $(cat "$T/err")"
 # --allow-stacked mounts over it anyway, and its stop leaves the tmpfs.
 "$STALEFS" mount --shared-dir="$BACKING" --allow-stacked -f "$T/stacked" 2>"$T/stack.log" &
