@@ -514,7 +514,7 @@ int daemon_run(const struct config *cfg)
 		log_err("setting up: %s%s%s", strerror(-ret), cfg->events_path ? ": events file " : "",
 			cfg->events_path ? cfg->events_path : "");
 		code = EXIT_USAGE;
-		goto out_backing;
+		goto out_stats;	/* each destroy takes a part never set up (d is zeroed) */
 	}
 	if (cfg->unprivileged) {
 		ret = privs_drop_dac_read_search();
@@ -658,7 +658,6 @@ out_stats:
 	stats_destroy(&d.stats);
 	store_destroy(&d.store);
 	names_destroy(&d.names);
-out_backing:
 	backing_destroy(&d.backing);
 out_fdlimit:
 	fdlimit_destroy(&d.fdl);
