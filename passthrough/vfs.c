@@ -254,7 +254,17 @@ void vfs_idle(struct vfs *v)
 		int call;
 
 		pthread_mutex_lock(&v->dev.q_lock);
+		/* A driver that is only slow to run its completion work also has
+		 * used_event behind: only one still waiting on the same used
+		 * index at the next idle look (100 ms on) lost its interrupt. */
 		waits = q->running && vring_driver_waits(&q->ring);
+		if (waits && !(v->idle_waiting[i] && v->idle_used[i] == q->ring.used_idx)) {
+			v->idle_waiting[i] = true;
+			v->idle_used[i] = q->ring.used_idx;
+			waits = false;
+		} else if (!waits) {
+			v->idle_waiting[i] = false;
+		}
 		/* Entries waiting while we slept: their kick never came (the
 		 * worker takes them as it goes back to reading). */
 		if (q->running && vring_has_avail(&q->ring))

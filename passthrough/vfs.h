@@ -72,14 +72,20 @@ struct vfs {
 	uint64_t requests, replies, dropped;	/* atomic counters, for the log */
 	uint64_t renotified;		/* atomic: interrupts sent again by vfs_idle */
 	uint64_t unkicked;		/* atomic: vfs_idle found requests no kick announced */
+	/* Under dev.q_lock: vfs_idle saw the driver wait on used entries, at
+	 * this used index (a second look decides). */
+	bool idle_waiting[VHUMSG_MAX_QUEUES];
+	uint16_t idle_used[VHUMSG_MAX_QUEUES];
 	uint64_t last_request_ms;	/* atomic: CLOCK_MONOTONIC of the last request, 0: none */
 	struct vhu_dev dev;
 };
 
-/* The worker found nothing to do for a while: a queue whose driver waits
- * for an interrupt for entries already used gets it (again). A guest's
- * request never waits forever on a lost interrupt; a spurious one costs it
- * a look at an empty ring. Counted in renotified. */
+/* The worker found nothing to do for a while: a queue whose driver still
+ * waits for an interrupt for entries already used, at two idle looks in a
+ * row with no progress, gets it (again). A guest's request never waits
+ * forever on a lost interrupt; a spurious one costs it a look at an empty
+ * ring. Counted in renotified; requests found that no kick announced are
+ * counted in unkicked. */
 void vfs_idle(struct vfs *v);
 /* Log both sides of each running queue, the requests not answered yet and
  * how long ago the last one came: what a hung guest waits on (a lost
