@@ -6,7 +6,7 @@
 #   build-fuzz/tests/fuzz/fuzz_NAME -max_total_time=3600 NEWDIR tests/fuzz/corpus/NAME
 # Usage: run-libfuzzer.sh FUZZER CORPUS_DIR SECONDS
 set -u
-fuzzer=$1 corpus=$2 secs=$3
+fuzzer=$(realpath "$1") corpus=$(realpath "$2") secs=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/stalefs-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 99
