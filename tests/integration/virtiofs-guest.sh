@@ -8,6 +8,8 @@
 # 1.4 MB manifest through); the daemon exits when QEMU goes; in a user namespace prefer
 # runs as never and says so; SIGKILL of the daemon mid-read stops QEMU and leaves nothing;
 # a guest that hangs at shutdown is stopped with its result kept and the hang named.
+# A read that hangs with the daemon idle and caught up (guest_hung_idle) is
+# reported with its evidence and run once more; a second hang fails.
 # Skips without compare-setup's pieces.
 # Args: MODE (--inode-file-handles), PRIV (root or userns).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -38,18 +40,38 @@ trap 'exit 130' INT TERM
 "$STALEFS" workload gen --root "$BACKING" --objects 40 --max-links 970 >"$T/gen.out" ||
 	fail "gen: $(cat "$T/gen.out")"
 
-# $1: a name for the run; the rest: more stalefs-virtiofsd arguments.
+# guest_hung_idle NAME: the run timed out with the daemon caught up: every
+# request it took was answered and none came for 30 s or more (its SIGUSR1
+# log, which the runner asks for at a timeout). The guest hung on its side,
+# with nothing held here; seen under QEMU 7.2 TCG in CI, cause not found yet
+# (README, "Use stalefs as bcvk's virtiofsd").
+guest_hung_idle() {
+	local line re=': 0 requests without a reply; the last request came ([0-9]+)\.[0-9] s ago'
+	line=$(grep 'requests without a reply; the last request came' "$T/$1.log" 2>/dev/null | tail -n 1)
+	[[ $line =~ $re ]] && ((BASH_REMATCH[1] >= 30))
+}
+
+# $1: a name for the run; the rest: more stalefs-virtiofsd arguments. A run
+# that hung with the daemon idle (guest_hung_idle) is said so, with its
+# evidence, and run once more; any other failure, or a second hang, fails.
 guest_read() {
-	local name=$1 rc=0 a
+	local name=$1 rc=0 a try
 	local -a extra=()
 	shift
 	for a in "$@"; do extra+=(--virtiofsd-arg "$a"); done
-	TMPDIR=$T "$runner" --shared-dir "$BACKING" --mode "$mode" --privilege "$priv" --cache never \
-		--paths-env "$paths_env" --virtiofsd "$STALEFS_VIRTIOFSD" \
-		--workload-bin "$STALEFS_GUEST_WORKLOAD" --out "$T/$name.json" --log "$T/$name.log" \
-		--timeout 240 "${extra[@]}" -- \
-		read --root /mnt --manifest /mnt/.stalefs-manifest --count 3000 --threads 2 \
-		--json /out.json 2>"$T/$name.err" || rc=$?
+	for try in 1 2; do
+		rc=0
+		TMPDIR=$T "$runner" --shared-dir "$BACKING" --mode "$mode" --privilege "$priv" --cache never \
+			--paths-env "$paths_env" --virtiofsd "$STALEFS_VIRTIOFSD" \
+			--workload-bin "$STALEFS_GUEST_WORKLOAD" --out "$T/$name.json" --log "$T/$name.log" \
+			--timeout 240 "${extra[@]}" -- \
+			read --root /mnt --manifest /mnt/.stalefs-manifest --count 3000 --threads 2 \
+			--json /out.json 2>"$T/$name.err" || rc=$?
+		[ "$rc" = 124 ] && [ "$try" = 1 ] && guest_hung_idle "$name" || break
+		note "GUEST HANG, daemon idle and caught up: $name runs once more; the evidence:"
+		sed 's/^/#   /' "$T/$name.err"
+		grep 'virtio-fs: ' "$T/$name.log" | tail -n 4 | sed 's/^/#   /'
+	done
 	if [ "$rc" = 77 ]; then
 		skip "$(grep -m1 SKIP "$T/$name.err" || tail -n 1 "$T/$name.err")"
 	fi
