@@ -362,18 +362,15 @@ fi
 . /args.sh
 echo
 echo "STALEFS-GUEST-RUN $(cut -d' ' -f1 /proc/uptime)"
-# A workload still running near the runner's time limit is stuck: say what
-# the kernel waits on (FUSE requests it sent and has no answer to, where each
-# task sleeps), so a hang is told from slowness and the guest's side shows.
+# A workload still running near the runner's time limit is stuck: say where
+# each of its tasks sleeps (request_wait_answer: a FUSE request sent and not
+# answered), so a hang is told from slowness and the guest's side shows.
+# (virtio-fs connections are not in fusectl's /sys/fs/fuse/connections.)
 if [ "$stuck_s" -gt 0 ]; then
 	(
 		sleep "$stuck_s"
-		mount -t fusectl fusectl /sys/fs/fuse/connections 2>/dev/null
 		echo
 		echo "STALEFS-GUEST-STUCK $(cut -d' ' -f1 /proc/uptime)"
-		for c in /sys/fs/fuse/connections/*; do
-			[ -r "$c/waiting" ] && echo "fuse connection ${c##*/}: $(cat "$c/waiting") requests unanswered"
-		done
 		grep -E '^(MemFree|MemAvailable):' /proc/meminfo | tr -s ' ' | tr '\n' ' '
 		echo
 		for t in /proc/[0-9]*/task/[0-9]*; do
