@@ -382,6 +382,19 @@ int workload_main(int argc, char **argv)
 		return storm_cli(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "ostree") == 0)
 		return ostree_cli(argc - 1, argv + 1);
-	fprintf(stderr, "usage: stalefs workload gen|read|churn|storm|ostree --root DIR [...] (see --help)\n");
-	return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ? 0 : EXIT_USAGE;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("usage: stalefs workload WORKLOAD --root DIR [options]\n\n"
+		       "workloads:\n"
+		       "  gen      generate an ostree-like tree (objects, hardlinked checkouts, manifest)\n"
+		       "  read     read a tree's names and check every byte against its manifest\n"
+		       "  storm    statx, openat and reads in io_uring batches, every byte checked\n"
+		       "  churn    move a tree's names to new inodes on the host side (and other actors)\n"
+		       "  ostree   run ostree init, commit, checkout -H and fsck in DIR, check every byte\n\n"
+		       "`stalefs workload WORKLOAD --help` lists each one's options.\n");
+		return 0;
+	}
+	fprintf(stderr, "stalefs workload: %s%s%s (gen, read, storm, churn, ostree; see stalefs workload "
+		"--help)\n", argc >= 2 ? "unknown workload '" : "which workload?",
+		argc >= 2 ? argv[1] : "", argc >= 2 ? "'" : "");
+	return EXIT_USAGE;
 }

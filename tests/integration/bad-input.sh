@@ -33,6 +33,15 @@ check "matrix: unknown version in --versions" matrix --versions 1.13.0,2.0
 check "injected errno the kernel refuses" mount --shared-dir="$BACKING" --inject=errno:errno=512 "$MNT"
 check "run: injected errno the kernel refuses" run --inject=errno:op=READ,errno=4095
 check "unknown command" frobnicate
+check "unknown workload" workload frobnicate
+check "no workload" workload
+rc=0
+"$STALEFS" workload --help >"$T/out" 2>"$T/err" || rc=$?
+expect_eq "workload --help: exit" "$rc" 0
+for w in gen read storm churn ostree; do
+	grep -q "^  $w " "$T/out" || fail "workload --help does not list $w"
+done
+[ -s "$T/err" ] && fail "workload --help wrote to stderr: $(cat "$T/err")"
 # A mountpoint that is already a mount: refused, nothing stacked on it.
 mkdir "$T/stacked"
 mount -t tmpfs stalefs-test "$T/stacked" || fail "cannot mount a tmpfs for the stacked case"
