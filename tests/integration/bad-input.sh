@@ -42,6 +42,22 @@ for w in gen read storm churn ostree; do
 	grep -q "^  $w " "$T/out" || fail "workload --help does not list $w"
 done
 [ -s "$T/err" ] && fail "workload --help wrote to stderr: $(cat "$T/err")"
+# Not root: run, matrix and pinpoint say so before any cell (77, one line
+# pointing at doctor).
+if command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$STALEFS" --version >/dev/null 2>&1; then
+	for cmd in run matrix pinpoint; do
+		rc=0
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$STALEFS" "$cmd" --seconds 1 \
+			>"$T/out" 2>"$T/err" || rc=$?
+		expect_eq "$cmd as nobody: exit" "$rc" 77
+		expect_eq "$cmd as nobody: stderr lines" "$(wc -l <"$T/err")" 1
+		grep -q 'stalefs doctor' "$T/err" || fail "$cmd as nobody: $(cat "$T/err")"
+	done
+	note "as nobody: $(cat "$T/err")"
+else
+	note "nobody cannot run $STALEFS (a private build dir?): the not-root case is not checked"
+fi
 # A mountpoint that is already a mount: refused, nothing stacked on it.
 mkdir "$T/stacked"
 mount -t tmpfs stalefs-test "$T/stacked" || fail "cannot mount a tmpfs for the stacked case"

@@ -385,6 +385,8 @@ int pinpoint_main(int argc, char **argv)
 	ret = pinpoint_build(&pp, only, control_only, &base);
 	if (ret)
 		return ret;
+	if (!virtio_fs && (ret = run_can_mount("stalefs pinpoint")))
+		return ret;
 	if (out_path && !(pp.out = fopen(out_path, "ae"))) {
 		fprintf(stderr, "stalefs pinpoint: --out %s: %s\n", out_path, strerror(errno));
 		return EXIT_USAGE;

@@ -542,6 +542,25 @@ out:
 	return r->status == RUN_RAN ? 0 : -1;
 }
 
+int run_can_mount(const char *cmd)
+{
+	int fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: cannot run here: its cells mount, which needs root (run it as root; "
+			"`stalefs doctor` says what this machine can run)\n", cmd);
+		return EXIT_CANNOT_RUN;
+	}
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot run here: /dev/fuse: %s (modprobe fuse; a container needs "
+			"--device /dev/fuse; `stalefs doctor` says more)\n", cmd, strerror(errno));
+		return EXIT_CANNOT_RUN;
+	}
+	close(fd);
+	return 0;
+}
+
 int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *r,
 	     char *err, size_t errlen)
 {

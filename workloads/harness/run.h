@@ -36,6 +36,10 @@ struct run_opts {		/* how to run, not what (not part of the cell) */
 
 /* Run the cell. 0 with r filled in (whatever the status), or -errno when
  * the harness itself failed before anything ran (err says why). */
+/* Before any cell: 0 when this process can mount (root, /dev/fuse opens),
+ * else one line on stderr that says why and points at `stalefs doctor`, and
+ * EXIT_CANNOT_RUN. cmd names the command in that line. */
+int run_can_mount(const char *cmd);
 int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *r,
 	     char *err, size_t errlen);
 /* The cell line (cell_line_write(), cellline.h), for run's callers. */

@@ -381,6 +381,8 @@ int run_main(int argc, char **argv)
 		fprintf(stderr, "stalefs run: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if ((ret = run_can_mount("stalefs run")))
+		return ret;
 	out = open_out("run", cli.out);
 	if (!out)
 		return EXIT_USAGE;
@@ -477,6 +479,8 @@ int matrix_main(int argc, char **argv)
 	for (unsigned int i = 0; i < ncells; i++)
 		if (i % cli.nshards == (cli.nshards > 1 ? cli.shard - 1 : 0))
 			mine++;
+	if ((code = run_can_mount("stalefs matrix")))
+		return code;
 	out = open_out("matrix", cli.out);
 	if (!out)
 		return EXIT_USAGE;
