@@ -76,11 +76,17 @@ int faults_reload(struct daemon *d, char *msg, size_t len)
 
 /*
  * A rebind is a bind mount over the shared dir, which a SIGKILL cannot undo.
- * While it stands, /run/stalefs/rebind.<hash of the dir> holds the daemon's
- * pid and the dir; the next daemon started on that dir removes a bind whose
- * daemon is gone (faults_sweep_rebind).
+ * While it stands, /run/stalefs/rebind.<hash of the dir> says whose it is:
+ * "PID STARTTIME MNTID DIR" (the daemon's pid and its start time in
+ * /proc/PID/stat, so a reused pid is not taken for it, and the bind's mount
+ * ID). The next daemon started on that dir removes the bind only when its
+ * daemon is gone and the top mount at the dir is still that bind: a mount
+ * someone else put there, or the dir's own, is never touched.
  */
 #define REBIND_DIR "/run/stalefs"
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x1000U
+#endif
 
 static void rebind_record_path(const char *dir, char *out, size_t len)
 {
@@ -89,6 +95,42 @@ static void rebind_record_path(const char *dir, char *out, size_t len)
 	for (const unsigned char *p = (const unsigned char *)dir; *p; p++)
 		h = (h ^ *p) * 0x100000001b3ULL;
 	snprintf(out, len, REBIND_DIR "/rebind.%016llx", (unsigned long long)h);
+}
+
+/* The start time of pid (field 22 of /proc/PID/stat), 0 when unknown. */
+static unsigned long long start_time(int pid)
+{
+	char p[64], buf[1024], *close_paren;
+	unsigned long long t = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and ')': the fields start after the last ')'. */
+	close_paren = strrchr(buf, ')');
+	if (!close_paren || sscanf(close_paren + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+				   "%*u %*d %*d %*d %*d %*d %*d %llu", &t) != 1)
+		return 0;
+	return t;
+}
+
+/* The mount ID of the top mount at dir, 0 when unknown. */
+static uint64_t mount_id(const char *dir)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
 }
 
 static void rebind_record(const char *dir)
@@ -108,7 +150,8 @@ static void rebind_record(const char *dir)
 		close(fd);
 		goto fail;
 	}
-	fprintf(f, "%d %s\n", (int)getpid(), dir);
+	fprintf(f, "%d %llu %llu %s\n", (int)getpid(), start_time(getpid()),
+		(unsigned long long)mount_id(dir), dir);
 	if (fclose(f) == 0)
 		return;
 fail:
@@ -116,27 +159,12 @@ fail:
 		 dir);
 }
 
-/* Whether pid is a live stalefs daemon (not a reused pid). */
-static bool daemon_alive(int pid)
-{
-	char p[64], comm[32] = "";
-	FILE *f;
-
-	snprintf(p, sizeof(p), "/proc/%d/comm", pid);
-	f = fopen(p, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return strncmp(comm, "stalefs", 7) == 0;
-}
-
 void faults_sweep_rebind(const char *shared_dir)
 {
-	char dir[PATH_MAX], path[128], line[PATH_MAX + 32], *sp;
+	char dir[PATH_MAX], path[128], line[PATH_MAX + 80];
+	unsigned long long started, mnt;
+	int pid, off = 0;
 	FILE *f;
-	int pid;
 
 	if (!realpath(shared_dir, dir))
 		return;
@@ -149,24 +177,25 @@ void faults_sweep_rebind(const char *shared_dir)
 		line[0] = '\0';
 	fclose(f);
 	line[strcspn(line, "\n")] = '\0';
-	pid = (int)strtol(line, &sp, 10);
-	if (pid <= 0 || *sp != ' ' || strcmp(sp + 1, dir) != 0) {
+	if (sscanf(line, "%d %llu %llu %n", &pid, &started, &mnt, &off) != 3 || pid <= 0 || !off ||
+	    strcmp(line + off, dir) != 0) {
 		unlink(path);
 		return;
 	}
-	if (daemon_alive(pid)) {
+	if (started && start_time(pid) == started) {
 		log_warn("shared dir %s: daemon %d has a rebind fault over it: this one shares what is "
 			 "bound there", dir, pid);
 		return;
 	}
-	if (mountinfo_is_mount(dir)) {
-		if (umount2(dir, MNT_DETACH) == 0)
-			log_warn("removed the rebind over %s that a killed daemon (pid %d) left", dir,
-				 pid);
-		else
-			log_warn("the rebind over %s that a killed daemon (pid %d) left: umount: %m", dir,
-				 pid);
+	if (!mnt || mount_id(dir) != mnt) {
+		/* Undone since (by hand, or a cleanup), or another mount on top. */
+		unlink(path);
+		return;
 	}
+	if (umount2(dir, MNT_DETACH) == 0)
+		log_warn("removed the rebind over %s that a killed daemon (pid %d) left", dir, pid);
+	else
+		log_warn("the rebind over %s that a killed daemon (pid %d) left: umount: %m", dir, pid);
 	unlink(path);
 }
 
