@@ -180,6 +180,7 @@ void op_req_creds(fuse_req_t req, struct creds *c, gid_t *groups, int max)
 void op_as_setid_caller(fuse_req_t req, int fd, struct creds_saved *saved)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct errsrc src;
 	gid_t groups[64];
 	struct creds c;
 	struct stat st;
@@ -190,10 +191,14 @@ void op_as_setid_caller(fuse_req_t req, int fd, struct creds_saved *saved)
 		return;
 	op_req_creds(req, &c, groups, 64);
 	/* An id this namespace cannot map (a user namespace): the call runs as
-	 * the daemon, which keeps the bits, as before. */
-	if (creds_enter(&c, saved) < 0)
+	 * the daemon, which keeps the bits, as before. That failure is not the
+	 * request's: the error source it set is put back. */
+	src = errsrc_current;
+	if (creds_enter(&c, saved) < 0) {
+		errsrc_current = src;
 		log_debug("set-id file: the caller's ids (%u:%u) are not usable here: the bits stay",
 			  (unsigned)c.uid, (unsigned)c.gid);
+	}
 }
 
 int op_check_writable(struct daemon *d)

@@ -9,10 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "creds.h"
 #include "errsrc.h"
-#include "log.h"
 #include "ops.h"
 
 static bool flags_write(int flags)
@@ -29,7 +29,9 @@ static void set_open_flags(const struct daemon *d, struct fuse_file_info *fi)
 void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct daemon *d = req_begin(req, OP_OPEN);
+	bool trunc_as_caller;
 	struct inode *inode;
+	struct stat st;
 	int ret, fd;
 
 	if (flags_write(fi->flags)) {
@@ -40,21 +42,27 @@ void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	ret = op_get_inode(d, ino, &inode);
 	if (ret < 0)
 		goto out_err;
-	fd = op_guest_open(d, inode, fi->flags);
+	trunc_as_caller = (fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY &&
+			  fuse_req_ctx(req)->uid != 0 && backing_getattr(&d->backing, inode, &st) == 0 &&
+			  S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID));
+	/* A set-id file truncated as root keeps its bits: open it without
+	 * O_TRUNC and truncate it once, as the caller (op_as_setid_caller). */
+	fd = op_guest_open(d, inode, trunc_as_caller ? fi->flags & ~O_TRUNC : fi->flags);
 	store_put(&d->store, inode);
 	if (fd < 0) {
 		ret = fd;
 		goto out_err;
 	}
-	if (fi->flags & O_TRUNC) {
+	if (trunc_as_caller) {
 		struct creds_saved saved;
 
-		/* We truncated as root, who keeps set-id bits: once more as the
-		 * caller, so the filesystem clears them as natively. */
 		op_as_setid_caller(req, fd, &saved);
-		if (saved.changed && ftruncate(fd, 0) < 0)
-			log_debug("open O_TRUNC of a set-id file: ftruncate as the caller: %m");
+		ret = ftruncate(fd, 0) < 0 ? host_err("ftruncate") : 0;
 		creds_leave(&saved);
+		if (ret < 0) {
+			op_guest_close(d, fd);
+			goto out_err;
+		}
 	}
 	fi->fh = fd;
 	set_open_flags(d, fi);

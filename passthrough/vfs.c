@@ -247,6 +247,8 @@ static ssize_t vfs_read(int fd, void *buf, size_t len, void *userdata)
 
 void vfs_idle(struct vfs *v)
 {
+	uint64_t now = mono_ms();
+
 	pthread_rwlock_rdlock(&v->dev.mem_lock);
 	for (unsigned int i = 0; i < v->dev.nqueues; i++) {
 		struct vhu_queue *q = &v->dev.q[i];
@@ -256,14 +258,16 @@ void vfs_idle(struct vfs *v)
 		pthread_mutex_lock(&v->dev.q_lock);
 		/* A driver that is only slow to run its completion work also has
 		 * used_event behind: only one still waiting on the same used
-		 * index at the next idle look (100 ms on) lost its interrupt. */
+		 * index 100 ms later (whichever worker looks) lost its interrupt. */
 		waits = q->running && vring_driver_waits(&q->ring);
-		if (waits && !(v->idle_waiting[i] && v->idle_used[i] == q->ring.used_idx)) {
-			v->idle_waiting[i] = true;
+		if (waits && !(v->idle_since_ms[i] && v->idle_used[i] == q->ring.used_idx)) {
+			v->idle_since_ms[i] = now;
 			v->idle_used[i] = q->ring.used_idx;
 			waits = false;
+		} else if (waits && now - v->idle_since_ms[i] < 100) {
+			waits = false;	/* another worker's look, not 100 ms on */
 		} else if (!waits) {
-			v->idle_waiting[i] = false;
+			v->idle_since_ms[i] = 0;
 		}
 		/* Entries waiting while we slept: their kick never came (the
 		 * worker takes them as it goes back to reading). */

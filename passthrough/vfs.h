@@ -72,17 +72,17 @@ struct vfs {
 	uint64_t requests, replies, dropped;	/* atomic counters, for the log */
 	uint64_t renotified;		/* atomic: interrupts sent again by vfs_idle */
 	uint64_t unkicked;		/* atomic: vfs_idle found requests no kick announced */
-	/* Under dev.q_lock: vfs_idle saw the driver wait on used entries, at
-	 * this used index (a second look decides). */
-	bool idle_waiting[VHUMSG_MAX_QUEUES];
+	/* Under dev.q_lock: when vfs_idle first saw the driver wait on used
+	 * entries (CLOCK_MONOTONIC ms, 0: it does not), at this used index. */
+	uint64_t idle_since_ms[VHUMSG_MAX_QUEUES];
 	uint16_t idle_used[VHUMSG_MAX_QUEUES];
 	uint64_t last_request_ms;	/* atomic: CLOCK_MONOTONIC of the last request, 0: none */
 	struct vhu_dev dev;
 };
 
 /* The worker found nothing to do for a while: a queue whose driver still
- * waits for an interrupt for entries already used, at two idle looks in a
- * row with no progress, gets it (again). A guest's request never waits
+ * waits for an interrupt for entries already used, 100 ms after an idle look
+ * first saw it and with no progress since, gets it (again). A guest's request never waits
  * forever on a lost interrupt; a spurious one costs it a look at an empty
  * ring. Counted in renotified; requests found that no kick announced are
  * counted in unkicked. */

@@ -44,18 +44,19 @@ expect_eq "serving after a refused root evict" "$(cat "$MNT/f")" x
 
 # Clients that connect and never send their line delay nobody else (each
 # has its own thread; one used to hold the only one for 5 s).
-python3 - "$T/ctl.sock" 4 <<'PY' &
+python3 - "$T/ctl.sock" 4 "$T/held" <<'PY' &
 import socket, sys, time
 held = []
 for _ in range(10):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
     held.append(s)
-print("held", flush=True)
+open(sys.argv[3], "w").close()
 time.sleep(float(sys.argv[2]))
 PY
 silent=$!
-sleep 0.5
+for _ in $(seq 1 100); do [ -e "$T/held" ] && break; sleep 0.05; done
+[ -e "$T/held" ] || fail "the silent clients did not connect"
 rc=0; timeout 3 "$STALEFS" ctl "$T/ctl.sock" list >/dev/null 2>&1 || rc=$?
 expect_eq "list while 10 silent clients wait" "$rc" 0
 wait "$silent"
