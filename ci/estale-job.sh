@@ -42,7 +42,7 @@ work=$out/.work
 mkdir -p "$work"
 TMPDIR=$work "$stalefs" matrix "$@" --out "$out/cells-$name.jsonl" || rc=$?
 bash "$top/ci/unmount-leftovers.sh" "$work" >&2
-rm -rf "$work"
+rm -rf --one-file-system "$work"
 if [ -s "$out/cells-$name.jsonl" ]; then
 	"$stalefs" report --format markdown --title "stalefs: $name" --out "$out/summary-$name.md" \
 		"$out/cells-$name.jsonl" || true

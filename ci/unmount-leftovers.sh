@@ -19,7 +19,12 @@ done
 n=0
 # mountinfo's mount point field has octal escapes (\040 for a space): the
 # dirs are compared escaped the same way.
-esc() { printf '%s' "$1" | sed 's/\\/\\134/g; s/ /\\040/g; s/\t/\\011/g'; }
+esc() {
+	local s=${1//\\/\\134}
+	s=${s// /\\040}
+	s=${s//$'\t'/\\011}
+	printf '%s' "${s//$'\n'/\\012}"
+}
 while read -r mnt fstype; do
 	below=no
 	for d in "${dirs[@]}"; do

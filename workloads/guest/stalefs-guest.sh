@@ -374,7 +374,7 @@ if [ "$stuck_s" -gt 0 ]; then
 		grep -E '^(MemFree|MemAvailable):' /proc/meminfo | tr -s ' ' | tr '\n' ' '
 		echo
 		for t in /proc/[0-9]*/task/[0-9]*; do
-			read -r comm <"$t/comm" 2>/dev/null || continue
+			{ read -r comm <"$t/comm"; } 2>/dev/null || continue
 			case $comm in stalefs-guest-w*|umount|sh) ;; *) continue ;; esac
 			echo "task ${t##*/} $comm $(cut -d' ' -f3 "$t/stat") $(cat "$t/wchan" 2>/dev/null):" \
 				$(head -n 6 "$t/stack" 2>/dev/null | cut -d' ' -f2)
