@@ -139,6 +139,8 @@ static const char expect_junit[] =
 	"  </testsuite>\n"
 	"</testsuites>\n";
 
+#define OK_LINE2(id) "{\"cell\":\"" id "\",\"status\":\"ran\",\"verdict\":\"pass\"}"
+
 static void load(struct report *r, const char *text, const char *name)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -335,6 +337,27 @@ START_TEST(json_output_of_huge_numbers_reads_back)
 	jv_free(v);
 	free(out);
 	report_free(&r);
+}
+END_TEST
+
+START_TEST(torn_last_line_is_skipped_and_counted)
+{
+	/* A writer killed mid-line leaves a last line without its newline. */
+	static const char text[] = OK_LINE2("a") "\n" OK_LINE2("b") "\n{\"cell\":\"c\",\"stat";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct report r;
+	char err[256] = "";
+
+	ck_assert_ptr_nonnull(f);
+	report_init(&r);
+	ck_assert_msg(report_read(&r, f, "t", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(r.torn, 1);
+	report_free(&r);
+	fclose(f);
+	/* The same line with its newline is a bad line, not a torn one. */
+	ck_assert_int_eq(load_err(OK_LINE2("a") "\n{\"cell\":\"c\",\"stat\n", "t", err, sizeof(err)),
+			 -EINVAL);
 }
 END_TEST
 
@@ -538,6 +561,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, lines_with_one_cell_id_merge_into_one_cell);
 	tcase_add_test(tc, json_output_is_byte_stable);
 	tcase_add_test(tc, json_output_of_huge_numbers_reads_back);
+	tcase_add_test(tc, torn_last_line_is_skipped_and_counted);
 	tcase_add_test(tc, junit_output_is_byte_stable);
 	tcase_add_test(tc, text_and_markdown_show_rows_totals_and_repro_lines);
 	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);

@@ -479,6 +479,10 @@ int report_read(struct report *r, FILE *f, const char *name, char *err, size_t e
 		if (i == len)
 			continue;
 		v = jv_parse(line, len, why, sizeof(why));
+		if (!v && line[len - 1] != '\n' && getc(f) == EOF && !ferror(f)) {
+			r->torn++;	/* the last line, cut short: its writer was killed */
+			break;
+		}
 		if (!v) {
 			snprintf(err, errlen, "%s:%lu: %s", name, lineno, why);
 			ret = -EINVAL;

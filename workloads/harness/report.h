@@ -96,6 +96,7 @@ struct report_cell {
 struct report {
 	struct report_cell *cells;
 	size_t n, cap;
+	size_t torn;		/* torn last lines skipped (a writer killed mid-line) */
 	size_t *slots;		/* id hash index: cell index + 1, 0 is free */
 	size_t nslots;
 };
@@ -126,6 +127,9 @@ int report_add(struct report *r, const struct jv *line, char *err, size_t errlen
 /* Add every line of f; blank lines are skipped. name is for messages:
  * errors read "name:line: reason". 0, -EINVAL, -EIO or -ENOMEM. */
 int report_read(struct report *r, FILE *f, const char *name, char *err, size_t errlen);
+/* (report_read: a last line without its newline that does not parse is a
+ * torn one, from a writer killed mid-line: skipped and counted in r->torn.
+ * Any other bad line fails the read.) */
 
 struct report_ci report_wilson(uint64_t k, uint64_t n);
 /* A fraction as a percentage with 3 significant digits: "13.7%", "0.0259%". */

@@ -31,6 +31,7 @@ static const struct opt report_opts[] = {
 
 static int read_input(struct report *r, const char *path)
 {
+	size_t torn = r->torn;
 	char err[512];
 	FILE *f;
 	int ret;
@@ -45,6 +46,9 @@ static int read_input(struct report *r, const char *path)
 		fclose(f);
 	if (ret)
 		fprintf(stderr, PROG ": %s\n", err);
+	else if (r->torn > torn)
+		fprintf(stderr, PROG ": %s: its last line is torn (a writer killed mid-line?): skipped\n",
+			path);
 	return ret;
 }
 
@@ -85,8 +89,9 @@ parsed:
 			  "cell id add up) into one report: an aligned table (text), GitHub Markdown for\n"
 			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB), JUnit XML, or one JSON document.\n"
 			  "Rates come with 95% Wilson intervals.\n"
-			  "exit: 0 written and no cell failed, 1 written and some cell failed, 2 usage or\n"
-			  "bad input");
+			  "A torn last line (a writer killed mid-line) is skipped with a warning.\n"
+			  "exit: 0 written and no cell failed, 1 written and some cell failed or no cell\n"
+			  "in the input, 2 usage or bad input");
 	opts_fini(&o);
 	if (ret >= 0)
 		return ret;
@@ -100,8 +105,11 @@ parsed:
 	for (int i = first; i < argc; i++)
 		if (read_input(&r, argv[i]))
 			goto out;
-	if (!r.n)
-		fprintf(stderr, PROG ": no cells in the input\n");
+	if (!r.n) {
+		fprintf(stderr, PROG ": no cells in the input: nothing to report\n");
+		ret = 1;
+		goto out;
+	}
 
 	/* Rendered whole before anything is written, so a failure leaves no
 	 * half report behind. */
