@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "daemon_state.h"
 #include "log.h"
 #include "unixaddr.h"
@@ -36,12 +37,10 @@ struct vfs_pend {
 	struct vring_seg seg[];		/* the chain's writable segments */
 };
 
+/* CLOCK_MONOTONIC in ms (clock.h), for the idle looks and the state log. */
 static uint64_t mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return mono_ns() / 1000000;
 }
 
 static unsigned int bucket(uint64_t unique)
