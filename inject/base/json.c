@@ -3,6 +3,11 @@
 #include "json.h"
 
 #include <math.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "build_config.h"
 
 /* The length of the well-formed UTF-8 sequence at p (1 to 4), or 0: a stray
  * continuation byte, a cut-short or overlong sequence, a surrogate or more
@@ -57,4 +62,33 @@ void json_put_number(FILE *f, double v, int digits)
 		fprintf(f, "%.*g", digits, v);
 	else
 		fputs("null", f);
+}
+
+void json_origin_now(struct json_origin *o)
+{
+	struct utsname u;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(o, 0, sizeof(*o));
+	if (uname(&u) == 0) {
+		snprintf(o->kernel, sizeof(o->kernel), "%s", u.release);
+		snprintf(o->host, sizeof(o->host), "%s", u.nodename);
+	}
+	if (gmtime_r(&now, &tm))
+		strftime(o->started, sizeof(o->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void json_put_origin(FILE *f, const char *schema, const struct json_origin *o)
+{
+	fputs("\"schema\":", f);
+	json_put_string(f, schema);
+	fputs(",\"stalefs\":", f);
+	json_put_string(f, STALEFS_VERSION);
+	fputs(",\"kernel\":", f);
+	json_put_string(f, o->kernel);
+	fputs(",\"host\":", f);
+	json_put_string(f, o->host);
+	fputs(",\"started\":", f);
+	json_put_string(f, o->started);
 }

@@ -19,4 +19,23 @@ void json_put_string(FILE *f, const char *s);
  * (1e+100, not a hundred digits), or null when it is not finite. */
 void json_put_number(FILE *f, double v, int digits);
 
+/*
+ * Where and when a document was made. Every JSON document stalefs writes (a
+ * cell line, a report, the event log's first line, the stats, pinpoint's
+ * result) carries these first, with its schema: "NAME/VERSION", a format name
+ * and a whole number raised when a field changes meaning or goes away
+ * (man/stalefs-formats.5).
+ */
+struct json_origin {
+	char kernel[65];	/* uname -r */
+	char host[65];		/* uname -n */
+	char started[32];	/* UTC, ISO 8601 to the second: 2026-12-04T22:55:01Z */
+};
+
+/* This machine, and the time now. */
+void json_origin_now(struct json_origin *o);
+/* "schema":"SCHEMA","stalefs":"0.1.0","kernel":"...","host":"...","started":"..."
+ * with no brace or comma around it. */
+void json_put_origin(FILE *f, const char *schema, const struct json_origin *o);
+
 #endif

@@ -29,6 +29,7 @@ expect_eq "fd op: kernel-made" "$(q "$T/a.jsonl" 'd["attribution"]["kernel"]')" 
 expect_eq "fd op: emitted" "$(q "$T/a.jsonl" 'd["emitted"]')" 5
 expect_eq "fd op: masked" "$(q "$T/a.jsonl" 'd["masked"]')" 0
 expect_eq "fd op: faults fired" "$(q "$T/a.jsonl" 'd["faults_fired"]')" 5
+expect_eq "fd op: verdict (ESTALE seen, as expected)" "$(q "$T/a.jsonl" 'd["verdict"]')" estale
 expect_eq "fd op: effective mode" "$(q "$T/a.jsonl" 'd["effective_mode"]')" "$mode"
 if [ "$(q "$T/a.jsonl" 'd["emitted_trace"] is not None')" = True ]; then
 	expect_eq "fd op: the kernel's trace" "$(q "$T/a.jsonl" 'd["emitted_trace"]')" 5
@@ -44,11 +45,11 @@ expect_eq "path op: masked" "$(q "$T/b.jsonl" 'd["masked"]')" 3
 expect_eq "no fault: exit" "$(cell "$T/c.jsonl" --expect none)" 0
 expect_eq "no fault: surfaced" "$(q "$T/c.jsonl" 'd["estale_total"]')" 0
 expect_eq "no fault: emitted" "$(q "$T/c.jsonl" 'd["emitted"]')" 0
-expect_eq "no fault: verdict" "$(q "$T/c.jsonl" 'd["verdict"]')" pass
+expect_eq "no fault: verdict" "$(q "$T/c.jsonl" 'd["verdict"]')" clean
 
 # Expectations: ESTALE where none was expected fails with a repro line.
 expect_eq "unexpected ESTALE: exit" "$(cell "$T/d.jsonl" --inject "errno:op=READ,errno=ESTALE,count=2" --expect none)" 1
-expect_eq "unexpected ESTALE: verdict" "$(q "$T/d.jsonl" 'd["verdict"]')" fail
+expect_eq "unexpected ESTALE: verdict" "$(q "$T/d.jsonl" 'd["verdict"]')" failed
 grep -q "repro: stalefs run --mode $mode .*--inject errno:op=READ,errno=ESTALE,count=2 .*--seed 1 --expect none" "$T/run.err" ||
 	fail "no repro line for the failing cell: $(cat "$T/run.err")"
 expect_eq "none where some expected: exit" "$(cell "$T/e.jsonl" --expect some)" 1

@@ -34,7 +34,7 @@ for mode in ("never", "mandatory"):
     assert a["estale"] == {"read": 3} and a["attribution"]["inject"] == {"rule 1 errno": 3}, a
     assert by[f"{mode}/root/never/none/read"]["estale_total"] == 0
 skip = by["mandatory/unprivileged/never/none/read"]
-assert skip["status"] == "cannot-run" and skip["verdict"] == "skip", skip
+assert skip["status"] == "cannot-run" and skip["verdict"] == "skipped", skip
 assert "open_by_handle_at" in skip["reason"], skip["reason"]
 assert by["never/unprivileged/never/none/read"]["effective_mode"] == "never"
 PY

@@ -112,7 +112,10 @@ static void fill(struct cell *c, struct run_result *r)
 	r->duration_s = 2.25;
 	r->setup_s = 0.5;
 	r->teardown_s = 0.125;
-	r->verdict = VERDICT_FAIL;
+	r->verdict = VERDICT_FAILED;
+	strcpy(r->origin.kernel, "6.18.0-test");
+	strcpy(r->origin.host, "host \"a\"");
+	strcpy(r->origin.started, "2026-12-04T22:55:01Z");
 	r->rep = calloc(2, sizeof(*r->rep));
 	r->rep[0] = (struct run_rep){ .seed = 42, .exit = 1, .estale = 7, .errors = 10, .mismatches = 1 };
 	r->rep[1] = (struct run_rep){ .seed = 43, .exit = 0, .estale = 2, .errors = 3, .mismatches = 0 };
@@ -201,6 +204,10 @@ START_TEST(cell_line_round_trips_every_field)
 	ck_assert_msg(cell_line_read(&l, t, strlen(t), err, sizeof(err)) == 0, "%s", err);
 
 	ck_assert_str_eq(l.backend, "stalefs");
+	ck_assert_ptr_nonnull(strstr(t, "{\"schema\":\"cell/1\",\"stalefs\":\""));
+	ck_assert_str_eq(s->origin.kernel, "6.18.0-test");
+	ck_assert_str_eq(s->origin.host, "host \"a\"");
+	ck_assert_str_eq(s->origin.started, "2026-12-04T22:55:01Z");
 	ck_assert_str_eq(l.id, "fallback/userns/metadata/evict-storm+2-rules/read+overlay+2path+churn"
 			 "+layers+dirmove+submount+podman+2daemons+drop+mem50+ro@1.13.0,nofile=700");
 	ck_assert_ptr_nonnull(strstr(l.repro, "stalefs run --mode fallback --privilege userns "));
@@ -474,7 +481,9 @@ START_TEST(unknown_versions_and_names_are_refused)
 	assert_refused_with("\"cache\":\"metadata\"", "\"cache\":7", "\"cache\" is not a string");
 	assert_refused_with("\"expect\":\"some\"", "\"expect\":\"most\"", "--expect 'most'");
 	assert_refused_with("\"status\":\"timeout\"", "\"status\":\"maybe\"", "unknown status \"maybe\"");
-	assert_refused_with("\"verdict\":\"fail\"", "\"verdict\":\"meh\"", "unknown verdict \"meh\"");
+	assert_refused_with("\"verdict\":\"failed\"", "\"verdict\":\"meh\"", "unknown verdict \"meh\"");
+	assert_refused_with("\"schema\":\"cell/1\"", "\"schema\":\"cell/2\"",
+			    "schema \"cell/2\" is not cell/1");
 	assert_refused_with("\"errno:op=READ,errno=ESTALE,count=5\"", "\"errno:op=NOPE\"", "rule 1: ");
 }
 END_TEST
@@ -489,8 +498,8 @@ START_TEST(overlong_strings_are_refused_not_cut)
 	assert_refused_with("\"reason\":\"the workload ran over 30 s \\\"quoted\\\"\"", to,
 			    "\"reason\" is longer than 511 bytes");
 	free(to);
-	ck_assert_int_ne(asprintf(&to, "{\"cell\":\"%.700s", big), -1);
-	assert_refused_with("{\"cell\":\"fallback", to, "\"cell\" is longer than 599 bytes");
+	ck_assert_int_ne(asprintf(&to, ",\"cell\":\"%.700s", big), -1);
+	assert_refused_with(",\"cell\":\"fallback", to, "\"cell\" is longer than 599 bytes");
 	free(to);
 	ck_assert_int_ne(asprintf(&to, "\"repro\":\"%.8500s", big), -1);
 	assert_refused_with("\"repro\":\"", to, "\"repro\" is longer than 8191 bytes");
@@ -578,8 +587,37 @@ START_TEST(an_older_line_without_newer_fields_reads_with_defaults)
 	ck_assert(l.result.traced);
 	ck_assert_uint_eq(l.result.mem_peak, 0);
 	ck_assert_int_eq(l.result.rep[0].exit, 0);
-	ck_assert_int_eq(l.result.verdict, VERDICT_PASS);
+	ck_assert_int_eq(l.result.verdict, VERDICT_CLEAN);
 	cell_line_free(&l);
+}
+END_TEST
+
+/* Lines before the verdict words said pass/fail/skip: pass with ESTALE is
+ * estale, fail of a cell that did not finish is error. */
+START_TEST(an_older_verdict_word_reads_as_the_new_one)
+{
+	static const struct {
+		const char *status, *verdict;
+		int estale;
+		enum run_verdict want;
+	} c[] = {
+		{ "ran", "pass", 0, VERDICT_CLEAN }, { "ran", "pass", 3, VERDICT_ESTALE },
+		{ "ran", "fail", 3, VERDICT_FAILED }, { "timeout", "fail", 0, VERDICT_ERROR },
+		{ "cannot-run", "skip", 0, VERDICT_SKIPPED }, { "ran", "estale", 3, VERDICT_ESTALE },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char line[512], err[512] = "";
+		struct cell_line l;
+
+		snprintf(line, sizeof(line),
+			 "{\"cell\":\"never/root/never/none/read\",\"status\":\"%s\",\"estale_total\":%d,"
+			 "\"verdict\":\"%s\"}\n", c[i].status, c[i].estale, c[i].verdict);
+		ck_assert_msg(cell_line_read(&l, line, strlen(line), err, sizeof(err)) == 0, "%s", err);
+		ck_assert_msg(l.result.verdict == c[i].want, "%s/%s/%d: verdict %s", c[i].status, c[i].verdict,
+			      c[i].estale, run_verdict_name(l.result.verdict));
+		cell_line_free(&l);
+	}
 }
 END_TEST
 
@@ -601,6 +639,7 @@ int main(void)
 	tcase_add_test(tc, rep_results_must_match_reps_ran);
 	tcase_add_test(tc, not_an_object_or_no_id_is_refused);
 	tcase_add_test(tc, an_older_line_without_newer_fields_reads_with_defaults);
+	tcase_add_test(tc, an_older_verdict_word_reads_as_the_new_one);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

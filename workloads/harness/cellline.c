@@ -57,7 +57,9 @@ void cell_line_write(const struct cell *c, const struct run_result *r, const cha
 	if (backend)
 		snprintf(id + strlen(id), sizeof(id) - strlen(id), "@%s", backend);
 	cell_repro(c, repro, sizeof(repro));
-	fputs("{\"cell\":", f);
+	fputc('{', f);
+	json_put_origin(f, CELL_LINE_SCHEMA, &r->origin);
+	fputs(",\"cell\":", f);
 	json_put_string(f, id);
 	fprintf(f, ",\"backend\":\"%s\",\"params\":", backend ? backend : "stalefs");
 	cell_line_params_write(c, f);
@@ -469,8 +471,15 @@ static void read_result(struct rd *d, struct cell_line *l, const struct jv *v)
 	struct run_result *r = &l->result;
 	const struct jv *integrity = rd_obj(d, v, "integrity"), *mem = rd_obj(d, v, "memory");
 	const struct jv *trace = jv_get(v, "emitted_trace");
-	char name[16] = "";
+	char name[16] = "", schema[32] = "";
 
+	rd_str(d, v, "schema", schema, sizeof(schema));
+	if (!d->ret && schema[0] && strcmp(schema, CELL_LINE_SCHEMA) != 0)
+		rd_fail(d, "schema \"%s\" is not %s, the cell line this stalefs reads", schema,
+			CELL_LINE_SCHEMA);
+	rd_str(d, v, "kernel", r->origin.kernel, sizeof(r->origin.kernel));
+	rd_str(d, v, "host", r->origin.host, sizeof(r->origin.host));
+	rd_str(d, v, "started", r->origin.started, sizeof(r->origin.started));
 	rd_str(d, v, "status", name, sizeof(name));
 	if (!d->ret && run_status_parse(name, &r->status))
 		rd_fail(d, "unknown status \"%s\"", name);
@@ -502,8 +511,16 @@ static void read_result(struct rd *d, struct cell_line *l, const struct jv *v)
 	r->teardown_s = rd_secs(d, v, "teardown_s", 0);
 	strcpy(name, "");
 	rd_str(d, v, "verdict", name, sizeof(name));
-	if (!d->ret && run_verdict_parse(name, &r->verdict))
-		rd_fail(d, "unknown verdict \"%s\"", name);
+	if (!d->ret) {
+		int legacy = run_verdict_parse(name, &r->verdict);
+
+		if (legacy < 0)
+			rd_fail(d, "unknown verdict \"%s\"", name);
+		else if (legacy && r->verdict == VERDICT_CLEAN && r->estale_total)
+			r->verdict = VERDICT_ESTALE;
+		else if (legacy && r->verdict == VERDICT_FAILED && r->status != RUN_RAN)
+			r->verdict = VERDICT_ERROR;
+	}
 	read_reps(d, r, v);
 }
 

@@ -13,7 +13,8 @@
  * not know (mode, privilege, cache, workload, expect, virtiofsd version,
  * status, verdict), rules that do not parse, mistyped values, counts that
  * are negative, fractional or beyond 2^53. Every line has "cell", "status"
- * and "verdict"; other fields that are missing read as the cell's defaults
+ * and "verdict"; a "schema" other than cell/1 is refused (a newer stalefs
+ * wrote it); other fields that are missing read as the cell's defaults
  * and zero (older lines lack the newer fields). `stalefs report` reads its
  * input through here, so what it merges is what run wrote.
  *
@@ -33,6 +34,8 @@
 
 struct jv;
 
+/* The line's "schema": lines without one (before it) read the same way. */
+#define CELL_LINE_SCHEMA "cell/1"
 #define CELL_LINE_ID_MAX 600
 #define CELL_LINE_REPRO_MAX 8192
 

@@ -488,6 +488,7 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 	gr.limit = g->timeout ? g->timeout : (c->count ? 600 : c->seconds + 120);
 	snprintf(gr.penv, sizeof(gr.penv), "%s", g->paths_env ? g->paths_env : "");
 	memset(r, 0, sizeof(*r));
+	json_origin_now(&r->origin);
 	r->rep = calloc(1, sizeof(*r->rep));
 	if (!r->rep) {
 		snprintf(err, errlen, "out of memory");

@@ -263,8 +263,8 @@ static int cell_from_line(struct report_cell *c, const struct cell_line *l)
 	c->duration_s = r->duration_s;
 	c->setup_s = r->setup_s;
 	c->teardown_s = r->teardown_s;
-	c->verdict = r->verdict == VERDICT_PASS ? REPORT_PASS
-		     : r->verdict == VERDICT_FAIL ? REPORT_FAIL : REPORT_SKIP;
+	c->verdict = r->verdict == VERDICT_SKIPPED ? REPORT_SKIP
+		     : run_verdict_bad(r->verdict) ? REPORT_FAIL : REPORT_PASS;
 	if (r->reps_ran) {
 		c->rep_results = calloc(r->reps_ran, sizeof(*c->rep_results));
 		if (!c->rep_results)

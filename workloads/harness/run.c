@@ -570,6 +570,7 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	json_origin_now(&r->origin);
 	r->rep = calloc(c->reps, sizeof(*r->rep));
 	if (!r->rep) {
 		snprintf(err, errlen, "out of memory");

@@ -394,7 +394,7 @@ int run_main(int argc, char **argv)
 	run_result_json(&cli.base, &r, out);
 	fflush(out);
 	run_result_summary(&cli.base, &r, stderr);
-	if (r.verdict == VERDICT_FAIL) {
+	if (run_verdict_bad(r.verdict)) {
 		cell_repro(&cli.base, repro, sizeof(repro));
 		fprintf(stderr, "repro: %s\n", repro);
 	}
@@ -521,7 +521,7 @@ int matrix_main(int argc, char **argv)
 			r.status != RUN_RAN ? " " : "", r.status != RUN_RAN ? run_status_name(r.status) : "",
 			(unsigned long long)r.estale_total, (unsigned long long)estale, r.duration_s,
 			(mono_seconds() - t0) / k * (mine - k));
-		if (r.verdict == VERDICT_FAIL) {
+		if (run_verdict_bad(r.verdict)) {
 			cell_repro(&c, repro, sizeof(repro));
 			fprintf(stderr, "  repro: %s\n", repro);
 		}

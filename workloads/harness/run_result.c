@@ -10,7 +10,7 @@
 #include "jsonv.h"
 
 static const char *const status_names[] = { "ran", "cannot-run", "error", "timeout", "interrupted" };
-static const char *const verdict_names[] = { "pass", "fail", "skip" };
+static const char *const verdict_names[] = { "clean", "estale", "failed", "skipped", "error" };
 
 const char *run_status_name(enum run_status s)
 {
@@ -34,12 +34,29 @@ int run_status_parse(const char *name, enum run_status *out)
 
 int run_verdict_parse(const char *name, enum run_verdict *out)
 {
+	/* Cell lines before "schema" said pass, fail, skip: 1 tells the reader
+	 * to settle clean/estale and failed/error from the line's counts. */
+	static const struct {
+		const char *name;
+		enum run_verdict v;
+	} legacy[] = { { "pass", VERDICT_CLEAN }, { "fail", VERDICT_FAILED }, { "skip", VERDICT_SKIPPED } };
+
 	for (size_t i = 0; i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++)
 		if (strcmp(name, verdict_names[i]) == 0) {
 			*out = (enum run_verdict)i;
 			return 0;
 		}
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (strcmp(name, legacy[i].name) == 0) {
+			*out = legacy[i].v;
+			return 1;
+		}
 	return -EINVAL;
+}
+
+bool run_verdict_bad(enum run_verdict v)
+{
+	return v == VERDICT_FAILED || v == VERDICT_ERROR;
 }
 
 int run_result_op(struct run_result *r, const char *name)
@@ -110,13 +127,14 @@ void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv 
 void run_judge(const struct cell *c, struct run_result *r)
 {
 	if (r->status == RUN_CANNOT)
-		r->verdict = VERDICT_SKIP;
-	else if (r->status != RUN_RAN || r->mismatches ||
-		 (c->expect == EXPECT_NONE && r->estale_total) ||
+		r->verdict = VERDICT_SKIPPED;
+	else if (r->status != RUN_RAN)
+		r->verdict = VERDICT_ERROR;
+	else if (r->mismatches || (c->expect == EXPECT_NONE && r->estale_total) ||
 		 (c->expect == EXPECT_SOME && !r->estale_total))
-		r->verdict = VERDICT_FAIL;
+		r->verdict = VERDICT_FAILED;
 	else
-		r->verdict = VERDICT_PASS;
+		r->verdict = r->estale_total ? VERDICT_ESTALE : VERDICT_CLEAN;
 }
 
 uint64_t run_result_calls(const struct run_result *r)
@@ -157,7 +175,7 @@ int run_exit_code(const struct run_result *r)
 	case RUN_INTERRUPTED:
 		return EXIT_INTERRUPTED;
 	default:
-		return r->verdict == VERDICT_FAIL ? 1 : 0;
+		return run_verdict_bad(r->verdict) ? 1 : 0;
 	}
 }
 

@@ -17,12 +17,19 @@
 #include "attrib.h"
 #include "cell.h"
 #include "chain.h"
+#include "json.h"
 
 #define RUN_OPS 16
 #define RUN_ERRS 16
 
 enum run_status { RUN_RAN, RUN_CANNOT, RUN_ERROR, RUN_TIMEOUT, RUN_INTERRUPTED };
-enum run_verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
+/*
+ * What a cell came to. clean and estale both met the cell's --expect (any
+ * ESTALE seen makes it estale); failed did not (or the bytes were wrong);
+ * skipped could not run here; error stopped early (harness error, time limit
+ * or interrupt: run_status says which). Only failed and error gate CI.
+ */
+enum run_verdict { VERDICT_CLEAN, VERDICT_ESTALE, VERDICT_FAILED, VERDICT_SKIPPED, VERDICT_ERROR };
 
 struct run_rep {
 	uint64_t seed;
@@ -31,6 +38,7 @@ struct run_rep {
 };
 
 struct run_result {
+	struct json_origin origin;	/* when the cell started, on which machine */
 	enum run_status status;
 	char reason[512];
 	char effective_mode[16];
@@ -82,5 +90,7 @@ const char *run_verdict_name(enum run_verdict v);
 /* The names back; 0 or -EINVAL. */
 int run_status_parse(const char *name, enum run_status *out);
 int run_verdict_parse(const char *name, enum run_verdict *out);
+/* failed or error: what makes a cell's exit code non-zero. */
+bool run_verdict_bad(enum run_verdict v);
 
 #endif
