@@ -9,6 +9,7 @@
 #include "errname.h"
 #include "json.h"
 #include "jsonv.h"
+#include "term.h"
 
 #define WINDOW_NO_START_NS 1000000000ULL	/* io_uring events: the second before */
 #define HOST_SPAN_MAX_NS 60000000000ULL		/* the longest host operation looked for */
@@ -653,30 +654,6 @@ void chains_from_json(struct chains *c, const struct jv *v)
 }
 
 /* Print first then s, wrapped at width, continuation lines indented by cont. */
-static void wrap(FILE *f, const char *first, const char *s, int width, const char *cont)
-{
-	int col = (int)strlen(first), contw = (int)strlen(cont);
-
-	fputs(first, f);
-	while (*s) {
-		int w = (int)strcspn(s, " ");
-
-		if (col > contw && col + 1 + w > width) {
-			fprintf(f, "\n%s", cont);
-			col = contw;
-		} else if (col > (int)strlen(first) || (col > contw && col != (int)strlen(first))) {
-			fputc(' ', f);
-			col++;
-		}
-		fprintf(f, "%.*s", w, s);
-		col += w;
-		s += w;
-		while (*s == ' ')
-			s++;
-	}
-	fputc('\n', f);
-}
-
 void chains_print(const struct chains *c, FILE *f, const char *indent, int width)
 {
 	const struct chain *v[CHAINS_MAX];
@@ -693,6 +670,6 @@ void chains_print(const struct chains *c, FILE *f, const char *indent, int width
 		snprintf(line, sizeof(line), "%llu ESTALE: %s%s; e.g. %s",
 			 (unsigned long long)v[i]->n, text, v[i]->complete ? "" : " [incomplete]",
 			 v[i]->example);
-		wrap(f, indent, line, width, cont);
+		term_fold(f, indent, cont, line, width);
 	}
 }

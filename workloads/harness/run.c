@@ -434,6 +434,7 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 				       : (c->count ? 600 : c->seconds + 60);
 	char err[512];
 	int status, code;
+	bool cut = false;	/* limit is what is left of o->deadline */
 
 	memset(rr, 0, sizeof(*rr));
 	rr->seed = c->seed + i;
@@ -468,6 +469,10 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 			goto out;
 	t_work = mono_seconds();
 	r->setup_s += t_work - t0;
+	if (o->deadline && o->deadline - t_work < limit) {
+		limit = o->deadline - t_work > 0.001 ? o->deadline - t_work : 0.001;
+		cut = true;
+	}
 	code = wait_workloads(c, x, limit);
 	if (x->mem.dir[0]) {
 		r->mem_hits += memcg_hits(&x->mem);
@@ -475,6 +480,11 @@ static int one_rep(const struct cell *c, const struct run_opts *o, struct rep *x
 		r->mem_reclaimed += x->mem.reclaimed;
 		if (x->mem.peak > r->mem_peak)
 			r->mem_peak = x->mem.peak;
+	}
+	if (code == -ETIMEDOUT && cut) {
+		set_status(r, RUN_TIMEOUT, "the time limit ran out during this cell, %.1f s into it",
+			   mono_seconds() - t0);
+		goto out;
 	}
 	if (code == -ETIMEDOUT) {
 		set_status(r, RUN_TIMEOUT, "the workload ran over %.0f s", limit);

@@ -29,6 +29,9 @@ struct run_opts {		/* how to run, not what (not part of the cell) */
 	bool keep;		/* keep the work dir */
 	int trace;		/* -1 off, 0 auto, 1 required */
 	bool quiet;		/* no per-repetition lines on stderr */
+	/* matrix --time-limit: when (mono_seconds()) the limit runs out; 0 none. A
+	 * repetition still running then stops with RUN_TIMEOUT (exit 124). */
+	double deadline;
 	/* Set: pinpoint runs the cell in a QEMU guest behind virtio-fs against
 	 * stalefs-virtiofsd (compare_guest.h) instead of on /dev/fuse. */
 	const struct guest_opts *guest;

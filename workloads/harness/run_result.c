@@ -9,7 +9,8 @@
 #include "exitcode.h"
 #include "jsonv.h"
 
-static const char *const status_names[] = { "ran", "cannot-run", "error", "timeout", "interrupted" };
+static const char *const status_names[] = { "ran", "cannot-run", "error", "timeout", "interrupted",
+					     "not-run" };
 static const char *const verdict_names[] = { "clean", "estale", "failed", "skipped", "error" };
 
 const char *run_status_name(enum run_status s)
@@ -126,7 +127,7 @@ void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv 
 
 void run_judge(const struct cell *c, struct run_result *r)
 {
-	if (r->status == RUN_CANNOT)
+	if (r->status == RUN_CANNOT || r->status == RUN_NOT_RUN)
 		r->verdict = VERDICT_SKIPPED;
 	else if (r->status != RUN_RAN)
 		r->verdict = VERDICT_ERROR;
@@ -171,6 +172,7 @@ int run_exit_code(const struct run_result *r)
 	case RUN_ERROR:
 		return EXIT_INTERNAL;
 	case RUN_TIMEOUT:
+	case RUN_NOT_RUN:
 		return EXIT_TIME_LIMIT;
 	case RUN_INTERRUPTED:
 		return EXIT_INTERRUPTED;

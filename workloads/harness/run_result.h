@@ -22,7 +22,8 @@
 #define RUN_OPS 16
 #define RUN_ERRS 16
 
-enum run_status { RUN_RAN, RUN_CANNOT, RUN_ERROR, RUN_TIMEOUT, RUN_INTERRUPTED };
+/* RUN_NOT_RUN: matrix's --time-limit ran out before the cell started. */
+enum run_status { RUN_RAN, RUN_CANNOT, RUN_ERROR, RUN_TIMEOUT, RUN_INTERRUPTED, RUN_NOT_RUN };
 /*
  * What a cell came to. clean and estale both met the cell's --expect (any
  * ESTALE seen makes it estale); failed did not (or the bytes were wrong);
