@@ -69,3 +69,46 @@ void term_fold(FILE *f, const char *first, const char *cont, const char *text, i
 	}
 	fputc('\n', f);
 }
+
+/* The length of the shell word at p: up to a space outside quotes. */
+static size_t shell_word(const char *p)
+{
+	char quote = 0;
+	size_t n = 0;
+
+	for (; p[n] && (quote || p[n] != ' '); n++) {
+		if (quote && p[n] == quote)
+			quote = 0;
+		else if (!quote && (p[n] == '\'' || p[n] == '"'))
+			quote = p[n];
+		else if (!quote && p[n] == '\\' && p[n + 1])
+			n++;
+	}
+	return n;
+}
+
+void term_fold_command(FILE *f, const char *first, const char *cmd, int width)
+{
+	int col = (int)strlen(first), indent = col + 4;
+	const char *p = cmd;
+
+	fputs(first, f);
+	for (bool start = true; *p; start = false) {
+		int word = (int)shell_word(p);
+
+		/* Room for the word and, unless it is the last, " \\". */
+		if (!start && col + 1 + word + 2 > width) {
+			fprintf(f, " \\\n%*s", indent, "");
+			col = indent;
+		} else if (!start) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", word, p);
+		col += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}

@@ -23,5 +23,9 @@ int term_width(FILE *f);
  * as many spaces as first). A word longer than a line is cut where it must.
  * Ends with '\n'. */
 void term_fold(FILE *f, const char *first, const char *cont, const char *text, int width);
+/* A shell command, folded as the shell reads it: breaks only at spaces
+ * outside quotes, each broken line ending in " \\", so the folded lines paste
+ * back into a shell as the same command. */
+void term_fold_command(FILE *f, const char *first, const char *cmd, int width);
 
 #endif

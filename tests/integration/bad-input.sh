@@ -32,6 +32,13 @@ check "run: negative --rlimit-nofile" run --rlimit-nofile=-5
 check "matrix: unknown version in --versions" matrix --versions 1.13.0,2.0
 check "injected errno the kernel refuses" mount --shared-dir="$BACKING" --inject=errno:errno=512 "$MNT"
 check "run: injected errno the kernel refuses" run --inject=errno:op=READ,errno=4095
+check "run: --seconds and --count both" run --seconds 1 --count 10
+check "matrix: --seconds and --count both" matrix --count 10 --seconds 2
+check "run: --tree missing" run --tree "$T/nope"
+check "run: --tree a file" run --tree "$T/file"
+check "run: --tree without a manifest" run --tree "$BACKING"
+check "run: --workdir a file" run --workdir "$T/file"
+check "matrix: --workdir two levels down" matrix --workdir "$T/nope/deeper"
 check "unknown command" frobnicate
 check "unknown workload" workload frobnicate
 check "no workload" workload

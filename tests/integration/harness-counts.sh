@@ -15,7 +15,7 @@ cell() {	# OUT [run options]: the cell line in OUT, the exit code on stdout
 	local out=$1 rc=0
 	shift
 	"$STALEFS" run --mode "$mode" --cache never --threads 1 --count 60 --objects 60 \
-		--max-links 20 --quiet --out "$out" "$@" 2>>"$T/run.err" || rc=$?
+		--max-links 20 --quiet --out "$out" "$@" >>"$T/run.err" 2>&1 || rc=$?
 	echo "$rc"
 }
 q() { python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); print($2)" "$1"; }
@@ -50,7 +50,7 @@ expect_eq "no fault: verdict" "$(q "$T/c.jsonl" 'd["verdict"]')" clean
 # Expectations: ESTALE where none was expected fails with a repro line.
 expect_eq "unexpected ESTALE: exit" "$(cell "$T/d.jsonl" --inject "errno:op=READ,errno=ESTALE,count=2" --expect none)" 1
 expect_eq "unexpected ESTALE: verdict" "$(q "$T/d.jsonl" 'd["verdict"]')" failed
-grep -q "repro: stalefs run --mode $mode .*--inject errno:op=READ,errno=ESTALE,count=2 .*--seed 1 --expect none" "$T/run.err" ||
+unfold "$T/run.err" | grep -Eq "^repro +stalefs run --mode $mode .*--inject errno:op=READ,errno=ESTALE,count=2 .*--seed 1 --expect none" ||
 	fail "no repro line for the failing cell: $(cat "$T/run.err")"
 expect_eq "none where some expected: exit" "$(cell "$T/e.jsonl" --expect some)" 1
 is_mounted "$T"/stalefs-run.*/mnt && fail "a cell left its mount"

@@ -5,7 +5,8 @@
 # report merges them (text, markdown, junit, json) with the counts the
 # cells wrote; a cell that cannot run here (mandatory without
 # CAP_DAC_READ_SEARCH) is skipped with its reason; bad axes exit 2 before
-# anything runs; a matrix that ends in its time limit exits 124.
+# anything runs; --list runs nothing; a time limit cuts the running cell,
+# records the rest as not run and exits 124.
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -58,16 +59,35 @@ rc=0
 "$STALEFS" matrix --modes never --profiles "$T/read-estale.rules" --cache never --threads 1 \
 	--count 40 --objects 40 --max-links 20 --expect none --out "$T/f.jsonl" 2>"$T/f.err" || rc=$?
 expect_eq "unexpected ESTALE: exit" "$rc" 1
-grep -q "repro: stalefs run --mode never .*--seed 1 --expect none" "$T/f.err" || fail "no repro line"
+unfold "$T/f.err" | grep -q "repro: stalefs run --mode never .*--seed 1 --expect none" || fail "no repro line"
 
 rc=0
 "$STALEFS" matrix --modes never,sometimes --out "$T/bad.jsonl" 2>"$T/bad.err" || rc=$?
 expect_eq "bad axis: exit" "$rc" 2
 expect_eq "bad axis: one line" "$(wc -l <"$T/bad.err")" 1
 [ -s "$T/bad.jsonl" ] && fail "a bad axis still ran cells"
+# --list prints the cells (this shard's) and their repro lines, runs none.
 rc=0
-"$STALEFS" matrix --modes never,prefer,mandatory --seconds 1 --time-limit 0.5 \
-	--out "$T/tl.jsonl" 2>/dev/null || rc=$?
+m --shard 2/2 --list >"$T/list.txt" 2>"$T/list.err" || rc=$?
+expect_eq "list: exit" "$rc" 0
+expect_eq "list: cells" "$(grep -c '^[a-z]' "$T/list.txt")" 4
+grep -q '^  stalefs run --mode ' "$T/list.txt" || fail "list: no repro lines: $(cat "$T/list.txt")"
+ls "$T" | grep -q '^stalefs-run' && fail "list ran a cell"
+
+# The time limit reaches into a running cell (timeout, with why) and the
+# cells it never started are recorded as not run; exit 124 either way.
+rc=0
+"$STALEFS" matrix --modes never,prefer,mandatory --seconds 5 --time-limit 1.5 \
+	--out "$T/tl.jsonl" 2>"$T/tl.err" || rc=$?
 expect_eq "time limit: exit" "$rc" 124
-expect_eq "time limit: cells run" "$(wc -l <"$T/tl.jsonl")" 1
+python3 - "$T/tl.jsonl" <<'PY' || fail "time limit cells: $(cat "$T/tl.err")"
+import json, sys
+cells = [json.loads(l) for l in open(sys.argv[1])]
+st = [(c["status"], c["verdict"]) for c in cells]
+assert st == [("timeout", "error"), ("not-run", "skipped"), ("not-run", "skipped")], st
+assert "time limit ran out during this cell" in cells[0]["reason"], cells[0]["reason"]
+assert cells[0]["duration_s"] < 4.5, cells[0]["duration_s"]
+assert "--time-limit of 1.5 s ran out before this cell" in cells[1]["reason"], cells[1]["reason"]
+PY
+grep -q "2 cells not run (time limit)" "$T/tl.err" || fail "time limit: no not-run line: $(cat "$T/tl.err")"
 exit 0

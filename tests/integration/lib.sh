@@ -151,6 +151,8 @@ stat_field() { snapshot && field "$1"; }
 drop_caches() { sync; echo 2 >/proc/sys/vm/drop_caches; }
 
 # expect_eq WHAT GOT WANT
+# FILE with folded shell commands (lines ending in " \\") joined again.
+unfold() { sed -e ':a' -e '/ \\$/{N;s/ \\\n */ /;ta}' "$1"; }
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
 
 # ctl COMMAND...: the daemon's control socket (start_daemon --control="$T/ctl.sock").

@@ -24,11 +24,14 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cell.h"
 #include "compare.h"
@@ -38,12 +41,14 @@
 #include "scenario.h"
 #include "exitcode.h"
 #include "opts.h"
+#include "term.h"
+#include "tree.h"
 
 #define AXIS_MAX 16
 
 enum { O_CELL = 1, O_OUT, O_WORKDIR, O_TREE, O_KEEP, O_TRACE, O_QUIET, O_SHARD, O_TIME_LIMIT,
        O_MODES, O_PRIVILEGES, O_CACHES, O_PROFILES, O_WORKLOADS, O_VERSIONS,
-       O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT, O_SCENARIO };
+       O_RUNNER, O_GUEST_BIN, O_PATHS_ENV, O_FORMAT, O_SCENARIO, O_JSON, O_LIST };
 
 /* Which commands take an option. */
 #define FOR_RUN 1u
@@ -107,7 +112,13 @@ static const struct {
 	{ { O_RUNNER, "runner", OPT_STR, "PATH", NULL, .help = "the guest runner script" }, FOR_COMPARE },
 	{ { O_GUEST_BIN, "guest-workload", OPT_STR, "PATH", NULL, .help = "the static guest workload binary" }, FOR_COMPARE },
 	{ { O_PATHS_ENV, "paths-env", OPT_STR, "FILE", NULL, .help = "QEMU, kernel and virtiofsd paths (ci/compare-setup.sh)" }, FOR_COMPARE },
-	{ { O_OUT, "out", OPT_STR, "FILE", "stdout", .help = "append the cell lines to FILE" }, FOR_ALL },
+	{ { O_OUT, "out", OPT_STR, "FILE", NULL,
+	    .help = "append the cell lines (JSON, for stalefs report) to FILE; - for stdout" }, FOR_ALL },
+	{ { O_JSON, "json", OPT_FLAG,
+	    .help = "cell lines on stdout, also on a terminal (the default when stdout is not one)" },
+	  FOR_RUN | FOR_MATRIX },
+	{ { O_LIST, "list", OPT_FLAG, .help = "print the cells it would run (this shard's), run none" },
+	  FOR_MATRIX },
 	{ { O_WORKDIR, "workdir", OPT_STR, "DIR", NULL, .help = "where cells make their trees, mounts and logs" }, FOR_ALL },
 	{ { O_TREE, "tree", OPT_STR, "DIR", NULL, .help = "read this tree instead of generating one" }, FOR_ALL },
 	{ { O_KEEP, "keep", OPT_FLAG, .help = "keep each cell's work dir" }, FOR_ALL },
@@ -212,6 +223,8 @@ struct cli {
 	unsigned int shard, nshards;
 	double time_limit;
 	bool any_cell;		/* a cell option or an axis was given */
+	bool seconds, count;	/* --seconds, --count given (on the command line, not by --scenario) */
+	bool json, list;
 	struct guest_opts g;	/* compare */
 	int format;		/* compare --format: COMPARE_TEXT, _MARKDOWN, _JSON */
 };
@@ -238,6 +251,10 @@ static int apply(const char *cmd, struct cli *cli, struct opts *o, int id)
 		break;
 	case O_CELL:
 		cli->any_cell = true;
+		if (strcmp(o->cur->name, "seconds") == 0)
+			cli->seconds = true;
+		if (strcmp(o->cur->name, "count") == 0)
+			cli->count = true;
 		if (strcmp(o->cur->name, "workload") == 0)
 			c = set_workload(&cli->base, arg, err, sizeof(err));
 		else
@@ -251,6 +268,12 @@ static int apply(const char *cmd, struct cli *cli, struct opts *o, int id)
 		break;
 	case O_OUT:
 		cli->out = arg;
+		break;
+	case O_JSON:
+		cli->json = true;
+		break;
+	case O_LIST:
+		cli->list = true;
 		break;
 	case O_WORKDIR:
 		cli->o.workdir = arg;
@@ -289,6 +312,48 @@ static int apply(const char *cmd, struct cli *cli, struct opts *o, int id)
 		if (split_axis(&cli->ax, id - O_MODES, arg) < 0)
 			return -EINVAL;
 		break;
+	}
+	return 0;
+}
+
+/* --workdir and --tree before anything runs: a bad path is usage (exit 2),
+ * not a harness error in the first cell. 0 or -EINVAL after one line. */
+static int check_paths(const char *cmd, const struct run_opts *o)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (o->workdir) {
+		const char *dir = o->workdir;
+		bool exists = stat(dir, &st) == 0;
+
+		if (!exists) {	/* run makes one level: its parent must be there */
+			snprintf(buf, sizeof(buf), "%s", o->workdir);
+			dir = dirname(buf);
+		}
+		if ((exists || stat(dir, &st) == 0) && !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "stalefs %s: --workdir %s: %s is not a directory\n", cmd,
+				o->workdir, dir);
+			return -EINVAL;
+		}
+		if (!exists && stat(dir, &st) < 0) {
+			fprintf(stderr, "stalefs %s: --workdir %s: %s: %s (it makes one directory, not a "
+				"path)\n", cmd, o->workdir, dir, strerror(errno));
+			return -EINVAL;
+		}
+	}
+	if (!o->tree)
+		return 0;
+	if (stat(o->tree, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "stalefs %s: --tree %s: %s\n", cmd, o->tree,
+			access(o->tree, F_OK) < 0 ? strerror(errno) : "not a directory");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s/%s", o->tree, TREE_MANIFEST);
+	if (access(buf, R_OK) < 0) {
+		fprintf(stderr, "stalefs %s: --tree %s has no readable %s (`stalefs workload gen --root "
+			"DIR` makes a tree with one)\n", cmd, o->tree, TREE_MANIFEST);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -335,6 +400,12 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	} else if (c == 0 && o.optind != argc) {
 		fprintf(stderr, "stalefs %s: unexpected argument '%s'\n", cmd, argv[o.optind]);
 		c = -EINVAL;
+	} else if (c == 0 && cli->seconds && cli->count) {
+		fprintf(stderr, "stalefs %s: --seconds and --count both given: a repetition reads for a "
+			"time or a number of reads, give one\n", cmd);
+		c = -EINVAL;
+	} else if (c == 0) {
+		c = check_paths(cmd, &cli->o);
 	}
 	opts_fini(&o);
 	return c;
@@ -366,12 +437,45 @@ static int worse(int a, int b)
 	return ra >= rb ? a : b;
 }
 
+/*
+ * Where run and matrix write. Cell lines go to --out FILE; without it, to
+ * stdout unless stdout is a terminal (a person, not a script), where --json
+ * still asks for them. The summary for people goes to stdout when no cell
+ * line does, else to stderr.
+ */
+struct sinks {
+	FILE *lines;	/* NULL: no cell lines */
+	FILE *human;
+	int width;
+};
+
+static int open_sinks(const char *cmd, const struct cli *cli, struct sinks *k)
+{
+	bool to_stdout = cli->out ? strcmp(cli->out, "-") == 0 : cli->json || !term_is_tty(stdout);
+
+	k->lines = NULL;
+	if (cli->out && !to_stdout && !(k->lines = open_out(cmd, cli->out)))
+		return -EINVAL;
+	if (to_stdout)
+		k->lines = stdout;
+	k->human = to_stdout ? stderr : stdout;
+	k->width = term_width(k->human);
+	return 0;
+}
+
+static void close_sinks(struct sinks *k)
+{
+	if (k->lines && k->lines != stdout)
+		fclose(k->lines);
+	fflush(stdout);
+}
+
 int run_main(int argc, char **argv)
 {
 	static struct cli cli;
 	struct run_result r;
+	struct sinks k;
 	char err[512], repro[8192];
-	FILE *out;
 	int ret;
 
 	ret = parse("run", argc, argv, &cli);
@@ -383,25 +487,26 @@ int run_main(int argc, char **argv)
 	}
 	if ((ret = run_can_mount("stalefs run")))
 		return ret;
-	out = open_out("run", cli.out);
-	if (!out)
+	if (open_sinks("run", &cli, &k) < 0)
 		return EXIT_USAGE;
 	proc_on_signals();
 	if (run_cell(&cli.base, &cli.o, &r, err, sizeof(err)) < 0) {
 		fprintf(stderr, "stalefs run: %s\n", err);
+		close_sinks(&k);
 		return EXIT_INTERNAL;
 	}
-	run_result_json(&cli.base, &r, out);
-	fflush(out);
-	run_result_summary(&cli.base, &r, stderr);
+	if (k.lines) {
+		run_result_json(&cli.base, &r, k.lines);
+		fflush(k.lines);
+	}
+	run_result_summary(&cli.base, &r, k.human, k.width);
 	if (run_verdict_bad(r.verdict)) {
 		cell_repro(&cli.base, repro, sizeof(repro));
-		fprintf(stderr, "repro: %s\n", repro);
+		term_fold_command(k.human, "repro    ", repro, k.width);
 	}
 	ret = run_exit_code(&r);
 	run_result_free(&r);
-	if (out != stdout)
-		fclose(out);
+	close_sinks(&k);
 	cell_free(&cli.base);
 	return ret;
 }
@@ -454,16 +559,54 @@ static unsigned int fill_axes(struct cli *cli)
 	return ncells;
 }
 
+static bool in_shard(const struct cli *cli, unsigned int i)
+{
+	return i % cli->nshards == (cli->nshards > 1 ? cli->shard - 1 : 0);
+}
+
+/* --list: this shard's cells, one a line: the id and the repro line. */
+static int matrix_list(struct cli *cli, unsigned int ncells)
+{
+	char err[512], id[512], repro[8192];
+	struct cell c;
+
+	for (unsigned int i = 0; i < ncells; i++) {
+		if (!in_shard(cli, i))
+			continue;
+		if (axis_cell(cli, i, &c, err, sizeof(err)) < 0)
+			return EXIT_INTERNAL;	/* checked before */
+		cell_id(&c, id, sizeof(id));
+		cell_repro(&c, repro, sizeof(repro));
+		printf("%s\n", id);
+		term_fold_command(stdout, "  ", repro, term_width(stdout));
+		cell_free(&c);
+	}
+	return EXIT_OK;
+}
+
+/* A cell the time limit left unstarted: its line says so (status not-run). */
+static void not_run_line(const struct cell *c, double limit, FILE *f)
+{
+	struct run_result r;
+
+	memset(&r, 0, sizeof(r));
+	json_origin_now(&r.origin);
+	r.status = RUN_NOT_RUN;
+	snprintf(r.reason, sizeof(r.reason), "the --time-limit of %g s ran out before this cell", limit);
+	run_judge(c, &r);
+	run_result_json(c, &r, f);
+}
+
 int matrix_main(int argc, char **argv)
 {
 	static struct cli cli;
 	struct cell c;
+	struct sinks k;
 	char err[512], id[512], repro[8192];
-	unsigned int ncells, k = 0, mine = 0, done = 0;
+	unsigned int ncells, n = 0, mine = 0, done = 0, not_run = 0;
 	uint64_t estale = 0;
 	double t0 = mono_seconds();
 	int code = 0, ran = 0;
-	FILE *out;
 
 	if ((code = parse("matrix", argc, argv, &cli)))
 		return code > 0 ? 0 : EXIT_USAGE;
@@ -475,32 +618,38 @@ int matrix_main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		cell_free(&c);
+		mine += in_shard(&cli, i);
 	}
-	for (unsigned int i = 0; i < ncells; i++)
-		if (i % cli.nshards == (cli.nshards > 1 ? cli.shard - 1 : 0))
-			mine++;
+	if (cli.list)
+		return matrix_list(&cli, ncells);
 	if ((code = run_can_mount("stalefs matrix")))
 		return code;
-	out = open_out("matrix", cli.out);
-	if (!out)
+	if (open_sinks("matrix", &cli, &k) < 0)
 		return EXIT_USAGE;
+	if (cli.time_limit)
+		cli.o.deadline = t0 + cli.time_limit;
 	proc_on_signals();
 	fprintf(stderr, "stalefs matrix: %u cells, %u in this shard (%u/%u)\n", ncells, mine,
 		cli.nshards > 1 ? cli.shard : 1, cli.nshards);
 	for (unsigned int i = 0; i < ncells && !proc_interrupted; i++) {
 		struct run_result r;
 
-		if (i % cli.nshards != (cli.nshards > 1 ? cli.shard - 1 : 0))
+		if (!in_shard(&cli, i))
 			continue;
-		if (cli.time_limit && mono_seconds() - t0 > cli.time_limit) {
-			fprintf(stderr, "stalefs matrix: time limit of %.0f s reached after %u of %u cells\n",
-				cli.time_limit, done, mine);
-			code = worse(code, EXIT_TIME_LIMIT);
-			break;
-		}
 		axis_cell(&cli, i, &c, err, sizeof(err));
+		n++;
+		if (cli.time_limit && mono_seconds() >= cli.o.deadline) {
+			if (!not_run++)
+				fprintf(stderr, "stalefs matrix: the time limit of %g s ran out after %u of %u "
+					"cells; the rest are recorded as not run\n", cli.time_limit, done,
+					mine);
+			if (k.lines)
+				not_run_line(&c, cli.time_limit, k.lines);
+			code = worse(code, EXIT_TIME_LIMIT);
+			cell_free(&c);
+			continue;
+		}
 		cli.o.quiet = true;
-		k++;
 		cell_id(&c, id, sizeof(id));
 		if (run_cell(&c, &cli.o, &r, err, sizeof(err)) < 0) {
 			fprintf(stderr, "stalefs matrix: %s: %s\n", id, err);
@@ -508,32 +657,41 @@ int matrix_main(int argc, char **argv)
 			cell_free(&c);
 			continue;
 		}
-		run_result_json(&c, &r, out);
-		fflush(out);
+		if (k.lines) {
+			run_result_json(&c, &r, k.lines);
+			fflush(k.lines);
+		}
 		done++;
 		estale += r.estale_total;
 		if (r.status != RUN_CANNOT)
 			ran = 1;
 		if (r.status != RUN_CANNOT)	/* a cell that cannot run here is a skip */
 			code = worse(code, run_exit_code(&r));
-		fprintf(stderr, "[%u/%u] %s: %s%s%s, %llu ESTALE (%llu so far), %.1f s, ~%.0f s left\n",
-			k, mine, id, run_verdict_name(r.verdict),
-			r.status != RUN_RAN ? " " : "", r.status != RUN_RAN ? run_status_name(r.status) : "",
-			(unsigned long long)r.estale_total, (unsigned long long)estale, r.duration_s,
-			(mono_seconds() - t0) / k * (mine - k));
+		fprintf(stderr, "[%u/%u] %s: %s%s%s, %llu ESTALE in %llu calls, %.1f s, ~%.0f s left\n",
+			n, mine, id, run_verdict_name(r.verdict), r.status != RUN_RAN ? " " : "",
+			r.status != RUN_RAN ? run_status_name(r.status) : "",
+			(unsigned long long)r.estale_total, (unsigned long long)run_result_calls(&r),
+			r.duration_s, (mono_seconds() - t0) / n * (mine - n));
+		if (r.status != RUN_RAN && r.reason[0])
+			term_fold(stderr, "  why: ", NULL, r.reason, term_width(stderr));
 		if (run_verdict_bad(r.verdict)) {
 			cell_repro(&c, repro, sizeof(repro));
-			fprintf(stderr, "  repro: %s\n", repro);
+			term_fold_command(stderr, "  repro: ", repro, term_width(stderr));
 		}
 		run_result_free(&r);
 		cell_free(&c);
 	}
 	if (proc_interrupted)
 		code = EXIT_INTERRUPTED;
-	if (out != stdout)
-		fclose(out);
+	close_sinks(&k);
 	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, mono_seconds() - t0,
 		(unsigned long long)estale);
+	if (not_run)
+		fprintf(stderr, "stalefs matrix: %u cells not run (time limit): give a longer --time-limit, "
+			"or spread the cells over jobs with --shard I/N\n", not_run);
+	if (!k.lines)
+		fprintf(stderr, "stalefs matrix: no cell lines kept (--out FILE keeps them for `stalefs "
+			"report`)\n");
 	if (!ran && code == 0)
 		code = EXIT_CANNOT_RUN;
 	return code;

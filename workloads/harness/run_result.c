@@ -8,6 +8,7 @@
 
 #include "exitcode.h"
 #include "jsonv.h"
+#include "term.h"
 
 static const char *const status_names[] = { "ran", "cannot-run", "error", "timeout", "interrupted",
 					     "not-run" };
@@ -181,24 +182,99 @@ int run_exit_code(const struct run_result *r)
 	}
 }
 
-void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f)
+/* What the verdict means, in words. */
+static void verdict_words(const struct cell *c, const struct run_result *r, uint64_t calls,
+			  char *buf, size_t size)
 {
-	char id[512];
+	switch (r->verdict) {
+	case VERDICT_CLEAN:
+		snprintf(buf, size, "clean: no ESTALE in %llu calls; %llu files read, every byte as the "
+			 "manifest says", (unsigned long long)calls, (unsigned long long)r->files);
+		break;
+	case VERDICT_ESTALE:
+		snprintf(buf, size, "estale: %llu of %llu calls failed with ESTALE (%.3g%%)%s",
+			 (unsigned long long)r->estale_total, (unsigned long long)calls,
+			 calls ? 100.0 * (double)r->estale_total / (double)calls : 0.0,
+			 c->expect == EXPECT_SOME ? ", as --expect some asked" : "");
+		break;
+	case VERDICT_FAILED:
+		if (r->mismatches)
+			snprintf(buf, size, "failed: %llu files read back other bytes than the manifest's",
+				 (unsigned long long)r->mismatches);
+		else if (c->expect == EXPECT_NONE)
+			snprintf(buf, size, "failed: %llu ESTALE in %llu calls where --expect none allows "
+				 "none", (unsigned long long)r->estale_total, (unsigned long long)calls);
+		else
+			snprintf(buf, size, "failed: no ESTALE in %llu calls where --expect some wants one",
+				 (unsigned long long)calls);
+		break;
+	case VERDICT_SKIPPED:
+		snprintf(buf, size, "skipped (%s): %s", run_status_name(r->status), r->reason);
+		break;
+	case VERDICT_ERROR:
+		snprintf(buf, size, "error (%s): %s", run_status_name(r->status), r->reason);
+		break;
+	}
+}
+
+/* What to do next, for the verdicts that do not need the cause chains. */
+static void next_words(const struct run_result *r, char *buf, size_t size)
+{
+	switch (r->verdict) {
+	case VERDICT_CLEAN:
+		snprintf(buf, size, "nothing to explain. A rare ESTALE needs more calls: --seconds, --reps "
+			 "with --until-estale; `stalefs pinpoint` tries each suspected cause against a control");
+		break;
+	case VERDICT_ESTALE:
+	case VERDICT_FAILED:
+		snprintf(buf, size, "the causes above say who made each ESTALE; `stalefs pinpoint` tests "
+			 "each suspected cause against a control and tries the mitigations");
+		if (r->mismatches)
+			snprintf(buf, size, "wrong bytes are a daemon bug, not ESTALE: rerun the repro "
+				 "line with --keep and read the daemon's log in the work dir");
+		break;
+	case VERDICT_SKIPPED:
+		snprintf(buf, size, "`stalefs doctor` says what this machine can run and what to install");
+		break;
+	case VERDICT_ERROR:
+		snprintf(buf, size, r->status == RUN_INTERRUPTED ? "rerun the repro line"
+			 : "rerun the repro line with --keep: the work dir keeps the daemon's log, the "
+			   "workload's stderr and the event log");
+		break;
+	}
+}
+
+void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f, int width)
+{
+	char id[512], line[1024];
 	uint64_t calls = run_result_calls(r);
 
 	cell_id(c, id, sizeof(id));
-	if (r->status != RUN_RAN) {
-		fprintf(f, "%s: %s (%s): %s\n", id, run_verdict_name(r->verdict),
-			run_status_name(r->status), r->reason);
-		return;
+	term_fold(f, "cell     ", "           ", id, width);
+	verdict_words(c, r, calls, line, sizeof(line));
+	term_fold(f, "verdict  ", NULL, line, width);
+	if (r->status == RUN_RAN || r->reps_ran) {
+		if (strcmp(r->effective_mode, c->mode) == 0 || !r->effective_mode[0])
+			snprintf(line, sizeof(line), "%s", r->effective_mode[0] ? r->effective_mode : "?");
+		else
+			snprintf(line, sizeof(line), "%s in effect (asked for %s)%s%s", r->effective_mode,
+				 c->mode, r->mode_reason[0] ? ": " : "", r->mode_reason);
+		term_fold(f, "mode     ", NULL, line, width);
+		snprintf(line, sizeof(line), "%llu surfaced to the workload; the daemon sent %llu, the "
+			 "VFS retry masked %llu, the kernel made %llu; %llu other errors",
+			 (unsigned long long)r->estale_total, (unsigned long long)r->attrib.emitted,
+			 (unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
+			 (unsigned long long)(r->errors_total - r->estale_total));
+		term_fold(f, "ESTALE   ", NULL, line, width);
+		snprintf(line, sizeof(line), "%u repetition%s, %.1f s (setup %.1f s, teardown %.1f s)",
+			 r->reps_ran, r->reps_ran == 1 ? "" : "s", r->duration_s, r->setup_s,
+			 r->teardown_s);
+		term_fold(f, "time     ", NULL, line, width);
 	}
-	fprintf(f, "%s: %s, mode %s, %llu ESTALE in %llu calls (%llu other errors), %llu "
-		"mismatches, emitted %llu, masked %llu, kernel-made %llu, %u reps, %.1f s\n", id,
-		run_verdict_name(r->verdict), r->effective_mode[0] ? r->effective_mode : "?",
-		(unsigned long long)r->estale_total, (unsigned long long)calls,
-		(unsigned long long)(r->errors_total - r->estale_total),
-		(unsigned long long)r->mismatches, (unsigned long long)r->attrib.emitted,
-		(unsigned long long)r->attrib.masked, (unsigned long long)r->attrib.kernel,
-		r->reps_ran, r->duration_s);
-	chains_print(&r->chains, f, "  ", 120);
+	if (r->chains.total) {
+		fputs("causes\n", f);
+		chains_print(&r->chains, f, "  ", width);
+	}
+	next_words(r, line, sizeof(line));
+	term_fold(f, "next     ", NULL, line, width);
 }

@@ -81,8 +81,9 @@ struct jv;
 void run_add_workload(struct run_result *r, struct run_rep *rr, const struct jv *w);
 /* The verdict from the status, the integrity and the cell's expectation. */
 void run_judge(const struct cell *c, struct run_result *r);
-/* One human line on f. */
-void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f);
+/* For people: the cell, its verdict in words, the mode in effect, the ESTALE
+ * counts, time, the cause chains and what to do next, folded at width. */
+void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f, int width);
 /* The exit code for a finished cell: 0 pass, 1 fail, 77 cannot run, 99
  * harness error, 124 timeout, 130 interrupted. */
 int run_exit_code(const struct run_result *r);
