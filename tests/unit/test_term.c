@@ -96,6 +96,38 @@ START_TEST(a_word_longer_than_a_line_is_cut_not_spilled)
 }
 END_TEST
 
+/* Folded commands break only outside quotes, end broken lines in " \\", and
+ * fit the width when no word is longer than a line. */
+START_TEST(a_folded_command_breaks_outside_quotes_only)
+{
+	static const char cmd[] = "stalefs run --mode never --inject 'evict:every=100,path=/a \"b c\" d' "
+				  "--inject \"x y\" --threads 1 --count 40 --objects 40 --seed 1";
+	char *buf = NULL, joined[512] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	term_fold_command(f, "repro  ", cmd, 50);
+	fclose(f);
+	ck_assert_int_le(widest(buf), 50);
+	ck_assert_ptr_nonnull(strstr(buf, "'evict:every=100,path=/a \"b c\" d'"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"x y\""));
+	/* Joined as the shell joins " \\\n" and the indent: the command. */
+	for (char *p = buf + 7; *p; p++) {
+		if (p[0] == ' ' && p[1] == '\\' && p[2] == '\n') {
+			strcat(joined, " ");
+			p += 2;
+			while (p[1] == ' ')
+				p++;
+		} else if (*p != '\n') {
+			strncat(joined, p, 1);
+		}
+	}
+	ck_assert_str_eq(joined, cmd);
+	free(buf);
+}
+END_TEST
+
 START_TEST(width_is_columns_then_120)
 {
 	FILE *f = tmpfile();
@@ -122,6 +154,7 @@ int main(void)
 	tcase_add_test(tc, folded_text_fits_the_width_and_keeps_every_word);
 	tcase_add_test(tc, continuation_lines_start_with_cont);
 	tcase_add_test(tc, a_word_longer_than_a_line_is_cut_not_spilled);
+	tcase_add_test(tc, a_folded_command_breaks_outside_quotes_only);
 	tcase_add_test(tc, width_is_columns_then_120);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
