@@ -30,7 +30,7 @@ for line in text.splitlines():
         if s.endswith("\\"):
             pending = s[:-1] + " "
             continue
-        s = re.sub(r"^sudo ", "", s)
+        s = re.sub(r"^(sudo |build/)", "", s)
         if s.startswith("stalefs "):
             out.append(s.split(" #")[0].strip())
     else:
@@ -74,8 +74,31 @@ rc=0; "$STALEFS" doctor >/dev/null 2>&1 || rc=$?
 rc=0; "$STALEFS" run --scenario bcvk --seconds 1 --workdir "$T/work" >"$T/run.out" 2>"$T/run.err" || rc=$?
 [ "$rc" = 77 ] && skip "stalefs run --scenario bcvk cannot run here: $(tail -n 1 "$T/run.err")"
 [ "$rc" = 0 ] || fail "stalefs run --scenario bcvk exits $rc: $(tail -n 2 "$T/run.err")"
-rc=0; "$STALEFS" pinpoint --time-limit 20 --only fd-limit-overlay >"$T/pin.out" 2>"$T/pin.err" || rc=$?
+
+# The quick start, as written (its build line aside): bcvk's signature, a
+# verdict and a next step, then pinpoint sees the cause against its control.
+python3 - "$readme" >"$T/quick" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+sec = text.split("## Reproduce bcvk #157 in three commands", 1)[1].split("\n## ", 1)[0]
+block = sec.split("```sh\n", 1)[1].split("```", 1)[0]
+for line in block.splitlines():
+    if line.startswith("build/stalefs "):
+        print(line.split(" #")[0].strip()[len("build/stalefs "):])
+PY
+expect_eq "quick start: stalefs lines" "$(wc -l <"$T/quick")" 2
+mapfile -t quick <"$T/quick"
+read -r -a w <<<"${quick[0]}"
+rc=0; "$STALEFS" "${w[@]}" --workdir "$T/work" >"$T/q1.out" 2>&1 </dev/null || rc=$?
+[ "$rc" = 0 ] || fail "quick start: stalefs ${quick[0]} exits $rc: $(tail -n 2 "$T/q1.out")"
+grep -q '^verdict  estale: [0-9]* of [0-9]* calls failed with ESTALE' "$T/q1.out" ||
+	fail "quick start: no estale verdict: $(cat "$T/q1.out")"
+grep -q 'overlayfs (lower revalidation) <- LOOKUP answered EMFILE' "$T/q1.out" ||
+	fail "quick start: not bcvk's signature: $(cat "$T/q1.out")"
+grep -q '^next     .' "$T/q1.out" || fail "quick start: no next step: $(cat "$T/q1.out")"
+read -r -a w <<<"${quick[1]}"
+rc=0; "$STALEFS" "${w[@]}" >"$T/pin.out" 2>"$T/pin.err" || rc=$?
 [ "$rc" = 77 ] && skip "stalefs pinpoint cannot run here: $(tail -n 1 "$T/pin.err")"
-[ "$rc" = 0 ] || fail "stalefs pinpoint --time-limit 20 exits $rc: $(tail -n 2 "$T/pin.err")"
-grep -q "fd-limit-overlay" "$T/pin.out" || fail "pinpoint printed no fd-limit-overlay block"
+[ "$rc" = 0 ] || fail "quick start: stalefs ${quick[1]} exits $rc: $(tail -n 2 "$T/pin.err")"
+grep -q "^fd-limit-overlay: SEEN" "$T/pin.out" || fail "quick start: pinpoint: $(head -n 5 "$T/pin.out")"
 echo PASS
