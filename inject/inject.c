@@ -227,6 +227,16 @@ bool inject_match(struct inject *inj, enum fault_kind kind, const struct inject_
 	return hit;
 }
 
+uint64_t inject_next_seq(struct inject *inj)
+{
+	uint64_t seq;
+
+	pthread_mutex_lock(&inj->lock);
+	seq = ++inj->seq;
+	pthread_mutex_unlock(&inj->lock);
+	return seq;
+}
+
 void inject_report(struct inject *inj, const struct inject_fire *fire,
 		   const struct inject_point *pt, const char *answer)
 {

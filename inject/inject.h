@@ -105,6 +105,10 @@ bool inject_active(struct inject *inj, enum fault_kind kind);
 bool inject_match(struct inject *inj, enum fault_kind kind, const struct inject_point *pt,
 		  struct inject_fire *fire);
 
+/* The next fault's seq, for a fault fired outside inject_match (`ctl fire`):
+ * one numbering for every fault of the engine. */
+uint64_t inject_next_seq(struct inject *inj);
+
 /* Report what a fired fault did (the event log line). */
 void inject_report(struct inject *inj, const struct inject_fire *fire,
 		   const struct inject_point *pt, const char *answer);

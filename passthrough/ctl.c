@@ -30,8 +30,8 @@
 /* `fire` of a kind that acts on the whole daemon, now. */
 static void fire_now(struct daemon *d, const struct rule *r, FILE *out)
 {
-	struct inject_fire f = { .rule_id = 0, .kind = r->kind, .err = r->err,
-				 .action = r->action };
+	struct inject_fire f = { .seq = inject_next_seq(&d->inj), .rule_id = 0, .kind = r->kind,
+				 .err = r->err, .action = r->action };
 	struct inject_point pt = { .op = OP_INIT, .nodeid = r->nodeid };
 	char msg[512] = "";
 	int ret = 0;

@@ -192,6 +192,10 @@ restart)
 	expect_eq "fd call after restart" "$(probe_go)" EBADF
 	expect_eq "path call after restart" "$(path_call stat "$MNT/d")" ok
 	expect_fault_event restart
+	# A fault fired by ctl is numbered with the rule-fired ones, not seq 0.
+	ctl fire restart >/dev/null
+	expect_eq "ctl-fired faults: seqs" \
+		"$(events "sorted(e['seq'] for e in evs if e.get('type') == 'fault' and e['kind'] == 'restart')")" "[1, 2]"
 	note "after restart: $(ctl store | wc -l) entries"
 	;;
 *)
