@@ -199,13 +199,17 @@ static int pinpoint_run_mitigations(struct pinpoint *pp)
 	return 0;
 }
 
-/* 124 when the time limit left experiments unrun, 130 interrupted, 77 none
- * could run; a harness error (99) stays. */
+/* 124 when the time limit left experiments unrun or cut one's cell, 130
+ * interrupted, 77 none could run; a harness error (99) stays. */
 static void pinpoint_settle_code(struct pinpoint *pp)
 {
-	for (size_t i = 0; i < NEXP; i++)
-		if (pp->sel[i] && pp->xs[i].f == F_NOT_RUN && pp->code != 99 && !proc_interrupted)
+	for (size_t i = 0; i < NEXP; i++) {
+		const struct outcome *x = &pp->xs[i];
+		bool cut = x->f == F_NO_RUN && (x->a.r.status == RUN_TIMEOUT || x->b.r.status == RUN_TIMEOUT);
+
+		if (pp->sel[i] && (x->f == F_NOT_RUN || cut) && pp->code != 99 && !proc_interrupted)
 			pp->code = EXIT_TIME_LIMIT;
+	}
 	if (proc_interrupted)
 		pp->code = EXIT_INTERRUPTED;
 	else if (!pp->code && !pp->ran)
@@ -396,6 +400,8 @@ int pinpoint_main(int argc, char **argv)
 	pp.o = o;
 	pp.pl = pl;
 	pp.pl.t0 = mono_seconds();
+	if (pp.pl.limit)	/* the plan fits the cells in; this stops one that runs over */
+		pp.o.deadline = pp.pl.t0 + pp.pl.limit;
 	pp.pl.control_only = control_only;
 	pp.pl.base_s = base.seconds;
 	proc_on_signals();
