@@ -93,6 +93,11 @@ START_TEST(untrusted_bytes_stay_inside_the_given_length)
 	/* Control bytes become '?'; a NUL ends the text. */
 	ck_assert_int_eq(profile_describe("# a\x1b[2Jb\0# hidden\n", 18, out, sizeof(out), 120), 0);
 	ck_assert_str_eq(out, "a?[2Jb");
+	/* Bad or cut UTF-8 and C1 controls too; good UTF-8 stays. */
+	ck_assert_int_eq(describe("# \xc2\xa7 \xff \xc2\x9b \xe2\x82 \xe2\x82\xac\n", out, sizeof(out), 120), 0);
+	ck_assert_str_eq(out, "\xc2\xa7 ? ?? ?? \xe2\x82\xac");
+	ck_assert_int_eq(profile_describe("# a\xe2\x82\xac", 5, out, sizeof(out), 120), 0);
+	ck_assert_str_eq(out, "a??");	/* the third byte is past len */
 	/* No newline and no NUL: only len bytes are read (the rest is 'Z'). */
 	memset(text, 'Z', sizeof(text));
 	memcpy(text, "# abc", 5);

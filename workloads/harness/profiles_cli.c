@@ -41,18 +41,45 @@ static const char *line_end(const char *p, const char *end)
 	return nl ? nl : end;
 }
 
-/* Append [s, e) to para (used bytes so far), control bytes as '?'. False
- * when it did not all fit. */
+/* The length of the UTF-8 character at s (before e), or 0 when it is not
+ * one a terminal shows: a bad or cut sequence, or a C1 control (U+0080..9F). */
+static size_t utf8_len(const unsigned char *s, const unsigned char *e)
+{
+	size_t n = *s >= 0xc2 && *s <= 0xdf ? 2 : *s >= 0xe0 && *s <= 0xef ? 3 :
+		   *s >= 0xf0 && *s <= 0xf4 ? 4 : 0;
+
+	if (!n || (size_t)(e - s) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+/* Append [s, e) to para (used bytes so far), control bytes and bad UTF-8
+ * as '?'. False when it did not all fit. */
 static bool para_add(char *para, size_t *used, const char *s, const char *e)
 {
 	if (*used && *used < PARA_MAX - 1)
 		para[(*used)++] = ' ';
-	for (; s < e; s++) {
+	while (s < e) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = c < 0x80 ? 1 : utf8_len((const unsigned char *)s, (const unsigned char *)e);
 
-		if (*used >= PARA_MAX - 1)
+		if (*used + (n ? n : 1) > PARA_MAX - 1)
 			return false;
-		para[(*used)++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		if (n == 1 && c >= 0x20 && c != 0x7f) {
+			para[(*used)++] = (char)c;
+		} else if (n > 1) {
+			memcpy(para + *used, s, n);
+			*used += n;
+		} else {
+			para[(*used)++] = '?';
+			n = 1;
+		}
+		s += n;
 	}
 	return true;
 }
