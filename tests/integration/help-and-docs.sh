@@ -78,6 +78,13 @@ fi
 [ "$noptions" -ge 150 ] || fail "only $noptions options found in all the --help outputs"
 note "$noptions options checked against the man pages"
 
+# Bad usage of the dispatcher: one line, exit 2.
+for args in "" "frobnicate"; do
+	rc=0; "$STALEFS" $args >"$T/out" 2>"$T/err" || rc=$?	# word splitting: "" is no argument
+	expect_eq "stalefs ${args:-(nothing)}: exit" "$rc" 2
+	expect_eq "stalefs ${args:-(nothing)}: stderr lines" "$(wc -l <"$T/err")" 1
+done
+
 # ctl: its help lists the daemon's commands; bad usage is one line, exit 2.
 "$STALEFS" ctl --help | section commands >"$T/ctl"
 for c in add list clear fire stats store reload; do
