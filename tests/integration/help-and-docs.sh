@@ -154,6 +154,11 @@ for f in "$SRC"/inject/profiles/*.rules; do
 	offers "$(basename "$f" .rules)" "$STALEFS" run --profile ''
 done
 complete_words "$STALEFS" run --mode '' | grep -qx read && bad "--mode completion offers a workload"
+if [ -n "${STALEFS_VIRTIOFSD:-}" ] && [ -x "$STALEFS_VIRTIOFSD" ]; then
+	out=$(bash -c '. "$1"; COMP_WORDS=("$2" --socket-p); COMP_CWORD=1; _stalefs_virtiofsd; echo "${COMPREPLY[*]}"' \
+		_ "$MAN/stalefs.bash-completion" "$STALEFS_VIRTIOFSD")
+	expect_eq "stalefs-virtiofsd --socket-p completes" "$out" --socket-path
+fi
 
 # man renders each page without a warning.
 if command -v man >/dev/null; then
