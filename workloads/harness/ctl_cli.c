@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -39,29 +40,21 @@ static const char ctl_synopsis[] = "stalefs ctl [-h] SOCKET COMMAND [ARG...]";
 #define CTL_COL 28
 #define CTL_WIDTH 120
 
-/* The commands, one a line, wrapped at CTL_WIDTH, into buf. */
-static void ctl_about(char *buf, size_t len)
+/* The description and the commands, one a line, wrapped at CTL_WIDTH. */
+static void ctl_about(FILE *f)
 {
-	size_t used = 0;
-
-#define PUT(...)                                                                  \
-	do {                                                                      \
-		int n_ = snprintf(buf + used, used < len ? len - used : 0, __VA_ARGS__); \
-		if (n_ > 0)                                                       \
-			used += (size_t)n_;                                       \
-	} while (0)
-	PUT("Send one command line to the control socket of a daemon started with --control SOCKET\n"
-	    "and print its reply.\n\ncommands:\n");
+	fprintf(f, "Send one command line to the control socket of a daemon started with --control SOCKET\n"
+		"and print its reply.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(ctl_commands) / sizeof(ctl_commands[0]); i++) {
 		const char *p = ctl_commands[i].help;
 		int col = 2 + (int)strlen(ctl_commands[i].usage);
 
-		PUT("  %s", ctl_commands[i].usage);
+		fprintf(f, "  %s", ctl_commands[i].usage);
 		if (col >= CTL_COL - 1) {
-			PUT("\n");
+			fputc('\n', f);
 			col = 0;
 		}
-		PUT("%*s", CTL_COL - col, "");
+		fprintf(f, "%*s", CTL_COL - col, "");
 		while (*p) {
 			size_t room = CTL_WIDTH - CTL_COL, n = strlen(p);
 
@@ -72,25 +65,24 @@ static void ctl_about(char *buf, size_t len)
 				if (!n)
 					n = room;
 			}
-			PUT("%.*s\n", (int)n, p);
+			fprintf(f, "%.*s\n", (int)n, p);
 			p += n;
 			p += strspn(p, " ");
 			if (*p)
-				PUT("%*s", CTL_COL, "");
+				fprintf(f, "%*s", CTL_COL, "");
 		}
 	}
-	PUT("\nexit status: 0 the reply was \"ok\", 1 it was \"error\" (also: an unknown command) or no daemon\n"
-	    "answers at SOCKET, 2 bad usage.\n");
-#undef PUT
-	if (used >= len && len)
-		buf[len - 1] = '\0';
+	fprintf(f, "\nexit status: 0 the reply was \"ok\", 1 it was \"error\" (also: an unknown command) or no daemon\n"
+		"answers at SOCKET, 2 bad usage.\n");
 }
 
 /* -1: go on with argv[*first] as SOCKET; else the exit code. */
 static int ctl_options(int argc, char **argv, int *first)
 {
-	char about[2048];
+	char *about = NULL;
+	size_t about_len = 0;
 	struct opts o;
+	FILE *m;
 	int n = 1, id, ret;
 
 	/* Options (only -h/--help) come before SOCKET: the words after it are
@@ -103,8 +95,13 @@ static int ctl_options(int argc, char **argv, int *first)
 	}
 	while ((id = opts_next(&o)) > 0)
 		;
-	ctl_about(about, sizeof(about));
-	ret = opts_finish(&o, id, ctl_synopsis, about);
+	m = open_memstream(&about, &about_len);
+	if (m) {
+		ctl_about(m);
+		fclose(m);
+	}
+	ret = opts_finish(&o, id, ctl_synopsis, about ? about : "");
+	free(about);
 	opts_fini(&o);
 	if (ret >= 0)
 		return ret;
