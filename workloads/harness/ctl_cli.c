@@ -9,13 +9,112 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include "exitcode.h"
+#include "opts.h"
 #include "unixaddr.h"
+
+/* What the daemon answers to (passthrough/ctl.c); this table is the help. A
+ * word not in it is still sent: the daemon's "error" reply says why. */
+static const struct {
+	const char *usage;
+	const char *help;
+} ctl_commands[] = {
+	{ "add RULE", "add a fault rule (stalefs-rules(5)); prints \"rule N\", its id" },
+	{ "list", "the rules, one JSON object a line: id, kind, rule, matched, fired" },
+	{ "clear", "remove every rule" },
+	{ "fire KIND[:key=value,...]", "fire now: restart, rebind, silly-cleanup, evict (nodeid=N), kernel-evict act "
+	  "at once; any other kind becomes a rule that fires once, on the next matching request" },
+	{ "stats", "the daemon's stats document (JSON, as --stats writes it)" },
+	{ "store", "the inode store, one JSON object per entry" },
+	{ "reload", "re-resolve the shared dir's root (after a rebind fault), from the same path" },
+};
+
+static const char ctl_synopsis[] = "stalefs ctl [-h] SOCKET COMMAND [ARG...]";
+
+#define CTL_COL 28
+#define CTL_WIDTH 120
+
+/* The description and the commands, one a line, wrapped at CTL_WIDTH. */
+static void ctl_about(FILE *f)
+{
+	fprintf(f, "Send one command line to the control socket of a daemon started with --control SOCKET\n"
+		"and print its reply.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(ctl_commands) / sizeof(ctl_commands[0]); i++) {
+		const char *p = ctl_commands[i].help;
+		int col = 2 + (int)strlen(ctl_commands[i].usage);
+
+		fprintf(f, "  %s", ctl_commands[i].usage);
+		if (col >= CTL_COL - 1) {
+			fputc('\n', f);
+			col = 0;
+		}
+		fprintf(f, "%*s", CTL_COL - col, "");
+		while (*p) {
+			size_t room = CTL_WIDTH - CTL_COL, n = strlen(p);
+
+			if (n > room) {
+				n = room;
+				while (n && p[n] != ' ')
+					n--;
+				if (!n)
+					n = room;
+			}
+			fprintf(f, "%.*s\n", (int)n, p);
+			p += n;
+			p += strspn(p, " ");
+			if (*p)
+				fprintf(f, "%*s", CTL_COL, "");
+		}
+	}
+	fprintf(f, "\nexit status: 0 the reply was \"ok\", 1 it was \"error\" (also: an unknown command) or no daemon\n"
+		"answers at SOCKET, 2 bad usage.\n");
+}
+
+/* -1: go on with argv[*first] as SOCKET; else the exit code. */
+static int ctl_options(int argc, char **argv, int *first)
+{
+	char *about = NULL;
+	size_t about_len = 0;
+	struct opts o;
+	FILE *m;
+	int n = 1, id, ret;
+
+	/* Options (only -h/--help) come before SOCKET: the words after it are
+	 * the command line sent, whatever they look like. */
+	while (n < argc && argv[n][0] == '-' && argv[n][1] && strcmp(argv[n], "--") != 0)
+		n++;
+	if (opts_init(&o, "stalefs ctl", NULL, 0, n, argv) < 0) {
+		fprintf(stderr, "stalefs ctl: %s\n", strerror(ENOMEM));
+		return EXIT_INTERNAL;
+	}
+	while ((id = opts_next(&o)) > 0)
+		;
+	m = open_memstream(&about, &about_len);
+	if (m) {
+		ctl_about(m);
+		fclose(m);
+	}
+	ret = opts_finish(&o, id, ctl_synopsis, about ? about : "");
+	free(about);
+	opts_fini(&o);
+	if (ret >= 0)
+		return ret;
+	if (n < argc && strcmp(argv[n], "--") == 0)
+		n++;
+	if (argc - n < 2) {
+		fprintf(stderr, "stalefs ctl: %s (usage: %s)\n", argc - n ? "no COMMAND" : "no SOCKET",
+			ctl_synopsis);
+		return EXIT_USAGE;
+	}
+	*first = n;
+	return -1;
+}
 
 /*
  * stalefs ctl SOCKET COMMAND...: send one command line to a daemon's
@@ -27,16 +126,13 @@ int ctl_main(int argc, char **argv)
 	char line[2048] = "", buf[4096], *last = NULL;
 	size_t used = 0, have = 0;
 	ssize_t n;
-	int fd, ret = 1, dirfd;
+	int fd, ret = 1, dirfd, first;
 
-	bool help = argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
-
-	if (argc < 3 || help) {
-		fprintf(help ? stdout : stderr,
-			"usage: stalefs ctl SOCKET COMMAND\n"
-			"commands: add RULE | list | clear | fire KIND[:key=value,...] | stats | store | reload\n");
-		return help ? EXIT_OK : EXIT_USAGE;
-	}
+	ret = ctl_options(argc, argv, &first);
+	if (ret >= 0)
+		return ret;
+	argc -= first - 1;
+	argv += first - 1;
 	for (int i = 2; i < argc; i++)
 		used += snprintf(line + used, sizeof(line) - used, "%s%s", i > 2 ? " " : "", argv[i]);
 	if (used >= sizeof(line) - 1) {

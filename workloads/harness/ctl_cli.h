@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* `stalefs ctl SOCKET COMMAND...`: the client of a daemon's control socket. */
+/* `stalefs ctl SOCKET COMMAND...`: the client of a daemon's control socket;
+ * `stalefs ctl --help` lists the commands from its table. */
 #ifndef STALEFS_CTL_CLI_H
 #define STALEFS_CTL_CLI_H
 

@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "mount.h"
 #include "pinpoint.h"
+#include "profiles_cli.h"
 #include "report.h"
 #include "run_cli.h"
 
@@ -30,6 +31,7 @@ static const struct {
 	{ "matrix", matrix_main, "run the cells of the axes given (--modes, --profiles, ...)" },
 	{ "compare", compare_main, "the same cells against the real virtiofsd in a QEMU guest" },
 	{ "pinpoint", pinpoint_main, "the experiments that settle bcvk #157, each against a control" },
+	{ "profiles", profiles_main, "the fault profiles --profile NAME finds, or one profile's rules" },
 	{ "report", report_main, "merge harness cell files into a text/markdown/junit/json report" },
 	{ "doctor", doctor_main, "what this machine can run and why not (--json)" },
 };
@@ -46,7 +48,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "stalefs: no command (try stalefs --help)\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
