@@ -107,7 +107,7 @@ static const struct {
 	{ { O_VERSIONS, "versions", OPT_STR, "LIST", NULL, .help = "axis: virtiofsd versions (1.13.0,1.13.2)" }, FOR_AXES },
 	{ { O_SHARD, "shard", OPT_STR, "I/N", NULL, .help = "run only the I-th of N equal shares of the cells" }, FOR_AXES },
 	{ { O_TIME_LIMIT, "time-limit", OPT_DOUBLE, "S", NULL, .dmin = 0.001, .dmax = 604800,
-	    .help = "stop starting cells once S seconds are used; exit 124 if some did not run" }, FOR_AXES },
+	    .help = "stop at S seconds: the running cell stops, the rest are written as not run; exit 124" }, FOR_AXES },
 	{ { O_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|json", .help = "the table's format" }, FOR_COMPARE },
 	{ { O_RUNNER, "runner", OPT_STR, "PATH", NULL, .help = "the guest runner script" }, FOR_COMPARE },
 	{ { O_GUEST_BIN, "guest-workload", OPT_STR, "PATH", NULL, .help = "the static guest workload binary" }, FOR_COMPARE },
