@@ -199,7 +199,7 @@ int report_row(const struct report_cell *c, char *col[NCOL])
 	memset(col, 0, NCOL * sizeof(*col));
 	col[COL_CELL] = strdup(c->id);
 	col[COL_MODE] = mode_str(c);
-	col[COL_VERDICT] = strdup(report_verdict_name(c->verdict));
+	col[COL_VERDICT] = strdup(run_verdict_name(c->verdict));
 	col[COL_NOTE] = note_str(c);
 	if (report_cell_empty(c)) {
 		for (int i = COL_CALLS; i < COL_NOTE; i++)
@@ -258,9 +258,9 @@ void report_totals_line(FILE *f, const struct report_totals *t, const char *sep)
 	char rate[128];
 
 	report_rate_ci(rate, sizeof(rate), t->estale, t->calls);
-	fprintf(f, "%zu cell%s: %zu passed, %zu failed, %zu skipped%s%" PRIu64
+	fprintf(f, "%zu cell%s: %zu clean, %zu estale, %zu failed, %zu skipped, %zu error%s%" PRIu64
 		" surfaced ESTALE in %" PRIu64 " calls", t->cells, t->cells == 1 ? "" : "s",
-		t->passed, t->failed, t->skipped, sep, t->estale, t->calls);
+		t->clean, t->with_estale, t->failed, t->skipped, t->errored, sep, t->estale, t->calls);
 	if (t->calls)
 		fprintf(f, " (%s)", rate);
 	fprintf(f, "%s%" PRIu64 " integrity mismatches, %" PRIu64 " emitted, %" PRIu64 " masked",
@@ -292,6 +292,76 @@ int report_piece_close(struct report_piece *p)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void report_cell_advice(const struct report_cell *c, struct advice_in *in, struct advice *a)
+{
+	*in = (struct advice_in){
+		.chains = &c->chains, .estale = c->estale_total, .calls = report_cell_calls(c),
+		.emitted = c->emitted, .masked = c->masked, .kernel = c->kernel,
+		.mode = report_str_or(c->effective_mode, c->params.mode), .cache = c->params.cache,
+		.verdict = c->verdict,
+	};
+	advice_explain(in, a);
+}
+
+/* Where to break s (n bytes) for a line of room bytes: the last blank
+ * within it (shell: outside quotes), else the first one after, else n. */
+static size_t break_at(const char *s, size_t n, size_t room, bool shell)
+{
+	size_t last = 0;
+	char quote = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (shell && quote && s[i] == quote)
+			quote = 0;
+		else if (shell && !quote && (s[i] == '\'' || s[i] == '"'))
+			quote = s[i];
+		else if (s[i] == ' ' && !quote) {
+			if (i > room && last)
+				return last;
+			last = i;
+			if (i > room)
+				return i;
+		}
+	}
+	return last ? last : n;
+}
+
+/* Lines of at most width columns from text, broken at blanks; shell: a
+ * command, every line but the last continued with " \\". */
+static void wrap(FILE *f, const char *text, unsigned int width, const char *indent, bool shell)
+{
+	const char *cont = shell ? " \\" : "";
+	size_t room, ilen = strlen(indent), clen = strlen(cont);
+	const char *s = text;
+
+	room = width > ilen + clen + 8 ? width - ilen - clen : 8;
+	while (*s == ' ')
+		s++;
+	while (*s) {
+		size_t n = strlen(s), cut;
+
+		if (n <= room + clen) {
+			fprintf(f, "%s%s\n", indent, s);
+			return;
+		}
+		cut = break_at(s, n, room, shell);
+		fprintf(f, "%s%.*s%s\n", indent, (int)cut, s, s[cut] ? cont : "");
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent)
+{
+	wrap(f, text, width, indent, false);
+}
+
+void report_wrap_shell(FILE *f, const char *cmd, unsigned int width, const char *indent)
+{
+	wrap(f, cmd, width, indent, true);
 }
 
 /* Table cell text: '|' escaped, line breaks as blanks. */
@@ -349,7 +419,7 @@ int report_render(const struct report *r, enum report_format fmt, const char *ti
 		return report_json(r, out);
 	case REPORT_TEXT:
 	default:
-		return report_text(r, out);
+		return report_text(r, REPORT_TEXT_WIDTH, false, out);
 	}
 }
 
