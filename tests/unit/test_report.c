@@ -415,6 +415,7 @@ START_TEST(runs_with_one_id_but_other_rules_or_xattr_are_not_summed)
 	ck_assert_uint_eq(r.nwarn, 2);
 	assert_has(r.warn[0], "(first: rules)");
 	assert_has(r.warn[1], "(first: xattr)");
+	assert_has(r.warn[1], "shown apart as #");
 	out = render(&r, REPORT_JSON, NULL);
 	assert_has(out, "\"line_id\":\"never/root/auto/none/read\",\"backend\":\"stalefs\"");
 	assert_has(out, "\"xattr\":true");
@@ -604,6 +605,62 @@ START_TEST(text_and_markdown_show_rows_totals_and_repro_lines)
 }
 END_TEST
 
+static char *text(const struct report *r, unsigned int width, bool wide)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(report_text(r, width, wide, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+START_TEST(text_fits_its_width_cutting_long_ids_and_wrapping_repro_lines)
+{
+#define LONG_ID "never/unprivileged/metadata/bcvk-overlay-with-a-long-profile-name/" \
+		"read+overlay+churn+two-path+second-daemon@virtiofsd"
+	static const char line[] =
+		"{\"cell\":\"" LONG_ID "\",\"backend\":\"virtiofsd\",\"params\":{\"mode\":\"never\","
+		"\"overlay\":true,\"churn\":true},\"status\":\"ran\",\"effective_mode\":\"never\","
+		"\"calls\":{\"stat\":4315},\"estale\":{\"stat\":1628},\"estale_total\":1628,"
+		"\"chains\":{\"total\":1628,\"complete\":1628,\"list\":[{\"layer\":\"overlayfs (lower "
+		"revalidation)\",\"reply\":\"LOOKUP answered ENOENT (host lookup)\",\"cause\":\"host "
+		"layer-swap\",\"complete\":true,\"n\":1628,\"sampled\":3,\"example\":\"stat "
+		"objects/ab/cd; host layer-swap of overlay/l1 3.2 ms before\"}]},\"verdict\":\"failed\","
+		"\"repro\":\"stalefs run --mode never --privilege unprivileged --cache metadata --profile "
+		"bcvk-overlay-with-a-long-profile-name --overlay --churn --layer-every 0.5 --inject "
+		"'evict:every=3, x' --two-path --second-daemon --backend virtiofsd --expect none\"}\n";
+	static const unsigned int widths[] = { 120, 100, 80 };
+	struct report r;
+	char *out;
+
+	report_init(&r);
+	load(&r, line, "long");
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		out = text(&r, widths[i], false);
+		assert_fits(out, widths[i]);
+		assert_has(out, "\nnever/unprivi");
+		assert_has(out, "..");
+		assert_has(out, "kernel overlay\n");	/* made by */
+		assert_has(out, "overlay-layer-swap`");
+		assert_has(out, " \\\n  ");		/* the repro line continued */
+		assert_has(out, "'evict:every=3, x'");	/* never broken inside quotes */
+		free(out);
+	}
+	out = text(&r, 120, false);
+	assert_has(out, "failed: 1 of 1 cell saw ESTALE (1628 in 4315 calls); made by the kernel's overlay "
+			"after host churn");
+	free(out);
+	out = text(&r, 120, true);
+	assert_has(out, "\n" LONG_ID "  never");	/* --wide: the whole id */
+	free(out);
+	report_free(&r);
+#undef LONG_ID
+}
+END_TEST
+
 START_TEST(junit_escapes_xml_and_replaces_bad_bytes)
 {
 	static const char line[] =
@@ -757,6 +814,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, torn_last_line_is_skipped_and_counted);
 	tcase_add_test(tc, junit_output_is_byte_stable);
 	tcase_add_test(tc, text_and_markdown_show_rows_totals_and_repro_lines);
+	tcase_add_test(tc, text_fits_its_width_cutting_long_ids_and_wrapping_repro_lines);
 	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);
 	tcase_add_test(tc, markdown_escapes_pipes_and_line_breaks);
 	tcase_add_test(tc, markdown_stays_under_1mib_dropping_detail_then_rows);

@@ -518,7 +518,8 @@ static int split_cells(struct report *r, struct report_cell *first, struct repor
 	if (grow((void **)&r->warn, &r->warn_cap, r->nwarn + 1, sizeof(*r->warn)))
 		return -ENOMEM;
 	w = report_strf("%s: lines with this id differ in their params (first: %s): not merged, "
-			"shown as %s and %s", c->line_id, what, first->id, c->id);
+			"shown apart as %s and %s", c->line_id, what, first->id + strlen(first->line_id) + 1,
+			c->id + strlen(c->line_id) + 1);
 	if (!w)
 		return -ENOMEM;
 	r->warn[r->nwarn++] = w;

@@ -174,8 +174,11 @@ int report_render(const struct report *r, enum report_format fmt, const char *ti
 /* The text width when nothing says otherwise (report_render uses it). */
 #define REPORT_TEXT_WIDTH 120
 /* For people: the verdict and a next step, a table of at most width columns
- * (wide: every column, as wide as it takes), the totals, and per cell its
- * cause chains and (failed, error) its repro line. */
+ * (long ids cut in the middle, rates without their interval when narrow;
+ * below about 70 columns the table is as narrow as it gets; wide: every
+ * column, as wide as it takes), the totals, per cell its cause chains and
+ * notes, and the repro lines of failed and error cells (shell lines
+ * continued with " \\", never inside quotes). */
 int report_text(const struct report *r, unsigned int width, bool wide, FILE *out);
 /* Markdown kept under max bytes: per-op detail goes first, then rows: those
  * of failed and error cells (and their repro lines) are kept first, then

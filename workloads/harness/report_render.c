@@ -322,10 +322,18 @@ static size_t break_at(const char *s, size_t n, size_t room, bool shell)
 				return last;
 			last = i;
 			if (i > room)
-				return i;
+				break;
 		}
 	}
-	return last ? last : n;
+	if (last && last <= room)
+		return last;
+	if (shell)	/* a word of a command stays whole */
+		return last ? last : n;
+	/* Text: a long word (a cell id) is cut after a '/' or '+', else at room. */
+	for (size_t i = room; i > room / 2; i--)
+		if (s[i - 1] == '/' || s[i - 1] == '+' || s[i - 1] == ',')
+			return i;
+	return room;
 }
 
 /* Lines of at most width columns from text, broken at blanks; shell: a
@@ -347,7 +355,7 @@ static void wrap(FILE *f, const char *text, unsigned int width, const char *inde
 			return;
 		}
 		cut = break_at(s, n, room, shell);
-		fprintf(f, "%s%.*s%s\n", indent, (int)cut, s, s[cut] ? cont : "");
+		fprintf(f, "%s%.*s%s\n", indent, (int)cut, s, s[cut] == ' ' ? cont : "");
 		s += cut;
 		while (*s == ' ')
 			s++;

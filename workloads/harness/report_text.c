@@ -22,7 +22,7 @@ static const char *const t_head[NT] = {
 static const char rate_short[] = "rate";
 static const bool t_right[NT] = { [T_COUNT] = true };
 
-#define MIN_CELL 16
+#define MIN_CELL 12
 
 static void put_padded(FILE *f, const char *s, size_t width, bool right)
 {
@@ -310,9 +310,7 @@ static int details(const struct report *r, unsigned int width, FILE *out)
 		if (!any)
 			fputs("\nreproduce the failed and error cells:\n", out);
 		any = true;
-		fputs("  # ", out);
-		fputs(c->id, out);
-		fputc('\n', out);
+		report_wrap(out, c->id, width, "  # ");
 		report_wrap_shell(out, report_str_or(c->repro, "(no repro line)"), width, "  ");
 	}
 	return 0;
