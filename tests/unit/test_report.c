@@ -587,6 +587,8 @@ START_TEST(text_and_markdown_show_rows_totals_and_repro_lines)
 	out = render(&r, REPORT_MARKDOWN, NULL);
 	ck_assert_msg(strncmp(out, "## stalefs ESTALE matrix\n\n3 cells: 1 clean, 0 estale, 1 failed, "
 			      "1 skipped, 0 error; 17 surfaced ESTALE", 87) == 0, "%s", out);
+	assert_has(out, ".\n\nfailed: 1 of 3 cells saw ESTALE (17 in 370 calls); made by the kernel (no "
+			"ESTALE from the daemon). 1 failed: repro line below.");
 	assert_has(out, "| cell | mode | verdict | calls | ESTALE | rate [95% CI] |");
 	assert_has(out, "|---|---|---|--:|--:|---|");
 	assert_has(out, "| b | never | failed | 350 | 17 | 4.86% [3.05%, 7.64%] | stat 12, open 3, "

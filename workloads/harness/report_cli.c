@@ -27,7 +27,7 @@ enum { R_FORMAT = 1, R_OUT, R_TITLE, R_WIDE };
 
 static const struct opt report_opts[] = {
 	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json",
-	  .help = "an aligned table, GitHub Markdown, JUnit XML or one JSON document" },
+	  .help = "text for people, GitHub Markdown, JUnit XML or one JSON document" },
 	{ R_OUT, "out", OPT_STR, "FILE", "stdout", .help = "write the report here" },
 	{ R_TITLE, "title", OPT_STR, "T", "\"" REPORT_DEFAULT_TITLE "\"",
 	  .help = "the Markdown heading and the JUnit suite" },
@@ -125,8 +125,8 @@ parsed:
 			  "XML, or one JSON document (schema report/1).\n"
 			  "Lines add up when their cell id, backend and params all match; lines with one\n"
 			  "id but other params are shown apart as \"ID #hash\", with a warning.\n"
-			  "Verdicts, best to worst: skipped, clean, estale, failed, error; a merged cell\n"
-			  "has its lines' worst. Rates come with 95% Wilson intervals.\n"
+			  "A merged cell takes its lines' worst verdict: skipped < clean < estale <\n"
+			  "failed < error. Rates come with 95% Wilson intervals.\n"
 			  "A torn last line (a writer killed mid-line) is skipped with a warning.\n"
 			  "exit: 0 written and no cell failed, 1 written and some cell failed or error,\n"
 			  "or no cell in the input, 2 usage or bad input");

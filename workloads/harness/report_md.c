@@ -89,6 +89,11 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 	fputs("\n\n", head.f);
 	report_totals_line(head.f, &t, "; ");
 	fputs(".\n\n", head.f);
+	if (report_headline(r, head.f)) {
+		report_piece_close(&head);
+		goto out;
+	}
+	fputs("\n\n", head.f);
 	md_row(head.f, (char *const *)report_col_head);
 	fputc('|', head.f);
 	for (int i = 0; i < NCOL; i++)

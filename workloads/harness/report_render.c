@@ -336,6 +336,68 @@ static size_t break_at(const char *s, size_t n, size_t room, bool shell)
 	return room;
 }
 
+/* The worst verdict over the cells (skipped when there are none). */
+static enum run_verdict worst(const struct report *r)
+{
+	enum run_verdict v = VERDICT_SKIPPED;
+
+	for (size_t k = 0; k < r->n; k++)
+		if (report_verdict_rank(r->cells[k].verdict) > report_verdict_rank(v))
+			v = r->cells[k].verdict;
+	return v;
+}
+
+int report_headline(const struct report *r, FILE *f)
+{
+	struct chains *all = calloc(1, sizeof(*all));
+	struct report_totals t;
+	struct advice_in in = { .chains = all, .verdict = worst(r) };
+	const struct report_cell *top = NULL;
+	struct advice a;
+	size_t saw = 0;
+
+	if (!all)
+		return -ENOMEM;
+	report_totals(r, &t);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+
+		chains_add(all, &c->chains);
+		in.emitted += c->emitted;
+		in.masked += c->masked;
+		in.kernel += c->kernel;
+		if (c->estale_total)
+			saw++;
+		if (c->estale_total && (!top || c->estale_total > top->estale_total))
+			top = c;
+	}
+	in.estale = t.estale;
+	in.calls = t.calls;
+	/* The mode and cache of the cell with the most ESTALE stand for all. */
+	if (top) {
+		in.mode = report_str_or(top->effective_mode, top->params.mode);
+		in.cache = top->params.cache;
+	}
+	advice_explain(&in, &a);
+	fprintf(f, "%s: ", run_verdict_name(in.verdict));
+	if (saw)
+		fprintf(f, "%zu of %zu cell%s saw ESTALE (%" PRIu64 " in %" PRIu64 " calls); made by %s.",
+			saw, t.cells, t.cells == 1 ? "" : "s", t.estale, t.calls, a.made_by);
+	else
+		fprintf(f, "no cell of %zu saw ESTALE (%" PRIu64 " calls).", t.cells, t.calls);
+	if (t.failed && t.errored)
+		fprintf(f, " %zu failed and %zu error: repro lines below.", t.failed, t.errored);
+	else if (t.failed || t.errored)
+		fprintf(f, " %zu %s: repro line%s below.", t.failed + t.errored,
+			t.failed ? "failed" : "error", t.failed + t.errored == 1 ? "" : "s");
+	if (t.skipped)
+		fprintf(f, " %zu could not run here.", t.skipped);
+	if (*a.next)
+		fprintf(f, " What to try: %s.", a.next);
+	free(all);
+	return 0;
+}
+
 /* Lines of at most width columns from text, broken at blanks; shell: a
  * command, every line but the last continued with " \\". */
 static void wrap(FILE *f, const char *text, unsigned int width, const char *indent, bool shell)

@@ -78,6 +78,9 @@ bool report_jv_equal(const struct jv *a, const struct jv *b);
 
 /* What advice.h is told about a cell, and what it says. */
 void report_cell_advice(const struct report_cell *c, struct advice_in *in, struct advice *a);
+/* The whole report in one paragraph (no newline): the worst verdict, how
+ * many cells saw ESTALE, who made it and what to try (advice.h). 0 or -ENOMEM. */
+int report_headline(const struct report *r, FILE *f);
 /* text as lines of at most width columns, broken at blanks, each after
  * indent (a word longer than a line gets a line of its own). */
 void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent);

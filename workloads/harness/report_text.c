@@ -186,71 +186,18 @@ out:
 	return ret;
 }
 
-/* The worst verdict over the cells (skipped when there are none). */
-static enum run_verdict worst(const struct report *r)
-{
-	enum run_verdict v = VERDICT_SKIPPED;
-
-	for (size_t k = 0; k < r->n; k++)
-		if (report_verdict_rank(r->cells[k].verdict) > report_verdict_rank(v))
-			v = r->cells[k].verdict;
-	return v;
-}
-
 /* The whole report in a sentence and a next step, above the table. */
 static int headline(const struct report *r, unsigned int width, FILE *out)
 {
-	struct chains *all = calloc(1, sizeof(*all));
-	struct report_totals t;
-	struct advice_in in = { .chains = all, .verdict = worst(r) };
-	const struct report_cell *top = NULL;
 	struct report_piece p;
-	struct advice a;
-	size_t saw = 0;
 
-	if (!all)
+	if (!report_piece_open(&p))
 		return -ENOMEM;
-	report_totals(r, &t);
-	for (size_t k = 0; k < r->n; k++) {
-		const struct report_cell *c = &r->cells[k];
-
-		chains_add(all, &c->chains);
-		in.emitted += c->emitted;
-		in.masked += c->masked;
-		in.kernel += c->kernel;
-		if (c->estale_total)
-			saw++;
-		if (c->estale_total && (!top || c->estale_total > top->estale_total))
-			top = c;
-	}
-	in.estale = t.estale;
-	in.calls = t.calls;
-	/* The mode and cache of the cell with the most ESTALE stand for all. */
-	if (top) {
-		in.mode = report_str_or(top->effective_mode, top->params.mode);
-		in.cache = top->params.cache;
-	}
-	advice_explain(&in, &a);
-	if (!report_piece_open(&p)) {
-		free(all);
+	if (report_headline(r, p.f)) {
+		report_piece_close(&p);
+		free(p.s);
 		return -ENOMEM;
 	}
-	fprintf(p.f, "%s: ", run_verdict_name(in.verdict));
-	if (saw)
-		fprintf(p.f, "%zu of %zu cell%s saw ESTALE (%" PRIu64 " in %" PRIu64 " calls); made by %s.",
-			saw, t.cells, t.cells == 1 ? "" : "s", t.estale, t.calls, a.made_by);
-	else
-		fprintf(p.f, "no cell of %zu saw ESTALE (%" PRIu64 " calls).", t.cells, t.calls);
-	if (t.failed && t.errored)
-		fprintf(p.f, " %zu failed and %zu error: repro lines below.", t.failed, t.errored);
-	else if (t.failed || t.errored)
-		fprintf(p.f, " %zu %s: repro line%s below.", t.failed + t.errored,
-			t.failed ? "failed" : "error", t.failed + t.errored == 1 ? "" : "s");
-	if (t.skipped)
-		fprintf(p.f, " %zu could not run here.", t.skipped);
-	if (*a.next)
-		fprintf(p.f, " What to try: %s.", a.next);
-	free(all);
 	if (report_piece_close(&p))
 		return -ENOMEM;
 	report_wrap(out, p.s, width, "");
