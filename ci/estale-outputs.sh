@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # After ci/estale-job.sh: merge the cell files of DIR into reports
 # (ci/estale-aggregate.sh) and write the action's outputs (estale, cells,
-# failed, dir) to $GITHUB_OUTPUT when it is set, else to stdout.
+# failed: cells whose verdict is failed or error, dir) to $GITHUB_OUTPUT when
+# it is set, else to stdout.
 #   ci/estale-outputs.sh [--builddir DIR] DIR
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ d = json.load(open(sys.argv[1]))
 cells = d["cells"]
 print(f"estale={sum(c.get('estale_total', 0) for c in cells)}")
 print(f"cells={len(cells)}")
-print(f"failed={sum(1 for c in cells if c.get('verdict') == 'fail')}")
+print(f"failed={sum(1 for c in cells if c.get('verdict') in ('failed', 'error'))}")
 print(f"dir={sys.argv[2]}")
 PY
 )

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz cell-line reading and every report renderer: the input is a cell
- * file (JSON lines); whatever reads renders as text, Markdown (also cut to
- * a small limit), JUnit and JSON, and the JSON must parse again.
+ * Fuzz cell-line reading, merging (lines of one id with other params are
+ * split) and every report renderer: the input is a cell file (JSON lines);
+ * whatever reads renders as text (also narrow and --wide), Markdown (also
+ * cut to a small limit), JUnit and JSON, and the JSON must parse again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,16 @@ static const char *const seeds[] = {
 	"{\"cell\":\"b\",\"status\":\"ran\",\"verdict\":\"pass\",\"errors\":{\"open\":{\"ENOENT\":3}}}\n",
 	"{\"cell\":\"c|d\",\"status\":\"ran\",\"verdict\":\"pass\",\"attribution\":{\"inject\":{\"rule 1\":4},"
 	"\"host\":{\"open_by_handle_at\":2},\"kernel\":1}}\n",
+	"{\"schema\":\"cell/1\",\"stalefs\":\"0.1.0\",\"kernel\":\"6.1\",\"host\":\"h\",\"started\":"
+	"\"2026-12-04T10:00:00Z\",\"cell\":\"never/root/auto/none/read\",\"params\":{\"rules\":"
+	"[\"evict:every=3\"]},\"status\":\"ran\",\"calls\":{\"stat\":9},\"estale\":{\"stat\":2},"
+	"\"estale_total\":2,\"chains\":{\"total\":2,\"complete\":2,\"list\":[{\"layer\":\"overlayfs "
+	"(lower revalidation)\",\"reply\":\"LOOKUP answered ENOENT (host lookup)\",\"cause\":"
+	"\"host layer-swap\",\"n\":2}]},\"verdict\":\"estale\"}\n"
+	"{\"cell\":\"never/root/auto/none/read\",\"params\":{\"xattr\":true},\"status\":\"timeout\","
+	"\"verdict\":\"error\",\"repro\":\"stalefs run --xattr 'a b'\"}\n"
+	"{\"cell\":\"never/root/auto/none/read\",\"backend\":\"virtiofsd\",\"status\":\"ran\","
+	"\"verdict\":\"failed\"}\n",
 };
 
 static void render_all(const struct report *r)
@@ -48,15 +59,18 @@ static void render_all(const struct report *r)
 		}
 		free(buf);
 	}
-	{
+	for (int i = 0; i < 4; i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		if (f) {
+		if (!f)
+			continue;
+		if (i == 0)
 			(void)report_markdown(r, NULL, 600, f);
-			fclose(f);
-		}
+		else
+			(void)report_text(r, i == 1 ? 1 : 50, i == 3, f);
+		fclose(f);
 		free(buf);
 	}
 }

@@ -46,7 +46,7 @@ for d in cells:
     print(f"# {cell}: {d['estale_total']} ESTALE, {c['complete']} complete, causes {sorted(set(causes))}")
 sys.exit(1 if bad else 0)
 PY
-"$STALEFS" report --format text "$T/m.jsonl" "$T/churn.jsonl" >"$T/report.txt" || [ $? = 1 ] ||
+"$STALEFS" report --format text --wide "$T/m.jsonl" "$T/churn.jsonl" >"$T/report.txt" || [ $? = 1 ] ||
 	fail "stalefs report: exit $?"
 grep -q unattributed "$T/report.txt" && fail "the report says unattributed: $(grep unattributed "$T/report.txt")"
 grep -q "^why (kernel layer <- daemon answer <- cause):" "$T/report.txt" || fail "the report has no why section"

@@ -110,23 +110,14 @@ static struct report_op_errors *op_errors(struct report_cell *c, const char *op)
 
 /* ---- cells ------------------------------------------------------------ */
 
-static void params_free(struct report_params *p)
-{
-	free(p->mode);
-	free(p->privilege);
-	free(p->cache);
-	free(p->profile);
-	free(p->workload);
-	free(p->expect);
-	for (size_t i = 0; i < p->nrules; i++)
-		free(p->rules[i]);
-	free(p->rules);
-}
-
 static void report_cell_free(struct report_cell *c)
 {
 	free(c->id);
-	params_free(&c->params);
+	free(c->line_id);
+	free(c->backend);
+	cell_free(&c->params);
+	free(c->params_json);
+	free(c->key);
 	free(c->status);
 	free(c->reason);
 	free(c->effective_mode);
@@ -146,9 +137,21 @@ static void report_cell_free(struct report_cell *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const char *report_verdict_name(enum report_verdict v)
+int report_verdict_rank(enum run_verdict v)
 {
-	return v == REPORT_PASS ? "pass" : v == REPORT_FAIL ? "fail" : "skip";
+	switch (v) {
+	case VERDICT_SKIPPED:
+		return 0;
+	case VERDICT_CLEAN:
+		return 1;
+	case VERDICT_ESTALE:
+		return 2;
+	case VERDICT_FAILED:
+		return 3;
+	case VERDICT_ERROR:
+	default:
+		return 4;
+	}
 }
 
 static bool cell_ran(const struct report_cell *c)
@@ -168,31 +171,23 @@ static int dup_to(char **dst, const char *text)
 	return 0;
 }
 
-static int params_from_cell(struct report_params *p, const struct cell *c)
+/* c's params: a copy of the cell, its "params" object as text, and the
+ * merge key (backend, id, params; NUL-separated pieces joined by '\n'). */
+static int params_from_line(struct report_cell *c, const struct cell_line *l)
 {
-	if (dup_to(&p->mode, c->mode) || dup_to(&p->privilege, c->privilege) ||
-	    dup_to(&p->cache, c->cache) || dup_to(&p->profile, c->profile) ||
-	    dup_to(&p->workload, c->workload) || dup_to(&p->expect, cell_expect_name(c->expect)))
+	size_t len = 0;
+	FILE *f;
+
+	if (cell_copy(&c->params, &l->cell))
 		return -ENOMEM;
-	if (c->nrules) {
-		p->rules = calloc(c->nrules, sizeof(*p->rules));
-		if (!p->rules)
-			return -ENOMEM;
-		for (int i = 0; i < c->nrules; i++, p->nrules++)
-			if (dup_to(&p->rules[i], c->rules[i]))
-				return -ENOMEM;
-	}
-	p->overlay = c->overlay;
-	p->churn = c->churn;
-	p->drop_caches_ms = c->drop_caches_ms;
-	p->threads = c->threads;
-	p->seconds = c->seconds;
-	p->count = c->count;
-	p->reps = c->reps;
-	p->seed = c->seed;
-	p->objects = c->objects;
-	p->max_links = c->max_links;
-	return 0;
+	f = open_memstream(&c->params_json, &len);
+	if (!f)
+		return -ENOMEM;
+	cell_line_params_write(&l->cell, f);
+	if (fclose(f))
+		return -ENOMEM;
+	c->key = report_strf("%s\n%s\n%s", c->backend, c->line_id, c->params_json);
+	return c->key ? 0 : -ENOMEM;
 }
 
 static int attribution_from(struct report_cell *c, const struct attrib *a)
@@ -220,11 +215,14 @@ static int cell_from_line(struct report_cell *c, const struct cell_line *l)
 
 	memset(c, 0, sizeof(*c));
 	c->merged = 1;
-	if (dup_to(&c->id, l->id) || dup_to(&c->status, run_status_name(r->status)) ||
+	if (dup_to(&c->id, l->id) || dup_to(&c->line_id, l->id) ||
+	    dup_to(&c->backend, report_str_or(l->backend, "stalefs")) ||
+	    dup_to(&c->status, run_status_name(r->status)) ||
 	    dup_to(&c->reason, r->reason) || dup_to(&c->effective_mode, r->effective_mode) ||
 	    dup_to(&c->mode_reason, r->mode_reason) || dup_to(&c->repro, l->repro) ||
-	    params_from_cell(&c->params, &l->cell))
+	    params_from_line(c, l))
 		return -ENOMEM;
+	c->origin = r->origin;
 	c->reps = l->cell.reps;
 	c->reps_ran = r->reps_ran;
 	for (int i = 0; i < r->nops; i++) {
@@ -263,8 +261,7 @@ static int cell_from_line(struct report_cell *c, const struct cell_line *l)
 	c->duration_s = r->duration_s;
 	c->setup_s = r->setup_s;
 	c->teardown_s = r->teardown_s;
-	c->verdict = r->verdict == VERDICT_SKIPPED ? REPORT_SKIP
-		     : run_verdict_bad(r->verdict) ? REPORT_FAIL : REPORT_PASS;
+	c->verdict = r->verdict;
 	if (r->reps_ran) {
 		c->rep_results = calloc(r->reps_ran, sizeof(*c->rep_results));
 		if (!c->rep_results)
@@ -350,8 +347,12 @@ static int cell_merge(struct report_cell *d, struct report_cell *s)
 	d->duration_s = dur;
 	d->setup_s += s->setup_s;
 	d->teardown_s += s->teardown_s;
-	if (s->verdict > d->verdict)
+	if (report_verdict_rank(s->verdict) > report_verdict_rank(d->verdict))
 		d->verdict = s->verdict;
+	/* The earliest start; the host and kernel that go with it. */
+	if (*s->origin.started &&
+	    (!*d->origin.started || strcmp(s->origin.started, d->origin.started) < 0))
+		d->origin = s->origin;
 	if (s->nrep_results) {
 		if (grow((void **)&d->rep_results, &d->rep_cap, d->nrep_results + s->nrep_results,
 			 sizeof(*d->rep_results)))
@@ -369,6 +370,16 @@ static int cell_merge(struct report_cell *d, struct report_cell *s)
 void report_init(struct report *r)
 {
 	memset(r, 0, sizeof(*r));
+	json_origin_now(&r->made);
+}
+
+void report_warn_clear(struct report *r)
+{
+	for (size_t i = 0; i < r->nwarn; i++)
+		free(r->warn[i]);
+	free(r->warn);
+	r->warn = NULL;
+	r->nwarn = 0;
 }
 
 void report_free(struct report *r)
@@ -377,27 +388,36 @@ void report_free(struct report *r)
 		report_cell_free(&r->cells[i]);
 	free(r->cells);
 	free(r->slots);
+	free(r->id_slots);
+	report_warn_clear(r);
 	memset(r, 0, sizeof(*r));
 }
 
-static size_t hash_id(const char *s)
+static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 14695981039346656037ULL;
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
+	return h;
 }
 
-/* The slot of id: holding its cell, or the free one where it would go. */
-static size_t *find_slot(const struct report *r, const char *id)
+/* The cell's merge key (by_id false) or the lines' id (true). */
+static const char *cell_key(const struct report_cell *c, bool by_id)
 {
-	size_t mask = r->nslots - 1;
+	return by_id ? c->line_id : c->key;
+}
 
-	for (size_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
-		size_t *slot = &r->slots[i];
+/* The slot of s in the key (or id) index: holding the first cell with it,
+ * or the free one where it would go. */
+static size_t *find_slot(const struct report *r, const char *s, bool by_id)
+{
+	size_t mask = r->nslots - 1, *slots = by_id ? r->id_slots : r->slots;
 
-		if (!*slot || strcmp(r->cells[*slot - 1].id, id) == 0)
+	for (size_t i = (size_t)hash_str(s) & mask;; i = (i + 1) & mask) {
+		size_t *slot = &slots[i];
+
+		if (!*slot || strcmp(cell_key(&r->cells[*slot - 1], by_id), s) == 0)
 			return slot;
 	}
 }
@@ -405,17 +425,104 @@ static size_t *find_slot(const struct report *r, const char *id)
 static int rehash(struct report *r)
 {
 	size_t n = r->nslots ? r->nslots * 2 : 64;
-	size_t *old = r->slots;
+	size_t *old = r->slots, *old_id = r->id_slots;
 
 	r->slots = calloc(n, sizeof(*r->slots));
-	if (!r->slots) {
+	r->id_slots = calloc(n, sizeof(*r->id_slots));
+	if (!r->slots || !r->id_slots) {
+		free(r->slots);
+		free(r->id_slots);
 		r->slots = old;
+		r->id_slots = old_id;
 		return -ENOMEM;
 	}
 	r->nslots = n;
-	for (size_t i = 0; i < r->n; i++)
-		*find_slot(r, r->cells[i].id) = i + 1;
+	for (size_t i = 0; i < r->n; i++) {
+		size_t *id_slot = find_slot(r, r->cells[i].line_id, true);
+
+		*find_slot(r, r->cells[i].key, false) = i + 1;
+		if (!*id_slot)
+			*id_slot = i + 1;
+	}
 	free(old);
+	free(old_id);
+	return 0;
+}
+
+bool report_jv_equal(const struct jv *a, const struct jv *b)
+{
+	if (!a || !b || a->type != b->type || a->n != b->n)
+		return a == b;
+	switch (a->type) {
+	case JV_STR:
+		return strcmp(a->str, b->str) == 0;
+	case JV_NUM:
+		return a->num == b->num;
+	case JV_BOOL:
+		return a->b == b->b;
+	case JV_ARR:
+	case JV_OBJ:
+		for (size_t i = 0; i < a->n; i++)
+			if ((a->type == JV_OBJ && strcmp(a->keys[i], b->keys[i]) != 0) ||
+			    !report_jv_equal(&a->items[i], &b->items[i]))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* The first param (in the order lines write them) where a and b differ. */
+static void first_difference(const struct report_cell *a, const struct report_cell *b, char *buf,
+			     size_t len)
+{
+	char why[128];
+	struct jv *x = jv_parse(a->params_json, strlen(a->params_json), why, sizeof(why));
+	struct jv *y = jv_parse(b->params_json, strlen(b->params_json), why, sizeof(why));
+
+	snprintf(buf, len, "%s", strcmp(a->backend, b->backend) ? "backend" : "params");
+	if (x && y && x->type == JV_OBJ && !strcmp(a->backend, b->backend)) {
+		for (size_t i = 0; i < x->n; i++) {
+			if (!report_jv_equal(&x->items[i], jv_get(y, x->keys[i]))) {
+				snprintf(buf, len, "%s", x->keys[i]);
+				break;
+			}
+		}
+	}
+	jv_free(x);
+	jv_free(y);
+}
+
+/* "ID #3fa2": the id and a short hash of what else makes the cell. */
+static int split_id(struct report_cell *c)
+{
+	char *id = report_strf("%s #%04x", c->line_id, (unsigned int)(hash_str(c->key) & 0xffff));
+
+	if (!id)
+		return -ENOMEM;
+	free(c->id);
+	c->id = id;
+	return 0;
+}
+
+/* c (new) has the id of first but other params: both get their suffix. */
+static int split_cells(struct report *r, struct report_cell *first, struct report_cell *c)
+{
+	char what[64], *w;
+
+	if (strcmp(first->id, first->line_id) == 0 && split_id(first))
+		return -ENOMEM;
+	if (split_id(c))
+		return -ENOMEM;
+	first_difference(first, c, what, sizeof(what));
+	if (grow((void **)&r->warn, &r->warn_cap, r->nwarn + 1, sizeof(*r->warn)))
+		return -ENOMEM;
+	w = report_strf("%s: lines with this id differ in their params (first: %s): not merged, "
+			"shown apart as %s and %s", c->line_id, what, first->id + strlen(first->line_id) + 1,
+			c->id + strlen(c->line_id) + 1);
+	if (!w)
+		return -ENOMEM;
+	r->warn[r->nwarn++] = w;
 	return 0;
 }
 
@@ -423,7 +530,7 @@ int report_add(struct report *r, const struct jv *line, char *err, size_t errlen
 {
 	struct cell_line *l = malloc(sizeof(*l));
 	struct report_cell c = { 0 };
-	size_t *slot;
+	size_t *slot, *id_slot;
 	int ret;
 
 	if (!l)
@@ -440,16 +547,24 @@ int report_add(struct report *r, const struct jv *line, char *err, size_t errlen
 	free(l);
 	if (ret)
 		goto out;
-	slot = find_slot(r, c.id);
+	slot = find_slot(r, c.key, false);
 	if (*slot) {
 		ret = cell_merge(&r->cells[*slot - 1], &c);
 		goto out;
+	}
+	id_slot = find_slot(r, c.line_id, true);
+	if (*id_slot) {
+		ret = split_cells(r, &r->cells[*id_slot - 1], &c);
+		if (ret)
+			goto out;
 	}
 	ret = grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(*r->cells));
 	if (ret)
 		goto out;
 	r->cells[r->n++] = c;
 	*slot = r->n;
+	if (!*id_slot)
+		*id_slot = r->n;
 	return 0;
 out:
 	report_cell_free(&c);
@@ -554,12 +669,13 @@ void report_totals(const struct report *r, struct report_totals *t)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct report_cell *c = &r->cells[i];
 
-		if (c->verdict == REPORT_PASS)
-			t->passed++;
-		else if (c->verdict == REPORT_FAIL)
-			t->failed++;
-		else
-			t->skipped++;
+		switch (c->verdict) {
+		case VERDICT_CLEAN: t->clean++; break;
+		case VERDICT_ESTALE: t->with_estale++; break;
+		case VERDICT_FAILED: t->failed++; break;
+		case VERDICT_SKIPPED: t->skipped++; break;
+		case VERDICT_ERROR: default: t->errored++; break;
+		}
 		t->calls += report_cell_calls(c);
 		t->estale += c->estale_total;
 		t->emitted += c->emitted;
@@ -573,7 +689,7 @@ void report_totals(const struct report *r, struct report_totals *t)
 bool report_failed(const struct report *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (r->cells[i].verdict == REPORT_FAIL)
+		if (run_verdict_bad(r->cells[i].verdict))
 			return true;
 	return false;
 }

@@ -8,13 +8,28 @@
  * report.c reads and merges; report_text.c, report_md.c, report_junit.c and
  * report_json.c render, sharing report_render.h (private).
  *
- * Reading is tolerant: unknown fields are ignored, missing or mistyped
- * fields read as zero or empty. A line that is not JSON, not an object or
- * has no "cell" id is an error naming file:line. Lines with the same "cell"
- * id (shards, repeated runs) merge: counts and durations add up, rep_results
- * concatenate, the verdict is the worst (fail > pass > skip; an unknown
- * verdict string counts as fail, a missing one as skip), params are the
- * first line's.
+ * Lines are read through cellline.h (untrusted input, bounds-checked): a
+ * line it refuses is an error naming file:line; a torn last line (a writer
+ * killed mid-line) is skipped and counted.
+ *
+ * Merging: lines merge only when everything that defines the cell matches:
+ * the "cell" id, the "backend" and the whole "params" object (shards and
+ * repeated runs of one cell). Then counts and durations add up, rep_results
+ * concatenate, and the verdict is the worst, in the order
+ *     skipped < clean < estale < failed < error
+ * (a cell that ran says more than one that could not; ESTALE seen is worse
+ * than none; not meeting --expect is worse still; a harness error is worst,
+ * since it says nothing about the filesystem). Lines with one id but other
+ * params (another --inject rule, --xattr, --seed...) are distinct cells:
+ * each such id is shown with " #xxxx", a short hash of its params, and
+ * keeps its own repro line; r->warn says which param differed first.
+ *
+ * Rendering: text is for people (a verdict sentence and a next step from
+ * advice.h, then a compact table that fits the terminal, then per-cell
+ * details; --wide gives every column); Markdown is kept under GitHub's
+ * summary limit, failed and error cells first; JUnit maps failed to
+ * <failure>, error to <error>, skipped to <skipped/>; JSON ("report/1")
+ * carries every cell field, param and the backend.
  */
 #ifndef STALEFS_REPORT_H
 #define STALEFS_REPORT_H
@@ -24,9 +39,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cell.h"
 #include "chain.h"
-
+#include "json.h"
 #include "jsonv.h"
+#include "run_result.h"
 
 /* Name → count, in the order the names first appeared. */
 struct report_count {
@@ -45,17 +62,7 @@ struct report_op_errors {
 	struct report_counts by_errno;
 };
 
-/* Ordered from best to worst. */
-enum report_verdict { REPORT_SKIP, REPORT_PASS, REPORT_FAIL };
-
-struct report_params {
-	char *mode, *privilege, *cache, *profile, *workload, *expect;
-	char **rules;
-	size_t nrules;
-	bool overlay, churn;
-	uint64_t drop_caches_ms, threads, count, reps, seed, objects, max_links;
-	double seconds;
-};
+#define REPORT_SCHEMA "report/1"
 
 struct report_rep {
 	uint64_t seed;
@@ -68,8 +75,13 @@ struct report_integrity {
 };
 
 struct report_cell {
-	char *id;
-	struct report_params params;
+	char *id;		/* as shown: the line's id, " #xxxx" added when split */
+	char *line_id;		/* the lines' "cell" */
+	char *backend;		/* "stalefs", "virtiofsd", ... */
+	struct cell params;	/* the first line's (all lines' when merged) */
+	char *params_json;	/* the "params" object, as cellline.h writes it */
+	char *key;		/* backend, id and params: what must match to merge */
+	struct json_origin origin;	/* the earliest line's start, host and kernel */
 	char *status, *reason, *effective_mode, *mode_reason, *repro;
 	uint64_t reps, reps_ran;
 	struct report_counts calls, estale;
@@ -86,7 +98,7 @@ struct report_cell {
 	struct chains chains;				/* why: cause chains */
 	uint64_t faults_fired;
 	double ops_per_s, duration_s, setup_s, teardown_s;
-	enum report_verdict verdict;
+	enum run_verdict verdict;
 	struct report_rep *rep_results;
 	size_t nrep_results, rep_cap;
 	unsigned int merged;	/* how many lines made this cell */
@@ -97,12 +109,20 @@ struct report {
 	struct report_cell *cells;
 	size_t n, cap;
 	size_t torn;		/* torn last lines skipped (a writer killed mid-line) */
-	size_t *slots;		/* id hash index: cell index + 1, 0 is free */
+	size_t *slots;		/* key hash index: cell index + 1, 0 is free */
 	size_t nslots;
+	/* Lines with one id but other params, one line each ("id: params
+	 * differ (first: xattr): shown as distinct rows"); the caller prints and
+	 * may clear them (report_warn_clear). */
+	char **warn;
+	size_t nwarn, warn_cap;
+	size_t *id_slots;	/* line id index: the first cell with it */
+	/* Where and when the report is made (report_init: now, this machine). */
+	struct json_origin made;
 };
 
 struct report_totals {
-	size_t cells, passed, failed, skipped;
+	size_t cells, clean, with_estale, failed, skipped, errored;	/* by verdict */
 	uint64_t calls, estale, emitted, masked, mismatches, faults_fired;
 	double duration_s;
 };
@@ -120,6 +140,10 @@ enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_JUNIT, REPORT_JSON };
 
 void report_init(struct report *r);
 void report_free(struct report *r);
+void report_warn_clear(struct report *r);
+
+/* The rank of a verdict in merging: skipped 0 < clean < estale < failed < error 4. */
+int report_verdict_rank(enum run_verdict v);
 
 /* Add one parsed cell line, merging it into a cell with the same id.
  * 0, -EINVAL (err says why) or -ENOMEM. */
@@ -138,7 +162,7 @@ void report_pct(char *buf, size_t len, double frac);
 /* Sum of a cell's calls. */
 uint64_t report_cell_calls(const struct report_cell *c);
 void report_totals(const struct report *r, struct report_totals *t);
-/* Some merged cell has verdict fail. */
+/* Some merged cell's verdict is failed or error. */
 bool report_failed(const struct report *r);
 
 /* "text", "markdown" (or "md"), "junit", "json". 0 or -EINVAL. */
@@ -147,9 +171,19 @@ int report_format_parse(const char *s, enum report_format *out);
 /* Render r to out. title NULL means REPORT_DEFAULT_TITLE; markdown is kept
  * under REPORT_MARKDOWN_MAX bytes. 0, -ENOMEM or -EIO (out failed). */
 int report_render(const struct report *r, enum report_format fmt, const char *title, FILE *out);
-int report_text(const struct report *r, FILE *out);
-/* Markdown kept under max bytes: per-op detail goes first, then rows (and
- * their repro lines) from the end; a last line says what was left out. */
+/* The text width when nothing says otherwise (report_render uses it). */
+#define REPORT_TEXT_WIDTH 120
+/* For people: the verdict and a next step, a table of at most width columns
+ * (long ids cut in the middle, rates without their interval when narrow;
+ * below about 70 columns the table is as narrow as it gets; wide: every
+ * column, as wide as it takes), the totals, per cell its cause chains and
+ * notes, and the repro lines of failed and error cells (shell lines
+ * continued with " \\", never inside quotes). */
+int report_text(const struct report *r, unsigned int width, bool wide, FILE *out);
+/* Markdown kept under max bytes: per-op detail goes first, then rows: those
+ * of failed and error cells (and their repro lines) are kept first, then
+ * estale ones, then the rest, shown in their order; a last line says how
+ * many rows were left out. */
 int report_markdown(const struct report *r, const char *title, size_t max, FILE *out);
 int report_junit(const struct report *r, const char *title, FILE *out);
 int report_json(const struct report *r, FILE *out);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * stalefs report [--format text|markdown|junit|json] [--out FILE] [--title T] FILE...
+ * stalefs report [--format text|markdown|junit|json] [--wide] [--out FILE] [--title T] FILE...
  *
  * Merges the cell files of `stalefs run` and `stalefs matrix` (JSON lines;
- * FILE "-" is stdin) and writes one report to FILE or stdout.
+ * FILE "-" is stdin) and writes one report to FILE or stdout. The text is
+ * as wide as $COLUMNS, else the terminal on stdout, else 120 columns.
  * Exit codes: 0 report written and no cell failed, 1 report written and
- * some cell's verdict is fail, 2 usage or unreadable/malformed input.
+ * some cell's verdict is failed or error (or no cell in the input), 2 usage
+ * or unreadable/malformed input.
  */
 #include "report.h"
 #include "exitcode.h"
@@ -14,20 +16,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "opts.h"
 
 #define PROG "stalefs report"
 
-enum { R_FORMAT = 1, R_OUT, R_TITLE };
+enum { R_FORMAT = 1, R_OUT, R_TITLE, R_WIDE };
 
 static const struct opt report_opts[] = {
 	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json",
-	  .help = "an aligned table, GitHub Markdown, JUnit XML or one JSON document" },
+	  .help = "text for people, GitHub Markdown, JUnit XML or one JSON document" },
 	{ R_OUT, "out", OPT_STR, "FILE", "stdout", .help = "write the report here" },
 	{ R_TITLE, "title", OPT_STR, "T", "\"" REPORT_DEFAULT_TITLE "\"",
 	  .help = "the Markdown heading and the JUnit suite" },
+	{ R_WIDE, "wide", OPT_FLAG, NULL, NULL,
+	  .help = "text: every column (errnos, attribution, ops/s...), however wide" },
 };
+
+/* $COLUMNS, else the terminal's width when stdout is one and the report
+ * goes there, else REPORT_TEXT_WIDTH. */
+static unsigned int text_width(bool to_stdout)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+
+	if (env && *env) {
+		unsigned long n = strtoul(env, &end, 10);
+
+		if (!*end && n > 0 && n < 100000)
+			return (unsigned int)n;
+	}
+	if (to_stdout && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return REPORT_TEXT_WIDTH;
+}
 
 static int read_input(struct report *r, const char *path)
 {
@@ -44,6 +70,9 @@ static int read_input(struct report *r, const char *path)
 	ret = report_read(r, f, strcmp(path, "-") == 0 ? "<stdin>" : path, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
+	for (size_t i = 0; i < r->nwarn; i++)
+		fprintf(stderr, PROG ": %s: %s\n", path, r->warn[i]);
+	report_warn_clear(r);
 	if (ret)
 		fprintf(stderr, PROG ": %s\n", err);
 	else if (r->torn > torn)
@@ -56,6 +85,7 @@ int report_main(int argc, char **argv)
 {
 	enum report_format fmt = REPORT_TEXT;
 	const char *out_path = NULL, *title = NULL;
+	bool wide = false;
 	char *buf = NULL;
 	size_t len = 0;
 	struct report r;
@@ -80,18 +110,26 @@ int report_main(int argc, char **argv)
 		case R_TITLE:
 			title = o.arg;
 			break;
+		case R_WIDE:
+			wide = true;
+			break;
 		}
 	}
 parsed:
 	first = o.optind;
 	ret = opts_finish(&o, id, PROG " [options] FILE...",
-			  "Merges harness cell files (JSON lines; FILE - is stdin; lines with the same\n"
-			  "cell id add up) into one report: an aligned table (text), GitHub Markdown for\n"
-			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB), JUnit XML, or one JSON document.\n"
-			  "Rates come with 95% Wilson intervals.\n"
+			  "Merges harness cell files (JSON lines; FILE - is stdin) into one report: text\n"
+			  "for people (the verdict and what to try, a table as wide as $COLUMNS or the\n"
+			  "terminal, else 120 columns, then why each cell saw ESTALE), GitHub Markdown for\n"
+			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB, failed and error cells first), JUnit\n"
+			  "XML, or one JSON document (schema report/1).\n"
+			  "Lines add up when their cell id, backend and params all match; lines with one\n"
+			  "id but other params are shown apart as \"ID #hash\", with a warning.\n"
+			  "A merged cell takes its lines' worst verdict: skipped < clean < estale <\n"
+			  "failed < error. Rates come with 95% Wilson intervals.\n"
 			  "A torn last line (a writer killed mid-line) is skipped with a warning.\n"
-			  "exit: 0 written and no cell failed, 1 written and some cell failed or no cell\n"
-			  "in the input, 2 usage or bad input");
+			  "exit: 0 written and no cell failed, 1 written and some cell failed or error,\n"
+			  "or no cell in the input, 2 usage or bad input");
 	opts_fini(&o);
 	if (ret >= 0)
 		return ret;
@@ -114,7 +152,8 @@ parsed:
 	/* Rendered whole before anything is written, so a failure leaves no
 	 * half report behind. */
 	mem = open_memstream(&buf, &len);
-	if (!mem || report_render(&r, fmt, title, mem)) {
+	if (!mem || (fmt == REPORT_TEXT ? report_text(&r, text_width(!out_path), wide, mem)
+				       : report_render(&r, fmt, title, mem))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		if (mem)
 			fclose(mem);
@@ -144,8 +183,9 @@ parsed:
 		struct report_totals t;
 
 		report_totals(&r, &t);
-		fprintf(stderr, PROG ": %zu cells (%zu passed, %zu failed, %zu skipped) -> %s\n",
-			t.cells, t.passed, t.failed, t.skipped, out_path);
+		fprintf(stderr, PROG ": %zu cells (%zu clean, %zu estale, %zu failed, %zu skipped, "
+			"%zu error) -> %s\n", t.cells, t.clean, t.with_estale, t.failed, t.skipped,
+			t.errored, out_path);
 	}
 	ret = report_failed(&r) ? 1 : 0;
 out:

@@ -48,39 +48,18 @@ static void json_rate(FILE *f, uint64_t k, uint64_t n)
 	fputc(']', f);
 }
 
-static void json_params(FILE *f, const struct report_params *p)
-{
-	fputs("{\"mode\":", f);
-	json_put_string(f, p->mode);
-	json_key_str(f, "privilege", p->privilege);
-	json_key_str(f, "cache", p->cache);
-	json_key_str(f, "profile", p->profile);
-	fputs(",\"rules\":[", f);
-	for (size_t i = 0; i < p->nrules; i++) {
-		if (i)
-			fputc(',', f);
-		json_put_string(f, p->rules[i]);
-	}
-	fputc(']', f);
-	json_key_str(f, "workload", p->workload);
-	fprintf(f, ",\"overlay\":%s,\"churn\":%s,\"drop_caches_ms\":%" PRIu64 ",\"threads\":%"
-		PRIu64 ",\"seconds\":", p->overlay ? "true" : "false", p->churn ? "true" : "false",
-		p->drop_caches_ms, p->threads);
-	json_put_number(f, p->seconds, 10);
-	fprintf(f, ",\"count\":%" PRIu64 ",\"reps\":%" PRIu64 ",\"seed\":%" PRIu64 ",\"objects\":%"
-		PRIu64 ",\"max_links\":%" PRIu64, p->count, p->reps, p->seed, p->objects, p->max_links);
-	json_key_str(f, "expect", p->expect);
-	fputc('}', f);
-}
-
 static void json_cell(FILE *f, const struct report_cell *c)
 {
 	uint64_t calls = report_cell_calls(c);
 
 	fputs("{\"cell\":", f);
 	json_put_string(f, c->id);
-	fputs(",\"params\":", f);
-	json_params(f, &c->params);
+	json_key_str(f, "line_id", c->line_id);
+	json_key_str(f, "backend", c->backend);
+	fprintf(f, ",\"params\":%s", c->params_json);
+	json_key_str(f, "started", c->origin.started);
+	json_key_str(f, "host", c->origin.host);
+	json_key_str(f, "kernel", c->origin.kernel);
 	json_key_str(f, "status", c->status);
 	json_key_str(f, "reason", c->reason);
 	json_key_str(f, "effective_mode", c->effective_mode);
@@ -122,7 +101,7 @@ static void json_cell(FILE *f, const struct report_cell *c)
 	json_key_num(f, "teardown_s", c->teardown_s, 10);
 	fputs(",\"chains\":", f);
 	chains_json(&c->chains, f);
-	json_key_str(f, "verdict", report_verdict_name(c->verdict));
+	json_key_str(f, "verdict", run_verdict_name(c->verdict));
 	json_key_str(f, "repro", c->repro);
 	fputs(",\"rep_results\":[", f);
 	for (size_t i = 0; i < c->nrep_results; i++) {
@@ -139,15 +118,17 @@ int report_json(const struct report *r, FILE *out)
 {
 	struct report_totals t;
 
-	fputs("{\"cells\":[", out);
+	fputc('{', out);
+	json_put_origin(out, REPORT_SCHEMA, &r->made);
+	fputs(",\"cells\":[", out);
 	for (size_t k = 0; k < r->n; k++) {
 		fputs(k ? ",\n" : "\n", out);
 		json_cell(out, &r->cells[k]);
 	}
 	report_totals(r, &t);
-	fprintf(out, "\n],\n\"totals\":{\"cells\":%zu,\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu,"
-		"\"calls\":%" PRIu64 ",\"estale_total\":%" PRIu64, t.cells, t.passed, t.failed,
-		t.skipped, t.calls, t.estale);
+	fprintf(out, "\n],\n\"totals\":{\"cells\":%zu,\"clean\":%zu,\"estale\":%zu,\"failed\":%zu,"
+		"\"skipped\":%zu,\"error\":%zu,\"calls\":%" PRIu64 ",\"estale_total\":%" PRIu64,
+		t.cells, t.clean, t.with_estale, t.failed, t.skipped, t.errored, t.calls, t.estale);
 	json_rate(out, t.estale, t.calls);
 	fprintf(out, ",\"mismatches\":%" PRIu64 ",\"emitted\":%" PRIu64 ",\"masked\":%" PRIu64
 		",\"faults_fired\":%" PRIu64, t.mismatches, t.emitted, t.masked, t.faults_fired);

@@ -57,10 +57,18 @@ static int md_perop(FILE *f, const struct report *r)
 	return 0;
 }
 
+/* What a row is kept for when the table is cut: 0 failed or error, 1
+ * estale, 2 the rest. */
+static int md_class(const struct report_cell *c)
+{
+	return run_verdict_bad(c->verdict) ? 0 : c->verdict == VERDICT_ESTALE ? 1 : 2;
+}
+
 int report_markdown(const struct report *r, const char *title, size_t max, FILE *out)
 {
 	static const char repro_head[] = "\n### Reproduce\n\n```sh\n", repro_tail[] = "```\n";
 	struct report_piece head, perop, *rows = NULL, *repro = NULL;
+	bool *keep = NULL;
 	size_t total, shown = r->n, reserve = 256;
 	bool drop_perop = false, any_fail = false;
 	struct report_totals t;
@@ -70,7 +78,8 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 	memset(&perop, 0, sizeof(perop));
 	rows = calloc(r->n + 1, sizeof(*rows));
 	repro = calloc(r->n + 1, sizeof(*repro));
-	if (!rows || !repro)
+	keep = calloc(r->n + 1, sizeof(*keep));
+	if (!rows || !repro || !keep)
 		goto out;
 	report_totals(r, &t);
 	if (!report_piece_open(&head))
@@ -80,6 +89,11 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 	fputs("\n\n", head.f);
 	report_totals_line(head.f, &t, "; ");
 	fputs(".\n\n", head.f);
+	if (report_headline(r, head.f)) {
+		report_piece_close(&head);
+		goto out;
+	}
+	fputs("\n\n", head.f);
 	md_row(head.f, (char *const *)report_col_head);
 	fputc('|', head.f);
 	for (int i = 0; i < NCOL; i++)
@@ -101,7 +115,7 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 		report_row_free(col);
 		if (report_piece_close(&rows[k]))
 			goto out;
-		if (c->verdict != REPORT_FAIL)
+		if (!run_verdict_bad(c->verdict))
 			continue;
 		any_fail = true;
 		if (!report_piece_open(&repro[k]))
@@ -129,32 +143,46 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 		total += sizeof(repro_head) + sizeof(repro_tail);
 	if (total > max) {
 		size_t used = head.len + reserve;
-		bool fail_seen = false;
+		bool fail_seen = false, full = false;
 
 		drop_perop = perop.len > 0;
 		total -= perop.len;
 		if (total + reserve > max) {
-			for (shown = 0; shown < r->n; shown++) {
-				size_t add = rows[shown].len + repro[shown].len;
+			/* Rows by what matters: failed and error (with their repro
+			 * lines), then estale, then the rest; shown in their order. */
+			shown = 0;
+			for (int pass = 0; pass < 3 && !full; pass++) {
+				for (size_t k = 0; k < r->n; k++) {
+					size_t add = rows[k].len + repro[k].len;
 
-				if (repro[shown].len && !fail_seen)
-					add += sizeof(repro_head) + sizeof(repro_tail);
-				if (used + add > max)
-					break;
-				used += add;
-				fail_seen |= repro[shown].len > 0;
+					if (md_class(&r->cells[k]) != pass)
+						continue;
+					if (repro[k].len && !fail_seen)
+						add += sizeof(repro_head) + sizeof(repro_tail);
+					if (used + add > max) {
+						full = true;
+						break;
+					}
+					used += add;
+					fail_seen |= repro[k].len > 0;
+					keep[k] = true;
+					shown++;
+				}
 			}
 		}
 	}
+	if (shown == r->n)
+		memset(keep, 1, r->n * sizeof(*keep));
 
 	fwrite(head.s, 1, head.len, out);
-	for (size_t k = 0; k < shown; k++)
-		fwrite(rows[k].s, 1, rows[k].len, out);
+	for (size_t k = 0; k < r->n; k++)
+		if (keep[k])
+			fwrite(rows[k].s, 1, rows[k].len, out);
 	if (!drop_perop)
 		fwrite(perop.s, 1, perop.len, out);
 	any_fail = false;
-	for (size_t k = 0; k < shown; k++) {
-		if (!repro[k].len)
+	for (size_t k = 0; k < r->n; k++) {
+		if (!keep[k] || !repro[k].len)
 			continue;
 		if (!any_fail)
 			fputs(repro_head, out);
@@ -168,8 +196,8 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 		if (drop_perop)
 			fprintf(out, " per-operation detail left out%s", shown < r->n ? ";" : ".");
 		if (shown < r->n)
-			fprintf(out, " %zu of %zu cells shown (the rest are in the other formats).",
-				shown, r->n);
+			fprintf(out, " %zu of %zu rows left out (failed and error cells kept first, then "
+				"estale; all are in the other formats).", r->n - shown, r->n);
 		fputs("_\n", out);
 	}
 	ret = report_finish(out);
@@ -182,5 +210,6 @@ out:
 		free(repro[k].s);
 	free(rows);
 	free(repro);
+	free(keep);
 	return ret;
 }

@@ -199,7 +199,7 @@ int report_row(const struct report_cell *c, char *col[NCOL])
 	memset(col, 0, NCOL * sizeof(*col));
 	col[COL_CELL] = strdup(c->id);
 	col[COL_MODE] = mode_str(c);
-	col[COL_VERDICT] = strdup(report_verdict_name(c->verdict));
+	col[COL_VERDICT] = strdup(run_verdict_name(c->verdict));
 	col[COL_NOTE] = note_str(c);
 	if (report_cell_empty(c)) {
 		for (int i = COL_CALLS; i < COL_NOTE; i++)
@@ -258,9 +258,9 @@ void report_totals_line(FILE *f, const struct report_totals *t, const char *sep)
 	char rate[128];
 
 	report_rate_ci(rate, sizeof(rate), t->estale, t->calls);
-	fprintf(f, "%zu cell%s: %zu passed, %zu failed, %zu skipped%s%" PRIu64
+	fprintf(f, "%zu cell%s: %zu clean, %zu estale, %zu failed, %zu skipped, %zu error%s%" PRIu64
 		" surfaced ESTALE in %" PRIu64 " calls", t->cells, t->cells == 1 ? "" : "s",
-		t->passed, t->failed, t->skipped, sep, t->estale, t->calls);
+		t->clean, t->with_estale, t->failed, t->skipped, t->errored, sep, t->estale, t->calls);
 	if (t->calls)
 		fprintf(f, " (%s)", rate);
 	fprintf(f, "%s%" PRIu64 " integrity mismatches, %" PRIu64 " emitted, %" PRIu64 " masked",
@@ -292,6 +292,146 @@ int report_piece_close(struct report_piece *p)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void report_cell_advice(const struct report_cell *c, struct advice_in *in, struct advice *a)
+{
+	*in = (struct advice_in){
+		.chains = &c->chains, .estale = c->estale_total, .calls = report_cell_calls(c),
+		.emitted = c->emitted, .masked = c->masked, .kernel = c->kernel,
+		.mode = report_str_or(c->effective_mode, c->params.mode), .cache = c->params.cache,
+		.verdict = c->verdict,
+	};
+	advice_explain(in, a);
+}
+
+/* Where to break s (n bytes) for a line of room bytes: the last blank
+ * within it (shell: outside quotes), else the first one after, else n. */
+static size_t break_at(const char *s, size_t n, size_t room, bool shell)
+{
+	size_t last = 0;
+	char quote = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (shell && quote && s[i] == quote)
+			quote = 0;
+		else if (shell && !quote && (s[i] == '\'' || s[i] == '"'))
+			quote = s[i];
+		else if (s[i] == ' ' && !quote) {
+			if (i > room && last)
+				return last;
+			last = i;
+			if (i > room)
+				break;
+		}
+	}
+	if (last && last <= room)
+		return last;
+	if (shell)	/* a word of a command stays whole */
+		return last ? last : n;
+	/* Text: a long word (a cell id) is cut after a '/' or '+', else at room. */
+	for (size_t i = room; i > room / 2; i--)
+		if (s[i - 1] == '/' || s[i - 1] == '+' || s[i - 1] == ',')
+			return i;
+	return room;
+}
+
+/* The worst verdict over the cells (skipped when there are none). */
+static enum run_verdict worst(const struct report *r)
+{
+	enum run_verdict v = VERDICT_SKIPPED;
+
+	for (size_t k = 0; k < r->n; k++)
+		if (report_verdict_rank(r->cells[k].verdict) > report_verdict_rank(v))
+			v = r->cells[k].verdict;
+	return v;
+}
+
+int report_headline(const struct report *r, FILE *f)
+{
+	struct chains *all = calloc(1, sizeof(*all));
+	struct report_totals t;
+	struct advice_in in = { .chains = all, .verdict = worst(r) };
+	const struct report_cell *top = NULL;
+	struct advice a;
+	size_t saw = 0;
+
+	if (!all)
+		return -ENOMEM;
+	report_totals(r, &t);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+
+		chains_add(all, &c->chains);
+		in.emitted += c->emitted;
+		in.masked += c->masked;
+		in.kernel += c->kernel;
+		if (c->estale_total)
+			saw++;
+		if (c->estale_total && (!top || c->estale_total > top->estale_total))
+			top = c;
+	}
+	in.estale = t.estale;
+	in.calls = t.calls;
+	/* The mode and cache of the cell with the most ESTALE stand for all. */
+	if (top) {
+		in.mode = report_str_or(top->effective_mode, top->params.mode);
+		in.cache = top->params.cache;
+	}
+	advice_explain(&in, &a);
+	fprintf(f, "%s: ", run_verdict_name(in.verdict));
+	if (saw)
+		fprintf(f, "%zu of %zu cell%s saw ESTALE (%" PRIu64 " in %" PRIu64 " calls); made by %s.",
+			saw, t.cells, t.cells == 1 ? "" : "s", t.estale, t.calls, a.made_by);
+	else
+		fprintf(f, "no cell of %zu saw ESTALE (%" PRIu64 " calls).", t.cells, t.calls);
+	if (t.failed && t.errored)
+		fprintf(f, " %zu failed and %zu error: repro lines below.", t.failed, t.errored);
+	else if (t.failed || t.errored)
+		fprintf(f, " %zu %s: repro line%s below.", t.failed + t.errored,
+			t.failed ? "failed" : "error", t.failed + t.errored == 1 ? "" : "s");
+	if (t.skipped)
+		fprintf(f, " %zu could not run here.", t.skipped);
+	if (*a.next)
+		fprintf(f, " What to try: %s.", a.next);
+	free(all);
+	return 0;
+}
+
+/* Lines of at most width columns from text, broken at blanks; shell: a
+ * command, every line but the last continued with " \\". */
+static void wrap(FILE *f, const char *text, unsigned int width, const char *indent, bool shell)
+{
+	const char *cont = shell ? " \\" : "";
+	size_t room, ilen = strlen(indent), clen = strlen(cont);
+	const char *s = text;
+
+	room = width > ilen + clen + 8 ? width - ilen - clen : 8;
+	while (*s == ' ')
+		s++;
+	while (*s) {
+		size_t n = strlen(s), cut;
+
+		if (n <= room + clen) {
+			fprintf(f, "%s%s\n", indent, s);
+			return;
+		}
+		cut = break_at(s, n, room, shell);
+		fprintf(f, "%s%.*s%s\n", indent, (int)cut, s, s[cut] == ' ' ? cont : "");
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent)
+{
+	wrap(f, text, width, indent, false);
+}
+
+void report_wrap_shell(FILE *f, const char *cmd, unsigned int width, const char *indent)
+{
+	wrap(f, cmd, width, indent, true);
 }
 
 /* Table cell text: '|' escaped, line breaks as blanks. */
@@ -349,7 +489,7 @@ int report_render(const struct report *r, enum report_format fmt, const char *ti
 		return report_json(r, out);
 	case REPORT_TEXT:
 	default:
-		return report_text(r, out);
+		return report_text(r, REPORT_TEXT_WIDTH, false, out);
 	}
 }
 

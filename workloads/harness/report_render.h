@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "advice.h"
 #include "report.h"
 
 /* The columns of a cell's row. */
@@ -44,10 +45,9 @@ const char *report_str_or(const char *s, const char *dflt);
 /* A malloc'ed string; NULL when out of memory. */
 char *report_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* report.c: a count by name (0 when missing), the sum, the verdict's name. */
+/* report.c: a count by name (0 when missing), the sum. */
 uint64_t report_counts_get(const struct report_counts *c, const char *key);
 uint64_t report_counts_sum(const struct report_counts *c);
-const char *report_verdict_name(enum report_verdict v);
 
 /* "13.7% [13.1%, 14.2%]" for k of n; "-" when n is 0. */
 void report_rate_ci(char *buf, size_t len, uint64_t k, uint64_t n);
@@ -63,7 +63,7 @@ bool report_cell_empty(const struct report_cell *c);
  * or -ENOMEM (then nothing is left to free). */
 int report_row(const struct report_cell *c, char *col[NCOL]);
 void report_row_free(char *col[NCOL]);
-/* "N cells: ... passed ...<sep>N surfaced ESTALE in N calls (rate)<sep>..." */
+/* "N cells: A clean, B estale, C failed, D skipped, E error<sep>N surfaced ESTALE in N calls (rate)<sep>..." */
 void report_totals_line(FILE *f, const struct report_totals *t, const char *sep);
 /* Flush out: 0, or -EIO when it failed. */
 int report_finish(FILE *out);
@@ -72,6 +72,20 @@ int report_finish(FILE *out);
 FILE *report_piece_open(struct report_piece *p);
 /* 0, or -ENOMEM (p->s freed). */
 int report_piece_close(struct report_piece *p);
+
+/* Two JSON values are the same (object keys in the same order). */
+bool report_jv_equal(const struct jv *a, const struct jv *b);
+
+/* What advice.h is told about a cell, and what it says. */
+void report_cell_advice(const struct report_cell *c, struct advice_in *in, struct advice *a);
+/* The whole report in one paragraph (no newline): the worst verdict, how
+ * many cells saw ESTALE, who made it and what to try (advice.h). 0 or -ENOMEM. */
+int report_headline(const struct report *r, FILE *f);
+/* text as lines of at most width columns, broken at blanks, each after
+ * indent (a word longer than a line gets a line of its own). */
+void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent);
+/* A shell command the same way, lines continued with " \\". */
+void report_wrap_shell(FILE *f, const char *cmd, unsigned int width, const char *indent);
 
 /* Markdown table cell text: '|' escaped, line breaks as blanks. */
 void report_md_put(FILE *f, const char *s);
