@@ -75,8 +75,8 @@ The schemas.
 .I ci/formats-man.py
 Makes this page from them.
 .SH SEE ALSO
-.BR stalefs (1),
-the README sections "Event log", "Stats", "Cell files" and "pinpoint JSON".
+\fBstalefs help\fR, and the README sections "Event log", "Stats", "Cell files" and
+"pinpoint JSON".
 """
 
 
