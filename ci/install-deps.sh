@@ -20,8 +20,10 @@ EOF
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 
+# python3-jsonschema: tests/integration/json-formats.sh checks every document
+# against workloads/harness/schemas/.
 required=(meson ninja-build pkg-config gcc clang libfuse3-dev fuse3 liburing-dev
-	check python3 util-linux procps)
+	check python3 python3-jsonschema util-linux procps)
 # Optional: a failed install only warns; tests that need one skip without it
 # (ostree: `stalefs workload ostree` and tests/integration/workload-ostree.sh).
 optional=(kmod ostree)

@@ -24,6 +24,7 @@
 
 #include "daemon_state.h"
 #include "faults.h"
+#include "json.h"
 #include "log.h"
 #include "unixaddr.h"
 
@@ -120,6 +121,28 @@ static void cmd_fire(struct daemon *d, const char *arg, FILE *out)
 	}
 }
 
+/* `store`: the entries, each line carrying the schema and the daemon's origin. */
+static void cmd_store(struct daemon *d, FILE *out)
+{
+	char *lead = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&lead, &len);
+
+	if (!f) {
+		fprintf(out, "error: %s\n", strerror(errno));
+		return;
+	}
+	json_put_origin(f, STATS_STORE_SCHEMA, &d->stats.origin);
+	if (fclose(f) != 0) {
+		fprintf(out, "error: %s\n", strerror(errno));
+		goto out_free;
+	}
+	store_dump(&d->store, lead, out);
+	fprintf(out, "ok\n");
+out_free:
+	free(lead);
+}
+
 static void handle(struct daemon *d, char *line, FILE *out)
 {
 	char *arg = line + strcspn(line, " ");
@@ -149,8 +172,7 @@ static void handle(struct daemon *d, char *line, FILE *out)
 		stats_write_json(&d->stats, &d->store, &m, out);
 		fprintf(out, "ok\n");
 	} else if (strcmp(line, "store") == 0) {
-		store_dump(&d->store, out);
-		fprintf(out, "ok\n");
+		cmd_store(d, out);
 	} else if (strcmp(line, "reload") == 0) {
 		fprintf(out, faults_reload(d, err, sizeof(err)) ? "error: %s\n" : "ok %s\n", err);
 	} else {

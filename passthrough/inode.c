@@ -368,16 +368,16 @@ void store_restart(struct inode_store *s)
 	free_list(s, freelist);
 }
 
-void store_dump(struct inode_store *s, FILE *f)
+void store_dump(struct inode_store *s, const char *lead, FILE *f)
 {
 	pthread_mutex_lock(&s->lock);
 	for (size_t i = 0; i < s->by_nodeid.nbuckets; i++) {
 		for (struct hnode *n = s->by_nodeid.buckets[i]; n; n = n->next) {
 			const struct inode *e = container_of(n, struct inode, n_nodeid);
 
-			fprintf(f, "{\"nodeid\":%llu,\"nlookup\":%llu,\"generation\":%llu,"
+			fprintf(f, "{%s%s\"nodeid\":%llu,\"nlookup\":%llu,\"generation\":%llu,"
 				"\"ino\":%llu,\"dev\":%llu,\"mnt_id\":%llu,\"type\":%u,"
-				"\"holds\":\"%s\",\"stale_errno\":%u}\n",
+				"\"holds\":\"%s\",\"stale_errno\":%u}\n", lead, *lead ? "," : "",
 				(unsigned long long)e->nodeid, (unsigned long long)e->nlookup,
 				(unsigned long long)e->generation, (unsigned long long)e->ids.ino,
 				(unsigned long long)e->ids.dev, (unsigned long long)e->ids.mnt_id,

@@ -155,8 +155,9 @@ void store_unref(struct inode_store *s, struct inode *inode, uint64_t n);
 
 void store_counts(struct inode_store *s, struct store_counts *c);
 
-/* One JSON line per entry (nodeid, nlookup, ino, type, fd/handle, generation). */
-void store_dump(struct inode_store *s, FILE *f);
+/* One JSON line per entry (nodeid, nlookup, ino, type, fd/handle, generation),
+ * each starting with lead ("" or members ending before a comma: the schema). */
+void store_dump(struct inode_store *s, const char *lead, FILE *f);
 
 /* Bytes the store spends per entry (entry + its handle bytes). */
 size_t inode_alloc_size(const struct inode *inode);

@@ -36,15 +36,26 @@ static FILE *open_output(const char *path, int flags, const char *mode)
 	return f;
 }
 
+/* The first line a daemon writes to its event log. */
+static void put_header(struct stats *st)
+{
+	fputc('{', st->events);
+	json_put_origin(st->events, STATS_EVENTS_SCHEMA, &st->origin);
+	fprintf(st->events, ",\"type\":\"header\",\"t_ns\":%llu,\"clock\":\"monotonic\",\"pid\":%d}\n",
+		(unsigned long long)mono_ns(), (int)getpid());
+}
+
 int stats_init(struct stats *st, const char *events_path)
 {
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_init(&st->events_lock, NULL);
+	json_origin_now(&st->origin);
 	if (events_path) {
 		st->events = open_output(events_path, O_APPEND, "a");
 		if (!st->events)
 			return -errno;
 		setvbuf(st->events, NULL, _IOLBF, 0);
+		put_header(st);
 	}
 	return 0;
 }
@@ -165,7 +176,9 @@ void stats_write_json(struct stats *st, struct inode_store *store,
 	char eb[16];
 
 	store_counts(store, &c);
-	fputs("{\"inode_mode\":{\"requested\":", f);
+	fputc('{', f);
+	json_put_origin(f, STATS_SCHEMA, &st->origin);
+	fputs(",\"inode_mode\":{\"requested\":", f);
 	json_put_string(f, mode->requested);
 	fputs(",\"effective\":", f);
 	json_put_string(f, mode->effective);

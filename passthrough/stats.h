@@ -14,7 +14,13 @@
 #include "fdlimit.h"
 #include "inode.h"
 #include "inject.h"
+#include "json.h"
 #include "op.h"
+
+/* Schema names (man/stalefs-formats.5; workloads/harness/schemas/). */
+#define STATS_SCHEMA "stats/1"		/* --stats FILE and the control socket's `stats` */
+#define STATS_EVENTS_SCHEMA "events/1"	/* --events FILE */
+#define STATS_STORE_SCHEMA "ctl-store/1"	/* each line of the control socket's `store` */
 
 #define ERRNO_SLOTS 256		/* errno values counted one by one; larger ones go to slot 0 of "other" */
 
@@ -26,9 +32,14 @@ struct stats {
 	uint64_t faults;		/* atomic; faults fired */
 	pthread_mutex_t events_lock;
 	FILE *events;			/* events_lock; NULL when not logging */
+	struct json_origin origin;	/* set by stats_init: this daemon's start */
 };
 
-/* events_path may be NULL. 0 or -errno. */
+/*
+ * events_path may be NULL. The event log (schema events/1) is appended to;
+ * each daemon that opens it first writes a "type":"header" line with the
+ * schema, the origin and the monotonic time it started at. 0 or -errno.
+ */
 int stats_init(struct stats *st, const char *events_path);
 void stats_destroy(struct stats *st);
 
@@ -86,7 +97,7 @@ struct stats_mode {
 	uint64_t identity_changes, identity_slots;
 };
 
-/* Write the counters as one JSON document to f. */
+/* Write the counters as one JSON document (schema stats/1) to f. */
 void stats_write_json(struct stats *st, struct inode_store *store,
 		      const struct stats_mode *mode, FILE *f);
 /* Same, atomically replacing path (write to path.tmp, rename). 0 or -errno. */

@@ -15,6 +15,18 @@ const char *counts_errno_name(int e, char *buf, size_t len)
 	return e ? errname(e, buf, len) : "other";	/* errno 0 counts the others */
 }
 
+void counts_json_origin(FILE *f, double seconds)
+{
+	struct json_origin o;
+	time_t t = time(NULL) - (time_t)(seconds + 0.5);
+	struct tm tm;
+
+	json_origin_now(&o);
+	if (seconds > 0 && gmtime_r(&t, &tm))
+		strftime(o.started, sizeof(o.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_put_origin(f, COUNTS_WORKLOAD_SCHEMA, &o);
+}
+
 void counts_json_op(FILE *f, bool first, const char *name, uint64_t ok,
 		    const uint64_t err[COUNTS_ERRNO_MAX], uint64_t *total)
 {

@@ -60,8 +60,14 @@ struct counts_estale {
 	struct counts_bucket overflow[COUNTS_OPS_MAX];	/* n == 0: unused */
 };
 
+/* The schema of a workload's result document (man/stalefs-formats.5). */
+#define COUNTS_WORKLOAD_SCHEMA "workload/1"
+
 /* "ESTALE" for 116, "E300" for an unnamed one, "other" for 0. */
 const char *counts_errno_name(int e, char *buf, size_t len);
+/* `"schema":"workload/1","stalefs":...,"started":...` for a result document:
+ * this machine, and "started" seconds before now (when the workload began). */
+void counts_json_origin(FILE *f, double seconds);
 /* `"name":{"ok":N,"errors":{"ESTALE":2,...}` (the op's object left open for
  * extra members); adds its calls to *total. */
 void counts_json_op(FILE *f, bool first, const char *name, uint64_t ok,

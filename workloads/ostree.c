@@ -363,7 +363,9 @@ void ostreewl_json(const struct ostreewl_params *p, const struct ostreewl_result
 	};
 	uint64_t total = 0;
 
-	fputs("{\"workload\":\"ostree\",\"params\":{\"root\":", f);
+	fputc('{', f);
+	counts_json_origin(f, r->seconds);
+	fputs(",\"workload\":\"ostree\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
 	fprintf(f, ",\"objects\":%llu,\"max_links\":%u,\"seed\":%llu,\"mode\":\"%s\","
 		"\"checkouts\":%u,\"rounds\":%u,\"cleanup\":%s,\"ostree_version\":",

@@ -524,7 +524,9 @@ void reader_json(const struct reader_params *p, const struct reader_result *r, F
 {
 	uint64_t total = 0;
 
-	fputs("{\"workload\":\"read\",\"params\":{\"root\":", f);
+	fputc('{', f);
+	counts_json_origin(f, r->seconds);
+	fputs(",\"workload\":\"read\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
 	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u,"
 		"\"drop_caches_ms\":%u,\"overlay\":%s,\"two_path\":%s},",

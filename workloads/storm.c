@@ -500,7 +500,9 @@ void storm_json(const struct storm_params *p, const struct storm_result *r, FILE
 	static const bool fd_ops[SOP_COUNT] = { [SOP_READ] = true, [SOP_CLOSE] = true };
 	uint64_t total = 0;
 
-	fputs("{\"workload\":\"storm\",\"params\":{\"root\":", f);
+	fputc('{', f);
+	counts_json_origin(f, r->seconds);
+	fputs(",\"workload\":\"storm\",\"params\":{\"root\":", f);
 	json_put_string(f, p->root);
 	fprintf(f, ",\"threads\":%u,\"seconds\":%.3f,\"count\":%llu,\"seed\":%llu,\"hot_pct\":%u,"
 		"\"queue_depth\":%u},",

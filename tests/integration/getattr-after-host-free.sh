@@ -26,7 +26,7 @@ never)
 	python3 - "$T/events.jsonl" <<'PY' || fail "no ESTALE event from open_by_handle_at"
 import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
-ok = [e for e in evs if e["op"] == "GETATTR" and e["err"] == "ESTALE"
+ok = [e for e in evs if e["type"] == "error" and e["op"] == "GETATTR" and e["err"] == "ESTALE"
       and e["source"] == "host" and e["detail"] == "open_by_handle_at"]
 sys.exit(0 if ok else 1)
 PY

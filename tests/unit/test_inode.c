@@ -307,6 +307,25 @@ START_TEST(store_survives_many_entries)
 }
 END_TEST
 
+/* The control socket's store lines: each starts with the lead it is given
+ * (the schema and origin), or with the entry when the lead is empty. */
+START_TEST(dump_lines_start_with_the_lead)
+{
+	char buf[1024] = "";
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	ck_assert_uint_eq(lookup(fh_cand(100, 1)), 2);
+	store_dump(&store, "\"schema\":\"ctl-store/1\"", f);
+	store_dump(&store, "", f);
+	fclose(f);
+	ck_assert_str_eq(buf,
+		"{\"schema\":\"ctl-store/1\",\"nodeid\":2,\"nlookup\":1,\"generation\":0,\"ino\":100,"
+		"\"dev\":7,\"mnt_id\":30,\"type\":8,\"holds\":\"handle\",\"stale_errno\":0}\n"
+		"{\"nodeid\":2,\"nlookup\":1,\"generation\":0,\"ino\":100,"
+		"\"dev\":7,\"mnt_id\":30,\"type\":8,\"holds\":\"handle\",\"stale_errno\":0}\n");
+}
+END_TEST
+
 static Suite *inode_suite(void)
 {
 	Suite *s = suite_create("inode");
@@ -314,6 +333,7 @@ static Suite *inode_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, nodeids_start_at_2_and_count_up);
+	tcase_add_test(tc, dump_lines_start_with_the_lead);
 	tcase_add_test(tc, root_is_nodeid_1_with_nlookup_2);
 	tcase_add_test(tc, hardlinks_claim_one_entry_by_ids_in_fd_mode);
 	tcase_add_test(tc, hardlinks_claim_one_entry_by_handle);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The counters document and the error-event lines: stable JSON for a fixed
- * input, escaped names, errno names, and where an error came from.
+ * input, escaped names, errno names, and where an error came from; both
+ * start with their schema and origin, the event log with a header line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build_config.h"
 #include "errname.h"
 #include "errsrc.h"
+#include "json.h"
 #include "stats.h"
 #include "unit.h"
 
@@ -25,6 +28,10 @@ static char *slurp(FILE *f)
 	return buf;
 }
 
+static const struct json_origin fixed_origin = {
+	.kernel = "6.1.0", .host = "h", .started = "2026-12-04T22:55:01Z",
+};
+
 START_TEST(counters_document_is_stable)
 {
 	struct inode_store store;
@@ -36,6 +43,7 @@ START_TEST(counters_document_is_stable)
 
 	ck_assert_int_eq(store_init(&store), 0);
 	ck_assert_int_eq(stats_init(&st, NULL), 0);
+	st.origin = fixed_origin;
 	stats_count(&st.requests[OP_LOOKUP], 3);
 	stats_count(&st.ok[OP_LOOKUP], 2);
 	stats_count(&st.forgets, 5);
@@ -44,7 +52,9 @@ START_TEST(counters_document_is_stable)
 	stats_error_event(&st, &ev);
 	stats_write_json(&st, &store, &m, f);
 	ck_assert_str_eq(slurp(f),
-		"{\"inode_mode\":{\"requested\":\"fallback\",\"effective\":\"never\","
+		"{\"schema\":\"stats/1\",\"stalefs\":\"" STALEFS_VERSION "\",\"kernel\":\"6.1.0\","
+		"\"host\":\"h\",\"started\":\"2026-12-04T22:55:01Z\","
+		"\"inode_mode\":{\"requested\":\"fallback\",\"effective\":\"never\","
 		"\"reason\":\"open_by_handle_at(shared dir): \\\"EPERM\\\"\"},\"cache\":\"never\","
 		"\"readdirplus\":false,\"store\":{\"entries\":0,\"fds\":0,\"handles\":0,"
 		"\"stale\":0,\"next_nodeid\":2},\"forgotten\":5,\"faults\":0,"
@@ -76,6 +86,7 @@ START_TEST(error_event_names_op_errno_and_source)
 	stats_error_event(&st, &ev);
 	stats_destroy(&st);
 	f = fdopen(fd, "r");
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));	/* the header */
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 	fclose(f);
 	unlink(path);
@@ -86,6 +97,42 @@ START_TEST(error_event_names_op_errno_and_source)
 	ck_assert_str_eq(rest,
 		",\"type\":\"error\",\"op\":\"GETATTR\",\"nodeid\":77,\"name\":\"a\\\"b\\u000a\",\"errno\":116,"
 		"\"err\":\"ESTALE\",\"source\":\"host\",\"detail\":\"open_by_handle_at\",\"pid\":42}\n");
+}
+END_TEST
+
+START_TEST(event_log_starts_with_a_header_per_daemon)
+{
+	char path[] = "/tmp/stalefs-events.XXXXXX";
+	char line[1024], want[256];
+	struct stats st;
+	FILE *f;
+	int fd = mkstemp(path), headers = 0, lines = 0;
+
+	ck_assert_int_ge(fd, 0);
+	for (int run = 0; run < 2; run++) {	/* a second daemon appends its own */
+		ck_assert_int_eq(stats_init(&st, path), 0);
+		struct error_event ev = { .op = OP_LOOKUP, .nodeid = 1, .err = ENOENT };
+
+		stats_error_event(&st, &ev);
+		stats_destroy(&st);
+	}
+	f = fdopen(fd, "r");
+	snprintf(want, sizeof(want), "{\"schema\":\"events/1\",\"stalefs\":\"%s\",\"kernel\":",
+		 STALEFS_VERSION);
+	while (fgets(line, sizeof(line), f)) {
+		if (lines++ % 2 == 0) {
+			ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "not a header: %s", line);
+			ck_assert_ptr_nonnull(strstr(line, ",\"type\":\"header\",\"t_ns\":"));
+			ck_assert_ptr_nonnull(strstr(line, "\"started\":\"20"));
+			headers++;
+		} else {
+			ck_assert_ptr_nonnull(strstr(line, "\"type\":\"error\""));
+		}
+	}
+	fclose(f);
+	unlink(path);
+	ck_assert_int_eq(headers, 2);
+	ck_assert_int_eq(lines, 4);
 }
 END_TEST
 
@@ -118,6 +165,7 @@ static Suite *stats_suite(void)
 
 	tcase_add_test(tc, counters_document_is_stable);
 	tcase_add_test(tc, error_event_names_op_errno_and_source);
+	tcase_add_test(tc, event_log_starts_with_a_header_per_daemon);
 	tcase_add_test(tc, first_error_source_wins);
 	tcase_add_test(tc, unknown_errno_gets_a_number);
 	suite_add_tcase(s, tc);

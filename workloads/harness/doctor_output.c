@@ -10,6 +10,8 @@
 
 #include "json.h"
 
+#define DOCTOR_SCHEMA "doctor/1"	/* man/stalefs-formats.5 */
+
 struct summary {
 	bool never, prefer, prefer_handles, mandatory;
 	bool root, unprivileged, userns;
@@ -79,13 +81,14 @@ static const char *jb(bool v)
 void doctor_print_json(const struct doctor *d, const struct utsname *u, long cpus)
 {
 	const struct facts *f = &d->f;
+	struct json_origin o;
 	struct summary s;
 
 	summarize(f, &s);
-	printf("{\"stalefs\":");
-	json_put_string(stdout, STALEFS_VERSION);
-	printf(",\"kernel\":");
-	json_put_string(stdout, u->release);
+	json_origin_now(&o);
+	snprintf(o.kernel, sizeof(o.kernel), "%s", u->release);
+	putchar('{');
+	json_put_origin(stdout, DOCTOR_SCHEMA, &o);
 	printf(",\"cpus\":%ld,\"euid\":%u,\"dir\":", cpus, (unsigned)geteuid());
 	json_put_string(stdout, d->dir);
 	printf(",\"checks\":[");

@@ -3,11 +3,14 @@
 #include "pinpoint_json.h"
 #include "clock.h"
 
+#include <time.h>
+
 #include "counts.h"
 #include "json.h"
 #include "pinpoint_text.h"	/* pinpoint_bcvk_lines */
 
 #define FORMAT_VERSION 1
+#define PINPOINT_SCHEMA "pinpoint/1"	/* man/stalefs-formats.5; the same 1 */
 
 static const char *const finding_json[] = { "seen", "not-seen", "too-short", "could-not-run",
 					    "not-run" };
@@ -55,12 +58,23 @@ static void signif_json(const struct signif *s, FILE *f)
 void pinpoint_print_json(const bool *sel, const struct outcome *xs, const struct plan *pl,
 			 int code, FILE *f)
 {
+	double elapsed = mono_seconds() - pl->t0;
+	time_t t0 = time(NULL) - (time_t)(elapsed + 0.5);
 	char lines[16][1024];
+	struct json_origin o;
 	int n, first = 1;
+	struct tm tm;
 
-	fprintf(f, "{\"format\":\"stalefs-pinpoint\",\"version\":%d,\"alpha\":%g,\"time_limit\":%g,"
+	json_origin_now(&o);	/* started: when pinpoint began, elapsed ago */
+	if (gmtime_r(&t0, &tm))
+		strftime(o.started, sizeof(o.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fputc('{', f);
+	json_put_origin(f, PINPOINT_SCHEMA, &o);
+	/* "format" and "version" name the same thing as "schema", for readers of
+	 * the first pinpoint documents. */
+	fprintf(f, ",\"format\":\"stalefs-pinpoint\",\"version\":%d,\"alpha\":%g,\"time_limit\":%g,"
 		"\"control_only\":%s,\"elapsed_s\":%.3f,\"experiments\":[", FORMAT_VERSION, PINPOINT_ALPHA,
-		pl->limit, pl->control_only ? "true" : "false", mono_seconds() - pl->t0);
+		pl->limit, pl->control_only ? "true" : "false", elapsed);
 	for (size_t i = 0; i < NEXP; i++) {
 		const struct experiment *e = &experiments[i];
 		const struct outcome *x = &xs[i];
