@@ -75,8 +75,10 @@ The schemas.
 .I ci/formats-man.py
 Makes this page from them.
 .SH SEE ALSO
-\fBstalefs help\fR, and the README sections "Event log", "Stats", "Cell files" and
-"pinpoint JSON".
+.BR stalefs (1),
+.BR stalefs\-mount (8),
+.BR stalefs\-rules (5),
+and the README sections "Event log", "Stats", "Cell files" and "pinpoint JSON".
 """
 
 
