@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compare.h"
 #include "compare_vlog.h"
@@ -213,6 +214,106 @@ START_TEST(a_side_that_failed_blames_neither_model_nor_transport)
 END_TEST
 
 
+/* An executable stand-in for the static workload at dir/sub. */
+static void make_workload(const char *dir, const char *sub)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	ck_assert_int_eq(mkdir(path, 0755) == 0 || errno == EEXIST, 1);
+	snprintf(path, sizeof(path), "%s/%s/" GUEST_WORKLOAD_NAME, dir, sub);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+START_TEST(guest_workload_is_found_in_the_build_dir_of_the_executable)
+{
+	struct guest_workload w;
+	char dir[4096], want[4200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "workloads");
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	snprintf(want, sizeof(want), "%s/workloads/" GUEST_WORKLOAD_NAME, dir);
+	ck_assert_str_eq(w.path, want);
+	ck_assert_str_eq(w.source, "this stalefs's build dir");
+	/* one right next to the executable comes first */
+	make_workload(dir, ".");
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	ck_assert_str_eq(w.source, "next to this stalefs");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(guest_workload_of_an_install_is_found_in_libexec)
+{
+	struct guest_workload w;
+	char dir[4096], bin[4200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "libexec");
+	make_workload(dir, "libexec/stalefs");
+	snprintf(bin, sizeof(bin), "%s/bin", dir);
+	ck_assert_int_eq(mkdir(bin, 0755), 0);
+	ck_assert_int_eq(guest_find_workload_from(bin, &w), 0);
+	ck_assert_ptr_nonnull(strstr(w.path, "/libexec/stalefs/" GUEST_WORKLOAD_NAME));
+	ck_assert_str_eq(w.source, "installed beside this stalefs");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(guest_workload_env_wins_even_when_wrong)
+{
+	struct guest_workload w;
+	char dir[4096], env[4200];
+
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "workloads");
+	make_workload(dir, "other");
+	snprintf(env, sizeof(env), "%s/other/" GUEST_WORKLOAD_NAME, dir);
+	setenv("STALEFS_GUEST_WORKLOAD", env, 1);
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	ck_assert_str_eq(w.path, env);
+	ck_assert_str_eq(w.source, "$STALEFS_GUEST_WORKLOAD");
+	setenv("STALEFS_GUEST_WORKLOAD", "/nonexistent/wl", 1);
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), -ENOENT);
+	ck_assert_str_eq(w.path, "");
+	ck_assert_str_eq(w.looked, "$STALEFS_GUEST_WORKLOAD=/nonexistent/wl");
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(missing_guest_workload_names_where_it_looked)
+{
+	struct guest_workload w;
+	char dir[1024], want[2200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	if (guest_find_workload_from(dir, &w) == 0) {
+		/* this machine has an install or a source-tree build/: only the
+		 * empty dir must not have given it */
+		ck_assert_msg(strncmp(w.path, dir, strlen(dir)) != 0, "found %s", w.path);
+		unit_rmtree(dir);
+		return;
+	}
+	ck_assert_str_eq(w.path, "");
+	snprintf(want, sizeof(want), "%s/" GUEST_WORKLOAD_NAME ", %s/workloads/" GUEST_WORKLOAD_NAME ", ",
+		 dir, dir);
+	ck_assert_msg(strncmp(w.looked, want, strlen(want)) == 0, "looked: %s", w.looked);
+	ck_assert_ptr_nonnull(strstr(w.looked, "/libexec/stalefs/" GUEST_WORKLOAD_NAME));
+	ck_assert_ptr_nonnull(strstr(w.looked, "/build/workloads/" GUEST_WORKLOAD_NAME));
+	unit_rmtree(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_vlog");
@@ -232,6 +333,12 @@ int main(void)
 			    (int)(sizeof(agree_cases) / sizeof(agree_cases[0])));
 	tcase_add_test(tc, third_side_that_cannot_run_leaves_the_two_side_verdict);
 	tcase_add_test(tc, a_side_that_failed_blames_neither_model_nor_transport);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("guest_workload");
+	tcase_add_test(tc, guest_workload_is_found_in_the_build_dir_of_the_executable);
+	tcase_add_test(tc, guest_workload_of_an_install_is_found_in_libexec);
+	tcase_add_test(tc, guest_workload_env_wins_even_when_wrong);
+	tcase_add_test(tc, missing_guest_workload_names_where_it_looked);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
