@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "compare.h"
+#include "compare_paths.h"
 #include "compare_vlog.h"
 #include "unit.h"
 
@@ -314,6 +315,132 @@ START_TEST(missing_guest_workload_names_where_it_looked)
 }
 END_TEST
 
+static void parse_paths(const char *text, struct compare_paths *p)
+{
+	compare_paths_parse(text, strlen(text), p);
+}
+
+START_TEST(paths_env_as_compare_setup_writes_it_is_read)
+{
+	static const char text[] =
+		"virtiofsd=/var/cache/stalefs-compare/virtiofsd-root/virtiofsd\n"
+		"kernel=/var/cache/stalefs-compare/kernel/6.1.0-57-cloud-amd64/root/boot/vmlinuz-6.1.0-57-cloud-amd64\n"
+		"qemu=/usr/bin/qemu-system-x86_64\n"
+		"busybox=/bin/busybox\n"
+		"modules=/var/cache/stalefs-compare/kernel/6.1.0-57-cloud-amd64/root/lib/modules/6.1.0-57\n";
+	static struct compare_paths p;
+
+	parse_paths(text, &p);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "/var/cache/stalefs-compare/virtiofsd-root/virtiofsd");
+	ck_assert_str_eq(p.path[CP_QEMU], "/usr/bin/qemu-system-x86_64");
+	ck_assert_str_eq(p.path[CP_BUSYBOX], "/bin/busybox");
+	ck_assert_ptr_nonnull(strstr(p.path[CP_KERNEL], "vmlinuz-6.1.0-57-cloud-amd64"));
+	ck_assert_ptr_nonnull(strstr(p.path[CP_MODULES], "/lib/modules/"));
+	ck_assert_uint_eq(p.bad, 0);
+	ck_assert_uint_eq(p.unknown, 0);
+}
+END_TEST
+
+START_TEST(paths_env_quotes_are_undone_as_the_shell_does)
+{
+	static struct compare_paths p;
+
+	parse_paths("virtiofsd=/opt/my\\ dir/virtiofsd\nqemu='/opt/q q/qemu'\n"
+		    "kernel=\"/k/a\\\"b\\\\c\\d\"\nbusybox=/b/x'y z'w\r\n", &p);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "/opt/my dir/virtiofsd");
+	ck_assert_str_eq(p.path[CP_QEMU], "/opt/q q/qemu");
+	ck_assert_str_eq(p.path[CP_KERNEL], "/k/a\"b\\c\\d");
+	ck_assert_str_eq(p.path[CP_BUSYBOX], "/b/xy zw");
+	ck_assert_uint_eq(p.bad, 0);
+}
+END_TEST
+
+START_TEST(paths_env_lines_that_are_not_plain_words_are_refused)
+{
+	static const char *const bad[] = {
+		"virtiofsd=$'/a\\nb'", "virtiofsd=$(reboot)", "virtiofsd=`id`", "virtiofsd=/a b",
+		"virtiofsd='/open", "virtiofsd=\"/open", "virtiofsd=/a\\", "virtiofsd=/a;rm",
+		"virtiofsd", "=x", "1virtiofsd=/a", "virtio fsd=/a", " virtiofsd=/a", "virtiofsd=\"$HOME\"",
+	};
+	static struct compare_paths p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_paths(bad[i], &p);
+		ck_assert_msg(p.bad == 1 && !p.path[CP_VIRTIOFSD][0], "accepted: %s", bad[i]);
+	}
+	compare_paths_parse("virtiofsd=/a\0b\n", 15, &p);
+	ck_assert_uint_eq(p.bad, 1);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "");
+}
+END_TEST
+
+START_TEST(paths_env_comments_unknown_keys_and_repeats)
+{
+	static struct compare_paths p;
+
+	parse_paths("# written by ci/compare-setup.sh\n\nfoo=/x\nqemu=/first\nqemu=/second", &p);
+	ck_assert_str_eq(p.path[CP_QEMU], "/second");
+	ck_assert_uint_eq(p.unknown, 1);
+	ck_assert_uint_eq(p.bad, 0);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "");
+}
+END_TEST
+
+START_TEST(paths_env_values_too_long_are_refused)
+{
+	static char text[3 * COMPARE_PATH_MAX];
+	static struct compare_paths p;
+	int n = snprintf(text, sizeof(text), "qemu=/");
+
+	memset(text + n, 'q', COMPARE_PATH_MAX);
+	parse_paths(text, &p);
+	ck_assert_uint_eq(p.bad, 1);
+	ck_assert_str_eq(p.path[CP_QEMU], "");
+	memset(text + n, 'q', 2 * COMPARE_PATH_MAX);	/* longer than a line may be */
+	parse_paths(text, &p);
+	ck_assert_uint_eq(p.bad, 1);
+}
+END_TEST
+
+START_TEST(paths_env_file_that_is_missing_or_huge_says_why)
+{
+	static struct compare_paths p;
+	char dir[1024], path[1200], why[1400];
+	FILE *f;
+
+	ck_assert_int_eq(compare_paths_read("/nonexistent/paths.env", &p, why, sizeof(why)), -ENOENT);
+	ck_assert_str_eq(why, "open /nonexistent/paths.env: No such file or directory");
+	unit_mkdtemp(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/paths.env", dir);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fputs("qemu=/q\n", f);
+	fclose(f);
+	ck_assert_int_eq(compare_paths_read(path, &p, why, sizeof(why)), 0);
+	ck_assert_str_eq(p.path[CP_QEMU], "/q");
+	f = fopen(path, "ae");
+	for (int i = 0; i < 70 * 1024; i++)
+		fputc('#', f);
+	fclose(f);
+	ck_assert_int_eq(compare_paths_read(path, &p, why, sizeof(why)), -EFBIG);
+	ck_assert_ptr_nonnull(strstr(why, "larger than 64 KiB"));
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(paths_env_location_follows_the_cache_variable)
+{
+	char file[256];
+
+	setenv("STALEFS_COMPARE_CACHE", "/srv/cache", 1);
+	compare_paths_file(file, sizeof(file));
+	ck_assert_str_eq(file, "/srv/cache/paths.env");
+	unsetenv("STALEFS_COMPARE_CACHE");
+	compare_paths_file(file, sizeof(file));
+	ck_assert_str_eq(file, "/var/cache/stalefs-compare/paths.env");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_vlog");
@@ -339,6 +466,15 @@ int main(void)
 	tcase_add_test(tc, guest_workload_of_an_install_is_found_in_libexec);
 	tcase_add_test(tc, guest_workload_env_wins_even_when_wrong);
 	tcase_add_test(tc, missing_guest_workload_names_where_it_looked);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("paths_env");
+	tcase_add_test(tc, paths_env_as_compare_setup_writes_it_is_read);
+	tcase_add_test(tc, paths_env_quotes_are_undone_as_the_shell_does);
+	tcase_add_test(tc, paths_env_lines_that_are_not_plain_words_are_refused);
+	tcase_add_test(tc, paths_env_comments_unknown_keys_and_repeats);
+	tcase_add_test(tc, paths_env_values_too_long_are_refused);
+	tcase_add_test(tc, paths_env_file_that_is_missing_or_huge_says_why);
+	tcase_add_test(tc, paths_env_location_follows_the_cache_variable);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

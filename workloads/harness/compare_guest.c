@@ -28,6 +28,7 @@
 #include "textfile.h"
 #include "tree.h"
 
+#include "compare_paths.h"
 #include "compare_vlog.h"
 
 int guest_check_cell(const struct cell *c, char *err, size_t errlen)
@@ -224,26 +225,6 @@ int guest_check_cell_ours(const struct cell *c, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-/* "virtiofsd=/path" from paths.env. */
-static int guest_env_value(const char *file, const char *key, char *out, size_t len)
-{
-	char line[PATH_MAX + 64];
-	size_t k = strlen(key);
-	FILE *f = fopen(file, "re");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, key, k) == 0 && line[k] == '=') {
-			snprintf(out, len, "%.*s", (int)(len - 1), line + k + 1);
-			fclose(f);
-			return 0;
-		}
-	}
-	if (f)
-		fclose(f);
-	return -ENOENT;
-}
-
 static void guest_find_runner(struct guest_run *gr)
 {
 	snprintf(gr->runner, sizeof(gr->runner), "%s", gr->g->runner ? gr->g->runner
@@ -311,29 +292,47 @@ static int guest_make_dir(struct guest_run *gr, char *err, size_t errlen)
  * virtiofsd. 0 (nothing to do for other privileges) or -errno. */
 static int guest_write_wrapper(struct guest_run *gr, char *err, size_t errlen)
 {
-	char vfsd[PATH_MAX];
+	char vfsd[PATH_MAX], penv[PATH_MAX], why[400];
+	struct compare_paths *paths;
 	FILE *f;
-	int ret;
+	int ret = 0;
 
 	if (strcmp(gr->c->privilege, "unprivileged") != 0 || gr->g->daemon)
 		return 0;	/* stalefs-virtiofsd: its own --unprivileged */
-	if (guest_env_value(gr->penv[0] ? gr->penv : "/var/cache/stalefs-compare/paths.env",
-			    "virtiofsd", vfsd, sizeof(vfsd)) < 0) {
-		guest_over(gr, RUN_CANNOT, "no virtiofsd in paths.env (run ci/compare-setup.sh)");
-		return 0;
+	paths = malloc(sizeof(*paths));
+	if (!paths) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (gr->penv[0])
+		snprintf(penv, sizeof(penv), "%s", gr->penv);
+	else
+		compare_paths_file(penv, sizeof(penv));
+	if (compare_paths_read(penv, paths, why, sizeof(why)) < 0) {
+		guest_over(gr, RUN_CANNOT, "%s (run ci/compare-setup.sh)", why);
+		goto out_free;
+	}
+	snprintf(vfsd, sizeof(vfsd), "%s", paths->path[CP_VIRTIOFSD]);
+	if (!vfsd[0] || strchr(vfsd, '\'')) {
+		/* the wrapper quotes it in '...' */
+		guest_over(gr, RUN_CANNOT, "%s virtiofsd in %.300s (run ci/compare-setup.sh)",
+			   vfsd[0] ? "a quote in the path of" : "no", penv);
+		goto out_free;
 	}
 	snprintf(gr->wrapper, sizeof(gr->wrapper), "%s/virtiofsd-unprivileged", gr->dir);
 	f = fopen(gr->wrapper, "we");
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", gr->wrapper, strerror(-ret));
-		return ret;
+		goto out_free;
 	}
 	fprintf(f, "#!/bin/sh\nexec setpriv --inh-caps=-dac_read_search "
 		"--bounding-set=-dac_read_search '%s' \"$@\"\n", vfsd);
 	fclose(f);
 	chmod(gr->wrapper, 0755);
-	return 0;
+out_free:
+	free(paths);
+	return ret;
 }
 
 static void guest_arg(struct guest_run *gr, const char *arg)
