@@ -240,8 +240,12 @@ static void guest_pick_workload(struct guest_run *gr)
 	static bool told;
 	struct guest_workload w;
 
-	if (gr->g->workload_bin)
+	if (gr->g->workload_bin) {
+		if (!told)
+			fprintf(stderr, " (guest workload %s: --guest-workload)", gr->g->workload_bin);
+		told = true;
 		return;
+	}
 	if (guest_find_workload(&w) < 0) {
 		guest_over(gr, RUN_CANNOT, "no static guest workload (looked at %.300s): build with "
 			   "-Dguest=enabled, or set STALEFS_GUEST_WORKLOAD", w.looked);
