@@ -199,6 +199,17 @@ assert "ci/compare-setup.sh" in c["detail"] and "1 line of paths.env refused" in
 assert d["can_run"]["compare"] is False
 PY
 [ -e "$T/pieces/touched" ] && fail "a \$(...) in paths.env was run"
+# A paths.env others may write: its programs are not run for their versions.
+chmod 666 "$T/cache/paths.env"
+STALEFS_COMPARE_CACHE=$T/cache "$STALEFS" doctor --json --dir "$T/h" >"$T/w.json" ||
+	fail "doctor with a world-writable paths.env failed"
+python3 - "$T/w.json" <<'PY' || fail "a world-writable paths.env"
+import json, sys
+p = {x["name"]: x for x in json.load(open(sys.argv[1]))["compare"]["pieces"]}
+for n in ("virtiofsd", "qemu"):
+    assert p[n]["exists"] and p[n]["version"] == "" and p[n]["note"].startswith("not run"), p[n]
+PY
+chmod 644 "$T/cache/paths.env"
 STALEFS_COMPARE_CACHE=$T/nocache "$STALEFS" doctor --dir "$T/h" >"$T/n.txt" ||
 	fail "doctor without a paths.env failed"
 grep -Eq '^missing +compare +open .*/nocache/paths.env: No such file or directory: run ci/compare-setup.sh' \

@@ -105,12 +105,18 @@ void check_compare(struct doctor *d)
 	struct check *c = &d->c[C_COMPARE];
 	char missing[200] = "";
 	size_t used = 0;
+	bool runnable;
+	struct stat st;
 
 	memset(m, 0, sizeof(*m));
 	for (int i = 0; i < PIECE_COUNT; i++)
 		m->p[i].name = piece_names[i];
 	compare_paths_file(m->paths_env, sizeof(m->paths_env));
 	compare_read_paths(m);
+	/* The programs it names are run for their versions: only when the file
+	 * is as trusted as we are. */
+	runnable = stat(m->paths_env, &st) == 0 && (st.st_uid == 0 || st.st_uid == geteuid()) &&
+		   !(st.st_mode & 022);
 	for (int i = 0; i < PIECE_WORKLOAD; i++) {
 		struct doctor_piece *p = &m->p[i];
 
@@ -121,7 +127,10 @@ void check_compare(struct doctor *d)
 		piece_look(p, i);
 		if (!p->exists)
 			continue;
-		if (i == PIECE_VIRTIOFSD || i == PIECE_QEMU)
+		if ((i == PIECE_VIRTIOFSD || i == PIECE_QEMU) && !runnable)
+			snprintf(p->note, sizeof(p->note), "not run: paths.env is not ours or root's, "
+				 "or others may write it");
+		else if (i == PIECE_VIRTIOFSD || i == PIECE_QEMU)
 			prog_version(p->path, "--version", p->version, sizeof(p->version));
 		else if (i == PIECE_KERNEL || i == PIECE_MODULES)
 			piece_release(p, i);

@@ -4,7 +4,8 @@
  * guest kernel, its modules and busybox that ci/compare-setup.sh wrote to
  * paths.env (compare_paths.h), and the static guest workload compare would
  * pick (guest_find_workload): each one's path, whether it is there, and the
- * version of the programs (asked in a bounded child).
+ * version of the programs (asked in a bounded child, and only when paths.env
+ * is root's or ours and no one else may write it).
  */
 #ifndef STALEFS_DOCTOR_COMPARE_H
 #define STALEFS_DOCTOR_COMPARE_H
