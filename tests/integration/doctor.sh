@@ -42,7 +42,8 @@ need(d["kernel"] == sys.argv[2], "kernel %r" % d["kernel"])
 need(d["cpus"] == int(sys.argv[3]), "cpus %r" % d["cpus"])
 names = [c["name"] for c in d["checks"]]
 for n in ["fuse", "capabilities", "file_handles", "userns", "io_uring", "overlayfs",
-          "tracefs", "drop_caches", "memory_cgroup", "ostree", "virtiofsd", "qemu", "stalefs-virtiofsd"]:
+          "tracefs", "drop_caches", "memory_cgroup", "ostree", "virtiofsd", "qemu", "stalefs-virtiofsd",
+          "compare"]:
     need(n in names, "no check " + n)
 need(len(set(names)) == len(names), "duplicate checks")
 for c in d["checks"]:
@@ -62,6 +63,17 @@ st = {c["name"]: c["status"] for c in d["checks"]}
 need(r["tracefs"] == (st["tracefs"] == "ok"), "can_run.tracefs vs the tracefs check")
 need(r["modes"]["mandatory"] == (r["modes"]["never"] and st["file_handles"] == "ok"),
      "mandatory vs file_handles")
+m = d["compare"]
+need(isinstance(m["paths_env"], str) and m["paths_env"].endswith("/paths.env"), "compare.paths_env")
+need(isinstance(m["read"], bool) and isinstance(m["why"], str) and (m["read"] or m["why"]), "compare.why")
+need([p["name"] for p in m["pieces"]] ==
+     ["virtiofsd", "qemu", "kernel", "modules", "busybox", "guest_workload"], "compare.pieces names")
+for p in m["pieces"]:
+    need(isinstance(p["exists"], bool) and all(isinstance(p[k], str) for k in ("path", "version", "note")),
+         "compare piece " + p["name"])
+    need(p["exists"] or p["note"], "compare piece %s: missing without a note" % p["name"])
+need(r["compare"] == (st["compare"] == "ok") == all(p["exists"] for p in m["pieces"]),
+     "can_run.compare vs the compare check and its pieces")
 for c in d["checks"]:
     print(c["name"], c["status"])
 PY
@@ -128,12 +140,97 @@ PY
 # Text: one line per check, then the summary.
 "$STALEFS" doctor --dir "$T/h" >"$T/d.txt" || fail "doctor (text) failed"
 for n in fuse capabilities file_handles userns io_uring overlayfs tracefs drop_caches ostree \
-	virtiofsd qemu stalefs-virtiofsd; do
+	virtiofsd qemu stalefs-virtiofsd compare; do
 	grep -Eq "^(ok|limited|missing) +$n +[^ ]" "$T/d.txt" || fail "text: no line for $n"
 done
 grep -q '^can run:' "$T/d.txt" || fail "text: no summary"
 grep -q '^  inode modes  never ' "$T/d.txt" || fail "text: no inode modes line"
+grep -q "^compare's pieces (" "$T/d.txt" || fail "text: no compare's pieces"
+for n in virtiofsd qemu kernel modules busybox guest_workload; do
+	grep -Eq "^  $n +(ok|missing) " "$T/d.txt" || fail "text: no compare piece $n"
+done
+grep -q '^  compare      ' "$T/d.txt" || fail "text: no compare in can run"
+grep -q 'planned' "$T/d.txt" && fail "text: still says planned: $(grep planned "$T/d.txt")"
+long=$(awk 'length > 120' "$T/d.txt")
+[ -z "$long" ] || note "lines over 120 columns (long paths): $long"
 expect_clean "doctor (text)"
+
+# compare's pieces from a paths.env of our own: versions asked of the
+# programs, the kernel's release from its name, a piece that is not there
+# named with what to run, a line that is not a plain shell word refused, and
+# $STALEFS_GUEST_WORKLOAD as the guest workload.
+mkdir -p "$T/cache" "$T/pieces/modules/6.1.0-test"
+printf '#!/bin/sh\necho "virtiofsd 1.13.2"\n' >"$T/pieces/virtiofsd"
+printf '#!/bin/sh\necho "QEMU emulator version 9.9.1 (fake)"\n' >"$T/pieces/qemu"
+printf '#!/bin/sh\nexit 0\n' >"$T/pieces/guest-workload"
+chmod 755 "$T/pieces/virtiofsd" "$T/pieces/qemu" "$T/pieces/guest-workload"
+: >"$T/pieces/vmlinuz-6.1.0-test"
+{
+	printf 'virtiofsd=%q\n' "$T/pieces/virtiofsd"
+	printf 'qemu=%q\n' "$T/pieces/qemu"
+	printf 'kernel=%q\n' "$T/pieces/vmlinuz-6.1.0-test"
+	printf 'modules=%q\n' "$T/pieces/modules/6.1.0-test"
+	printf 'busybox=%q\n' "$T/pieces/no-busybox"
+	# shellcheck disable=SC2016 # a $(...) that doctor must not run
+	printf 'busybox2=$(touch %q)\n' "$T/pieces/touched"
+} >"$T/cache/paths.env"
+STALEFS_COMPARE_CACHE=$T/cache STALEFS_GUEST_WORKLOAD=$T/pieces/guest-workload \
+	"$STALEFS" doctor --json --dir "$T/h" >"$T/c.json" || fail "doctor with our paths.env failed"
+validate "$T/c.json" >/dev/null || fail "doctor with our paths.env: $(validate "$T/c.json")"
+python3 - "$T/c.json" "$T" <<'PY' || fail "compare's pieces from our paths.env"
+import json, sys
+d, t = json.load(open(sys.argv[1])), sys.argv[2]
+m = d["compare"]
+p = {x["name"]: x for x in m["pieces"]}
+assert m["read"] and m["paths_env"] == t + "/cache/paths.env", m
+assert m["bad_lines"] == 1, m
+assert p["virtiofsd"] == {"name": "virtiofsd", "path": t + "/pieces/virtiofsd", "exists": True,
+                          "version": "1.13.2", "note": ""}, p["virtiofsd"]
+assert p["qemu"]["exists"] and p["qemu"]["version"] == "9.9.1", p["qemu"]
+assert p["kernel"]["exists"] and p["kernel"]["version"] == "6.1.0-test", p["kernel"]
+assert p["modules"]["exists"] and p["modules"]["version"] == "6.1.0-test", p["modules"]
+assert not p["busybox"]["exists"] and p["busybox"]["note"] == "not there", p["busybox"]
+assert p["guest_workload"]["path"] == t + "/pieces/guest-workload", p["guest_workload"]
+assert p["guest_workload"]["note"] == "$STALEFS_GUEST_WORKLOAD", p["guest_workload"]
+c = [c for c in d["checks"] if c["name"] == "compare"][0]
+print("# our paths.env:", c["status"], c["detail"])
+assert c["status"] == "missing" and "busybox" in c["detail"], c
+assert "ci/compare-setup.sh" in c["detail"] and "1 line of paths.env refused" in c["detail"], c
+assert d["can_run"]["compare"] is False
+PY
+[ -e "$T/pieces/touched" ] && fail "a \$(...) in paths.env was run"
+# A paths.env others may write: its programs are not run for their versions.
+chmod 666 "$T/cache/paths.env"
+STALEFS_COMPARE_CACHE=$T/cache "$STALEFS" doctor --json --dir "$T/h" >"$T/w.json" ||
+	fail "doctor with a world-writable paths.env failed"
+python3 - "$T/w.json" <<'PY' || fail "a world-writable paths.env"
+import json, sys
+p = {x["name"]: x for x in json.load(open(sys.argv[1]))["compare"]["pieces"]}
+for n in ("virtiofsd", "qemu"):
+    assert p[n]["exists"] and p[n]["version"] == "" and p[n]["note"].startswith("not run"), p[n]
+PY
+chmod 644 "$T/cache/paths.env"
+STALEFS_COMPARE_CACHE=$T/nocache "$STALEFS" doctor --dir "$T/h" >"$T/n.txt" ||
+	fail "doctor without a paths.env failed"
+grep -Eq '^missing +compare +open .*/nocache/paths.env: No such file or directory: run ci/compare-setup.sh' \
+	"$T/n.txt" || fail "no paths.env: $(grep compare "$T/n.txt")"
+
+# The real one, when ci/compare-setup.sh has run here: the same paths.
+real=${STALEFS_COMPARE_CACHE:-/var/cache/stalefs-compare}/paths.env
+if [ -r "$real" ]; then
+	python3 - "$T/d.json" "$real" <<'PY' || fail "compare's pieces against $real"
+import json, shlex, sys
+m = json.load(open(sys.argv[1]))["compare"]
+want = dict(shlex.split(line)[0].split("=", 1) for line in open(sys.argv[2]) if "=" in line)
+for p in m["pieces"]:
+    if p["name"] in want:
+        assert p["path"] == want[p["name"]], (p, want[p["name"]])
+print("# %s:" % sys.argv[2], ", ".join("%s %s" % (p["name"], "ok" if p["exists"] else "missing")
+                                       for p in m["pieces"]))
+PY
+else
+	note "no $real (ci/compare-setup.sh has not run here): skipping the real pieces"
+fi
 
 # A tool that hangs (and leaves a child of its own) is cut off at 5 s and
 # nothing of it stays.

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compare.h"
+#include "compare_paths.h"
 #include "compare_vlog.h"
 #include "unit.h"
 
@@ -213,6 +215,232 @@ START_TEST(a_side_that_failed_blames_neither_model_nor_transport)
 END_TEST
 
 
+/* An executable stand-in for the static workload at dir/sub. */
+static void make_workload(const char *dir, const char *sub)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	ck_assert_int_eq(mkdir(path, 0755) == 0 || errno == EEXIST, 1);
+	snprintf(path, sizeof(path), "%s/%s/" GUEST_WORKLOAD_NAME, dir, sub);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+START_TEST(guest_workload_is_found_in_the_build_dir_of_the_executable)
+{
+	struct guest_workload w;
+	char dir[4096], want[4200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "workloads");
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	snprintf(want, sizeof(want), "%s/workloads/" GUEST_WORKLOAD_NAME, dir);
+	ck_assert_str_eq(w.path, want);
+	ck_assert_str_eq(w.source, "this stalefs's build dir");
+	/* one right next to the executable comes first */
+	make_workload(dir, ".");
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	ck_assert_str_eq(w.source, "next to this stalefs");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(guest_workload_of_an_install_is_found_in_libexec)
+{
+	struct guest_workload w;
+	char dir[4096], bin[4200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "libexec");
+	make_workload(dir, "libexec/stalefs");
+	snprintf(bin, sizeof(bin), "%s/bin", dir);
+	ck_assert_int_eq(mkdir(bin, 0755), 0);
+	ck_assert_int_eq(guest_find_workload_from(bin, &w), 0);
+	ck_assert_ptr_nonnull(strstr(w.path, "/libexec/stalefs/" GUEST_WORKLOAD_NAME));
+	ck_assert_str_eq(w.source, "installed beside this stalefs");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(guest_workload_env_wins_even_when_wrong)
+{
+	struct guest_workload w;
+	char dir[4096], env[4200];
+
+	unit_mkdtemp(dir, sizeof(dir));
+	make_workload(dir, "workloads");
+	make_workload(dir, "other");
+	snprintf(env, sizeof(env), "%s/other/" GUEST_WORKLOAD_NAME, dir);
+	setenv("STALEFS_GUEST_WORKLOAD", env, 1);
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), 0);
+	ck_assert_str_eq(w.path, env);
+	ck_assert_str_eq(w.source, "$STALEFS_GUEST_WORKLOAD");
+	setenv("STALEFS_GUEST_WORKLOAD", "/nonexistent/wl", 1);
+	ck_assert_int_eq(guest_find_workload_from(dir, &w), -ENOENT);
+	ck_assert_str_eq(w.path, "");
+	ck_assert_str_eq(w.looked, "$STALEFS_GUEST_WORKLOAD=/nonexistent/wl");
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(missing_guest_workload_names_where_it_looked)
+{
+	struct guest_workload w;
+	char dir[1024], want[2200];
+
+	unsetenv("STALEFS_GUEST_WORKLOAD");
+	unit_mkdtemp(dir, sizeof(dir));
+	if (guest_find_workload_from(dir, &w) == 0) {
+		/* this machine has an install or a source-tree build/: only the
+		 * empty dir must not have given it */
+		ck_assert_msg(strncmp(w.path, dir, strlen(dir)) != 0, "found %s", w.path);
+		unit_rmtree(dir);
+		return;
+	}
+	ck_assert_str_eq(w.path, "");
+	snprintf(want, sizeof(want), "%s/" GUEST_WORKLOAD_NAME ", %s/workloads/" GUEST_WORKLOAD_NAME ", ",
+		 dir, dir);
+	ck_assert_msg(strncmp(w.looked, want, strlen(want)) == 0, "looked: %s", w.looked);
+	ck_assert_ptr_nonnull(strstr(w.looked, "/libexec/stalefs/" GUEST_WORKLOAD_NAME));
+	ck_assert_ptr_nonnull(strstr(w.looked, "/build/workloads/" GUEST_WORKLOAD_NAME));
+	unit_rmtree(dir);
+}
+END_TEST
+
+static void parse_paths(const char *text, struct compare_paths *p)
+{
+	compare_paths_parse(text, strlen(text), p);
+}
+
+START_TEST(paths_env_as_compare_setup_writes_it_is_read)
+{
+	static const char text[] =
+		"virtiofsd=/var/cache/stalefs-compare/virtiofsd-root/virtiofsd\n"
+		"kernel=/var/cache/stalefs-compare/kernel/6.1.0-57-cloud-amd64/root/boot/vmlinuz-6.1.0-57-cloud-amd64\n"
+		"qemu=/usr/bin/qemu-system-x86_64\n"
+		"busybox=/bin/busybox\n"
+		"modules=/var/cache/stalefs-compare/kernel/6.1.0-57-cloud-amd64/root/lib/modules/6.1.0-57\n";
+	static struct compare_paths p;
+
+	parse_paths(text, &p);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "/var/cache/stalefs-compare/virtiofsd-root/virtiofsd");
+	ck_assert_str_eq(p.path[CP_QEMU], "/usr/bin/qemu-system-x86_64");
+	ck_assert_str_eq(p.path[CP_BUSYBOX], "/bin/busybox");
+	ck_assert_ptr_nonnull(strstr(p.path[CP_KERNEL], "vmlinuz-6.1.0-57-cloud-amd64"));
+	ck_assert_ptr_nonnull(strstr(p.path[CP_MODULES], "/lib/modules/"));
+	ck_assert_uint_eq(p.bad, 0);
+	ck_assert_uint_eq(p.unknown, 0);
+}
+END_TEST
+
+START_TEST(paths_env_quotes_are_undone_as_the_shell_does)
+{
+	static struct compare_paths p;
+
+	parse_paths("virtiofsd=/opt/my\\ dir/virtiofsd\nqemu='/opt/q q/qemu'\n"
+		    "kernel=\"/k/a\\\"b\\\\c\\d\"\nbusybox=/b/x'y z'w\r\n", &p);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "/opt/my dir/virtiofsd");
+	ck_assert_str_eq(p.path[CP_QEMU], "/opt/q q/qemu");
+	ck_assert_str_eq(p.path[CP_KERNEL], "/k/a\"b\\c\\d");
+	ck_assert_str_eq(p.path[CP_BUSYBOX], "/b/xy zw");
+	ck_assert_uint_eq(p.bad, 0);
+}
+END_TEST
+
+START_TEST(paths_env_lines_that_are_not_plain_words_are_refused)
+{
+	static const char *const bad[] = {
+		"virtiofsd=$'/a\\nb'", "virtiofsd=$(reboot)", "virtiofsd=`id`", "virtiofsd=/a b",
+		"virtiofsd='/open", "virtiofsd=\"/open", "virtiofsd=/a\\", "virtiofsd=/a;rm",
+		"virtiofsd", "=x", "1virtiofsd=/a", "virtio fsd=/a", " virtiofsd=/a", "virtiofsd=\"$HOME\"",
+	};
+	static struct compare_paths p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_paths(bad[i], &p);
+		ck_assert_msg(p.bad == 1 && !p.path[CP_VIRTIOFSD][0], "accepted: %s", bad[i]);
+	}
+	compare_paths_parse("virtiofsd=/a\0b\n", 15, &p);
+	ck_assert_uint_eq(p.bad, 1);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "");
+}
+END_TEST
+
+START_TEST(paths_env_comments_unknown_keys_and_repeats)
+{
+	static struct compare_paths p;
+
+	parse_paths("# written by ci/compare-setup.sh\n\nfoo=/x\nqemu=/first\nqemu=/second", &p);
+	ck_assert_str_eq(p.path[CP_QEMU], "/second");
+	ck_assert_uint_eq(p.unknown, 1);
+	ck_assert_uint_eq(p.bad, 0);
+	ck_assert_str_eq(p.path[CP_VIRTIOFSD], "");
+}
+END_TEST
+
+START_TEST(paths_env_values_too_long_are_refused)
+{
+	static char text[3 * COMPARE_PATH_MAX];
+	static struct compare_paths p;
+	int n = snprintf(text, sizeof(text), "qemu=/");
+
+	memset(text + n, 'q', COMPARE_PATH_MAX);
+	parse_paths(text, &p);
+	ck_assert_uint_eq(p.bad, 1);
+	ck_assert_str_eq(p.path[CP_QEMU], "");
+	memset(text + n, 'q', 2 * COMPARE_PATH_MAX);	/* longer than a line may be */
+	parse_paths(text, &p);
+	ck_assert_uint_eq(p.bad, 1);
+}
+END_TEST
+
+START_TEST(paths_env_file_that_is_missing_or_huge_says_why)
+{
+	static struct compare_paths p;
+	char dir[1024], path[1200], why[1400];
+	FILE *f;
+
+	ck_assert_int_eq(compare_paths_read("/nonexistent/paths.env", &p, why, sizeof(why)), -ENOENT);
+	ck_assert_str_eq(why, "open /nonexistent/paths.env: No such file or directory");
+	unit_mkdtemp(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/paths.env", dir);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fputs("qemu=/q\n", f);
+	fclose(f);
+	ck_assert_int_eq(compare_paths_read(path, &p, why, sizeof(why)), 0);
+	ck_assert_str_eq(p.path[CP_QEMU], "/q");
+	f = fopen(path, "ae");
+	for (int i = 0; i < 70 * 1024; i++)
+		fputc('#', f);
+	fclose(f);
+	ck_assert_int_eq(compare_paths_read(path, &p, why, sizeof(why)), -EFBIG);
+	ck_assert_ptr_nonnull(strstr(why, "larger than 64 KiB"));
+	unit_rmtree(dir);
+}
+END_TEST
+
+START_TEST(paths_env_location_follows_the_cache_variable)
+{
+	char file[256];
+
+	setenv("STALEFS_COMPARE_CACHE", "/srv/cache", 1);
+	compare_paths_file(file, sizeof(file));
+	ck_assert_str_eq(file, "/srv/cache/paths.env");
+	unsetenv("STALEFS_COMPARE_CACHE");
+	compare_paths_file(file, sizeof(file));
+	ck_assert_str_eq(file, "/var/cache/stalefs-compare/paths.env");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare_vlog");
@@ -232,6 +460,21 @@ int main(void)
 			    (int)(sizeof(agree_cases) / sizeof(agree_cases[0])));
 	tcase_add_test(tc, third_side_that_cannot_run_leaves_the_two_side_verdict);
 	tcase_add_test(tc, a_side_that_failed_blames_neither_model_nor_transport);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("guest_workload");
+	tcase_add_test(tc, guest_workload_is_found_in_the_build_dir_of_the_executable);
+	tcase_add_test(tc, guest_workload_of_an_install_is_found_in_libexec);
+	tcase_add_test(tc, guest_workload_env_wins_even_when_wrong);
+	tcase_add_test(tc, missing_guest_workload_names_where_it_looked);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("paths_env");
+	tcase_add_test(tc, paths_env_as_compare_setup_writes_it_is_read);
+	tcase_add_test(tc, paths_env_quotes_are_undone_as_the_shell_does);
+	tcase_add_test(tc, paths_env_lines_that_are_not_plain_words_are_refused);
+	tcase_add_test(tc, paths_env_comments_unknown_keys_and_repeats);
+	tcase_add_test(tc, paths_env_values_too_long_are_refused);
+	tcase_add_test(tc, paths_env_file_that_is_missing_or_huge_says_why);
+	tcase_add_test(tc, paths_env_location_follows_the_cache_variable);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "textfile.h"
 #include "tree.h"
 
+#include "compare_paths.h"
 #include "compare_vlog.h"
 
 int guest_check_cell(const struct cell *c, char *err, size_t errlen)
@@ -51,25 +53,114 @@ int guest_check_cell(const struct cell *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* This stalefs executable's dir: 0, or -ENOENT. */
+static int guest_self_dir(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", out, len ? len - 1 : 0);
+	char *slash;
+
+	if (n <= 0)
+		return -ENOENT;
+	out[n] = '\0';
+	slash = strrchr(out, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	return 0;
+}
+
 /* NAME in this stalefs executable's dir: 0 with its path when executable. */
 static int guest_find_next_to_self(const char *name, char *out, size_t len)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
 
 	if (len)
 		out[0] = '\0';
-	if (n <= 0)
+	if (guest_self_dir(self, sizeof(self)) < 0)
 		return -ENOENT;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
 	if ((size_t)snprintf(out, len, "%s/%s", self, name) >= len)
 		return -ENAMETOOLONG;
 	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+}
+
+/* Whether path is an executable regular file. */
+static bool guest_is_exe(const char *path)
+{
+	struct stat st;
+
+	return access(path, X_OK) == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Look at dir/name: 0 with w filled in when it is there, else add it to
+ * w->looked and -ENOENT. */
+static int guest_try_workload(struct guest_workload *w, const char *dir, const char *source)
+{
+	size_t used = strlen(w->looked);
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" GUEST_WORKLOAD_NAME, dir) < sizeof(path) &&
+	    guest_is_exe(path)) {
+		snprintf(w->path, sizeof(w->path), "%s", path);
+		w->source = source;
+		return 0;
+	}
+	if (used + 2 + strlen(path) < sizeof(w->looked)) {	/* else the list stays cut */
+		if (used) {
+			memcpy(w->looked + used, ", ", 2);
+			used += 2;
+		}
+		memcpy(w->looked + used, path, strlen(path) + 1);
+	}
+	return -ENOENT;
+}
+
+int guest_find_workload_from(const char *self_dir, struct guest_workload *w)
+{
+	const char *env = getenv("STALEFS_GUEST_WORKLOAD");
+	char dir[PATH_MAX];
+
+	memset(w, 0, sizeof(*w));
+	if (env && *env) {
+		/* set: it wins, and a wrong one is an error, not a fallback */
+		snprintf(w->looked, sizeof(w->looked), "$STALEFS_GUEST_WORKLOAD=%s", env);
+		if (!guest_is_exe(env))
+			return -ENOENT;
+		snprintf(w->path, sizeof(w->path), "%s", env);
+		w->source = "$STALEFS_GUEST_WORKLOAD";
+		return 0;
+	}
+	if (self_dir) {
+		/* a build dir (stalefs at its top, the workload in workloads/) or
+		 * a dir holding both */
+		if (guest_try_workload(w, self_dir, "next to this stalefs") == 0)
+			return 0;
+		snprintf(dir, sizeof(dir), "%s/workloads", self_dir);
+		if (guest_try_workload(w, dir, "this stalefs's build dir") == 0)
+			return 0;
+		/* an install moved as a whole: PREFIX/bin/stalefs */
+		int up = (int)(strrchr(self_dir, '/') ? strrchr(self_dir, '/') - self_dir : 0);
+
+		snprintf(dir, sizeof(dir), "%.*s/libexec/stalefs", up, self_dir);
+		if (guest_try_workload(w, dir, "installed beside this stalefs") == 0)
+			return 0;
+		snprintf(dir, sizeof(dir), "%.*s/lib/stalefs", up, self_dir);
+		if (guest_try_workload(w, dir, "installed beside this stalefs") == 0)
+			return 0;
+	}
+	if (guest_try_workload(w, STALEFS_LIBEXEC_DIR, "installed") == 0 ||
+	    guest_try_workload(w, STALEFS_LIB_DIR, "installed") == 0)
+		return 0;
+	/* the old default: a build dir named build in the source tree */
+	if (guest_try_workload(w, STALEFS_SRC_GUEST "/../../build/workloads", "the source tree's build/") == 0)
+		return 0;
+	return -ENOENT;
+}
+
+int guest_find_workload(struct guest_workload *w)
+{
+	char self[PATH_MAX];
+
+	return guest_find_workload_from(guest_self_dir(self, sizeof(self)) == 0 ? self : NULL, w);
 }
 
 int guest_find_daemon(char *out, size_t len)
@@ -134,32 +225,38 @@ int guest_check_cell_ours(const struct cell *c, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-/* "virtiofsd=/path" from paths.env. */
-static int guest_env_value(const char *file, const char *key, char *out, size_t len)
-{
-	char line[PATH_MAX + 64];
-	size_t k = strlen(key);
-	FILE *f = fopen(file, "re");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, key, k) == 0 && line[k] == '=') {
-			snprintf(out, len, "%.*s", (int)(len - 1), line + k + 1);
-			fclose(f);
-			return 0;
-		}
-	}
-	if (f)
-		fclose(f);
-	return -ENOENT;
-}
-
 static void guest_find_runner(struct guest_run *gr)
 {
 	snprintf(gr->runner, sizeof(gr->runner), "%s", gr->g->runner ? gr->g->runner
 		 : STALEFS_SRC_GUEST "/stalefs-guest.sh");
 	if (access(gr->runner, R_OK) < 0)
 		guest_over(gr, RUN_CANNOT, "no guest runner at %.400s", gr->runner);
+}
+
+/* The static workload, unless --workload-bin gave one. Which one (or where
+ * none was) is said once, on the progress line of the first cell. */
+static void guest_pick_workload(struct guest_run *gr)
+{
+	static bool told;
+	struct guest_workload w;
+
+	if (gr->g->workload_bin) {
+		if (!told)
+			fprintf(stderr, " (guest workload %s: --guest-workload)", gr->g->workload_bin);
+		told = true;
+		return;
+	}
+	if (guest_find_workload(&w) < 0) {
+		guest_over(gr, RUN_CANNOT, "no static guest workload (looked at %.300s): build with "
+			   "-Dguest=enabled, or set STALEFS_GUEST_WORKLOAD", w.looked);
+		if (!told)
+			fprintf(stderr, " (%s)", gr->r->reason);
+	} else {
+		snprintf(gr->wlbin, sizeof(gr->wlbin), "%s", w.path);
+		if (!told)
+			fprintf(stderr, " (guest workload %s: %s)", w.path, w.source);
+	}
+	told = true;
 }
 
 /* The work dir and the cell's tree in it (backing/). 0, or -errno with no
@@ -199,29 +296,47 @@ static int guest_make_dir(struct guest_run *gr, char *err, size_t errlen)
  * virtiofsd. 0 (nothing to do for other privileges) or -errno. */
 static int guest_write_wrapper(struct guest_run *gr, char *err, size_t errlen)
 {
-	char vfsd[PATH_MAX];
+	char vfsd[PATH_MAX], penv[PATH_MAX], why[400];
+	struct compare_paths *paths;
 	FILE *f;
-	int ret;
+	int ret = 0;
 
 	if (strcmp(gr->c->privilege, "unprivileged") != 0 || gr->g->daemon)
 		return 0;	/* stalefs-virtiofsd: its own --unprivileged */
-	if (guest_env_value(gr->penv[0] ? gr->penv : "/var/cache/stalefs-compare/paths.env",
-			    "virtiofsd", vfsd, sizeof(vfsd)) < 0) {
-		guest_over(gr, RUN_CANNOT, "no virtiofsd in paths.env (run ci/compare-setup.sh)");
-		return 0;
+	paths = malloc(sizeof(*paths));
+	if (!paths) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (gr->penv[0])
+		snprintf(penv, sizeof(penv), "%s", gr->penv);
+	else
+		compare_paths_file(penv, sizeof(penv));
+	if (compare_paths_read(penv, paths, why, sizeof(why)) < 0) {
+		guest_over(gr, RUN_CANNOT, "%s (run ci/compare-setup.sh)", why);
+		goto out_free;
+	}
+	snprintf(vfsd, sizeof(vfsd), "%s", paths->path[CP_VIRTIOFSD]);
+	if (!vfsd[0] || strchr(vfsd, '\'')) {
+		/* the wrapper quotes it in '...' */
+		guest_over(gr, RUN_CANNOT, "%s virtiofsd in %.300s (run ci/compare-setup.sh)",
+			   vfsd[0] ? "a quote in the path of" : "no", penv);
+		goto out_free;
 	}
 	snprintf(gr->wrapper, sizeof(gr->wrapper), "%s/virtiofsd-unprivileged", gr->dir);
 	f = fopen(gr->wrapper, "we");
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", gr->wrapper, strerror(-ret));
-		return ret;
+		goto out_free;
 	}
 	fprintf(f, "#!/bin/sh\nexec setpriv --inh-caps=-dac_read_search "
 		"--bounding-set=-dac_read_search '%s' \"$@\"\n", vfsd);
 	fclose(f);
 	chmod(gr->wrapper, 0755);
-	return 0;
+out_free:
+	free(paths);
+	return ret;
 }
 
 static void guest_arg(struct guest_run *gr, const char *arg)
@@ -291,9 +406,7 @@ static void guest_build_argv(struct guest_run *gr)
 	if (gr->g->workload_bin) {
 		guest_arg(gr, "--workload-bin");
 		guest_arg(gr, gr->g->workload_bin);
-	} else if (!*(getenv("STALEFS_GUEST_WORKLOAD") ?: "") && guest_find_next_to_self(
-			   "workloads/stalefs-guest-workload", gr->wlbin, sizeof(gr->wlbin)) == 0) {
-		/* the build this stalefs is in made one */
+	} else if (gr->wlbin[0]) {
 		guest_arg(gr, "--workload-bin");
 		guest_arg(gr, gr->wlbin);
 	}
@@ -499,6 +612,8 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
 		goto out_judge;
 	}
 	guest_find_runner(&gr);
+	if (!gr.over)
+		guest_pick_workload(&gr);
 	if (gr.over)
 		goto out_judge;
 	ret = guest_make_dir(&gr, err, errlen);

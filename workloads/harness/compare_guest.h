@@ -40,6 +40,24 @@ int guest_run_cell(const struct cell *c, const struct guest_opts *g, struct run_
  * -ENOENT (not built: libfuse older than 3.13, or not installed); out then
  * holds the path looked at, or "" when there is none. */
 int guest_find_daemon(char *out, size_t len);
+#define GUEST_WORKLOAD_NAME "stalefs-guest-workload"
+
+/* Where the static guest workload was found, or where it was looked for. */
+struct guest_workload {
+	char path[4096];	/* "" when none */
+	const char *source;	/* how it was found: "$STALEFS_GUEST_WORKLOAD", "next to this stalefs", ... */
+	char looked[1024];	/* the paths looked at, ", "-separated (cut when long) */
+};
+/* The static workload the guest runs: $STALEFS_GUEST_WORKLOAD when set
+ * (even when it is not there: then it is an error, not a fallback), else
+ * stalefs-guest-workload next to this stalefs executable, in its workloads/
+ * (the build dir), in ../libexec/stalefs or ../lib/stalefs beside it, in the
+ * configured install's libexec/stalefs or lib/stalefs, and last in the
+ * source tree's build/workloads/. 0 with w->path, or -ENOENT with
+ * w->looked. */
+int guest_find_workload(struct guest_workload *w);
+/* The same with the executable's dir given (NULL: skip those). */
+int guest_find_workload_from(const char *self_dir, struct guest_workload *w);
 /* Cells a guest cannot run against stalefs-virtiofsd (its faults it can):
  * 0 or -EINVAL with the reason. */
 int guest_check_cell_ours(const struct cell *c, char *err, size_t errlen);

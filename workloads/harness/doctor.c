@@ -22,6 +22,7 @@
 #include "exitcode.h"
 
 #include "doctor_check.h"
+#include "doctor_compare.h"
 #include "doctor_fs.h"
 #include "doctor_kernel.h"
 #include "doctor_output.h"
@@ -65,9 +66,10 @@ int doctor_main(int argc, char **argv)
 	ret = opts_finish(&o, id, "stalefs doctor [--json] [--dir DIR]",
 			  "What this machine can run and why not: FUSE, capabilities, file handles on\n"
 			  "DIR, user namespaces, io_uring, overlayfs, tracefs, drop_caches, ostree,\n"
-			  "virtiofsd and qemu; each ok, limited or missing, with the reason, then what can\n"
-			  "run (inode modes, privileges, workloads, attribution). Probes are bounded (5 s)\n"
-			  "and leave nothing behind.\n"
+			  "virtiofsd, qemu and compare's pieces (ci/compare-setup.sh's paths.env, the\n"
+			  "static guest workload); each ok, limited or missing, with the reason, then\n"
+			  "what can run (inode modes, privileges, workloads, attribution, compare).\n"
+			  "Probes are bounded (5 s) and leave nothing behind.\n"
 			  "exit: 0 when the checks ran (whatever they found), 2 usage");
 	if (ret < 0 && o.optind < argc) {
 		fprintf(stderr, "stalefs doctor: unexpected argument '%s' (try stalefs doctor --help)\n",
@@ -100,6 +102,7 @@ int doctor_main(int argc, char **argv)
 	check_drop_caches(&d);
 	check_memcg(&d);
 	check_ostree(&d);
+	check_compare(&d);	/* before virtiofsd: paths.env's is its fallback */
 	check_virtiofsd(&d);
 	check_qemu(&d);
 	check_vhost(&d);

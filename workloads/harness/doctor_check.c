@@ -69,6 +69,8 @@ void check_init_all(struct doctor *d)
 		[C_QEMU] = { "qemu", { "stalefs compare: the guest", "virtio-fs guest tests" } },
 		[C_VHOST] = { "stalefs-virtiofsd", { "stalefs behind virtio-fs (QEMU, libvirt, bcvk)",
 						     "stalefs compare: the third column" } },
+		[C_COMPARE] = { "compare", { "stalefs compare (ci/compare-setup.sh's pieces)",
+					     "virtio-fs guest tests" } },
 	};
 
 	for (int i = 0; i < C_COUNT; i++) {

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "doctor_compare.h"
+
 #define DETAIL_MAX 512
 #define NEEDS_MAX 4
 
@@ -39,11 +41,12 @@ struct facts {
 	bool overlay;		/* a test overlay mount worked */
 	bool tracefs;		/* fuse events, syscall events, an instance */
 	bool ostree;
+	bool compare;		/* every piece of stalefs compare is there */
 };
 
 enum {
 	C_FUSE, C_CAPS, C_HANDLES, C_USERNS, C_IO_URING, C_OVERLAY, C_TRACEFS,
-	C_DROP_CACHES, C_MEMCG, C_OSTREE, C_VIRTIOFSD, C_QEMU, C_VHOST, C_COUNT
+	C_DROP_CACHES, C_MEMCG, C_OSTREE, C_VIRTIOFSD, C_QEMU, C_VHOST, C_COMPARE, C_COUNT
 };
 
 struct doctor {
@@ -51,6 +54,7 @@ struct doctor {
 	const char *tmp;	/* $TMPDIR or /tmp */
 	struct check c[C_COUNT];
 	struct facts f;
+	struct doctor_compare cmp;	/* compare's pieces (check_compare) */
 };
 
 /* Names and needs of every check, each missing until it runs. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -47,6 +48,35 @@ static const char *yes_no(bool v, const char *why)
 	return b;
 }
 
+/* compare's pieces, one line each: name, ok or missing, path, version or
+ * release, note. Paths in paths.env's dir are shown from it ("./kernel/..."):
+ * the kernel's and its modules' are long. */
+static void print_pieces_text(const struct doctor_compare *m)
+{
+	const char *slash = strrchr(m->paths_env, '/');
+	size_t dlen = slash ? (size_t)(slash - m->paths_env) : 0;
+
+	printf("\ncompare's pieces (%s%s; ./ is %.*s):\n", m->paths_env, m->read ? "" : ", not read",
+	       (int)dlen, m->paths_env);
+	for (int i = 0; i < PIECE_COUNT; i++) {
+		const struct doctor_piece *p = &m->p[i];
+		const char *path = p->path;
+		bool rel = dlen && strncmp(path, m->paths_env, dlen) == 0 && path[dlen] == '/';
+		bool release = i == PIECE_KERNEL || i == PIECE_MODULES;	/* named in the path */
+
+		printf("  %-15s %-8s %s%s%s%s%s%s%s\n", p->name, p->exists ? "ok" : "missing",
+		       rel ? "." : "", rel ? path + dlen : path,
+		       path[0] && p->version[0] && !release ? " " : "", release ? "" : p->version,
+		       p->note[0] ? (path[0] ? " (" : "(") : "", p->note, p->note[0] ? ")" : "");
+	}
+	for (int i = 0; i < PIECE_WORKLOAD; i++)
+		if (!m->p[i].exists) {
+			printf("  (ci/compare-setup.sh finds or fetches them and writes %s)\n",
+			       m->paths_env);
+			break;
+		}
+}
+
 void doctor_print_text(const struct doctor *d, const struct utsname *u, long cpus)
 {
 	const struct facts *f = &d->f;
@@ -58,6 +88,7 @@ void doctor_print_text(const struct doctor *d, const struct utsname *u, long cpu
 	       cpus, cpus == 1 ? "" : "s", (unsigned)geteuid());
 	for (int i = 0; i < C_COUNT; i++)
 		printf("%-8s %-17s %s\n", check_status_names[d->c[i].st], d->c[i].name, d->c[i].detail);
+	print_pieces_text(&d->cmp);
 	printf("\ncan run:\n");
 	printf("  inode modes  never %s, prefer %s, mandatory %s\n", yes_no(s.never, mnt),
 	       !s.prefer ? yes_no(false, f->mount_ok ? "file_handles" : mnt) :
@@ -71,11 +102,38 @@ void doctor_print_text(const struct doctor *d, const struct utsname *u, long cpu
 	       yes_no(s.ostree, f->mount_ok ? "ostree" : mnt), yes_no(s.churn, mnt),
 	       yes_no(s.overlay, f->mount_ok ? "overlayfs" : mnt));
 	printf("  attribution  tracefs %s\n", yes_no(f->tracefs, "tracefs"));
+	printf("  compare      %s\n", yes_no(f->compare, d->cmp.read ? "compare" : "ci/compare-setup.sh"));
 }
+
 
 static const char *jb(bool v)
 {
 	return v ? "true" : "false";
+}
+
+/* "compare":{"paths_env":...,"read":...,"why":...,"bad_lines":N,"unknown_keys":N,
+ * "pieces":[{"name":...,"path":...,"exists":...,"version":...,"note":...}]} */
+static void print_pieces_json(const struct doctor_compare *m)
+{
+	printf("\"compare\":{\"paths_env\":");
+	json_put_string(stdout, m->paths_env);
+	printf(",\"read\":%s,\"why\":", jb(m->read));
+	json_put_string(stdout, m->why);
+	printf(",\"bad_lines\":%u,\"unknown_keys\":%u,\"pieces\":[", m->bad, m->unknown);
+	for (int i = 0; i < PIECE_COUNT; i++) {
+		const struct doctor_piece *p = &m->p[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_put_string(stdout, p->name);
+		printf(",\"path\":");
+		json_put_string(stdout, p->path);
+		printf(",\"exists\":%s,\"version\":", jb(p->exists));
+		json_put_string(stdout, p->version);
+		printf(",\"note\":");
+		json_put_string(stdout, p->note);
+		putchar('}');
+	}
+	printf("]}");
 }
 
 void doctor_print_json(const struct doctor *d, const struct utsname *u, long cpus)
@@ -118,5 +176,7 @@ void doctor_print_json(const struct doctor *d, const struct utsname *u, long cpu
 	printf("\"workloads\":{\"read\":%s,\"storm\":%s,\"ostree\":%s,\"churn\":%s,"
 	       "\"overlay\":%s},", jb(s.read), jb(s.storm), jb(s.ostree), jb(s.churn),
 	       jb(s.overlay));
-	printf("\"tracefs\":%s}}\n", jb(f->tracefs));
+	printf("\"tracefs\":%s,\"compare\":%s},", jb(f->tracefs), jb(f->compare));
+	print_pieces_json(&d->cmp);
+	printf("}\n");
 }
