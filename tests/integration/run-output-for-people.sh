@@ -4,7 +4,8 @@
 # summary on stdout (cell, verdict in words, mode, counts, causes, next
 # step), no JSON unless --json; piped: the cell line alone on stdout, the
 # summary on stderr. Every line for people fits 120 columns, or COLUMNS;
-# the repro line of a failed cell folds as a shell command that pastes back.
+# the repro line of a failed cell folds as a shell command that pastes back;
+# kernel messages logged during a cell are kept in its line and shown.
 . "$(dirname "$0")/lib.sh"
 setup
 require_python
@@ -52,4 +53,27 @@ grep -q -- "--inject 'evict:every=1000,path=/a \"b c\"' .*--expect none$" "$T/re
 eval "set -- $(cat "$T/repro")"
 [ "$1 $2" = "stalefs run" ] && [ "$#" -gt 10 ] || fail "repro words: $*"
 printf '%s\n' "$@" | grep -qx 'evict:every=1000,path=/a "b c"' || fail "repro: the quoted rule split: $*"
+
+# What the kernel logs during a cell is in its line and, when it matters
+# (here: it says fuse), in the summary.
+if [ -w /dev/kmsg ] && [ -r /dev/kmsg ]; then
+	tag="stalefs-it fuse message $$-$RANDOM"
+	(sleep 0.8; echo "$tag" >/dev/kmsg) &
+	rc=0
+	"$STALEFS" run --mode never --threads 1 --seconds 2.5 --objects 40 --max-links 5 --quiet \
+		--out "$T/k.jsonl" >"$T/k.out" 2>&1 || rc=$?
+	wait
+	expect_eq "kernel messages: exit" "$rc" 0
+	python3 - "$T/k.jsonl" "$tag" <<'PY' || fail "kernel messages: not in the cell line: $(cat "$T/k.jsonl")"
+import json, sys
+k = json.loads(open(sys.argv[1]).read())["kernel_messages"]
+assert k["read"], k
+assert any(m["text"] == sys.argv[2] and m["marked"] for m in k["messages"]), k
+PY
+	grep -q "^kernel   [0-9]* messages\? in the kernel's log during the cell; these matter:" "$T/k.out" ||
+		fail "kernel messages: not in the summary: $(cat "$T/k.out")"
+	grep -qF "$tag" "$T/k.out" || fail "kernel messages: the message is not shown: $(cat "$T/k.out")"
+else
+	note "/dev/kmsg is not readable and writable here: kernel messages not checked"
+fi
 echo PASS

@@ -113,6 +113,10 @@ void cell_line_write(const struct cell *c, const struct run_result *r, const cha
 		"\"limit_hits\":%llu}", (unsigned long long)r->mem_peak,
 		(unsigned long long)r->mem_squeezes, (unsigned long long)r->mem_reclaimed,
 		(unsigned long long)r->mem_hits);
+	if (r->kmsg) {	/* what the kernel logged during the cell */
+		fputs(",\"kernel_messages\":", f);
+		kmsg_write_json(f, r->kmsg);
+	}
 	fprintf(f, ",\"faults_fired\":%llu,\"ops_per_s\":%.1f,\"duration_s\":%.3f,\"setup_s\":%.3f,"
 		"\"teardown_s\":%.3f,\"verdict\":\"%s\",\"repro\":",
 		(unsigned long long)r->faults_fired, r->work_s > 0 ? r->ops_total / r->work_s : 0.0,

@@ -18,6 +18,8 @@
  * and zero (older lines lack the newer fields). `stalefs report` reads its
  * input through here, so what it merges is what run wrote.
  *
+ * "kernel_messages" (what /dev/kmsg logged during the cell) is written, not
+ * read back: the report has no use for it.
  * What the line does not carry: the cell's --timeout (only in "repro"), why
  * the trace was off (trace_why), and the workload's ops_total and work_s,
  * which it carries as their ratio "ops_per_s". errors_total is the sum of

@@ -630,6 +630,11 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 		snprintf(g->sock, sizeof(g->sock), "%s/ctl%s.sock", dir, n);
 		mkdir(g->mnt, 0755);
 	}
+	/* The kernel's messages from here on: when it cannot read them, the
+	 * line says why (kmsg.read false). */
+	r->kmsg = calloc(1, sizeof(*r->kmsg));
+	if (r->kmsg)
+		kmsg_open(r->kmsg, KMSG_ALL);
 	for (unsigned int i = 0; i < c->reps && !proc_interrupted; i++) {
 		if (one_rep(c, o, &x, i, r) < 0)
 			break;
@@ -644,6 +649,10 @@ int run_cell(const struct cell *c, const struct run_opts *o, struct run_result *
 	if (proc_interrupted)
 		set_status(r, RUN_INTERRUPTED, "interrupted");
 	teardown(&x);
+	if (r->kmsg) {
+		kmsg_collect(r->kmsg);
+		kmsg_close(r->kmsg);
+	}
 	if (o->keep) {
 		scratch_keep(x.dir);
 		fprintf(stderr, "stalefs run: kept %s\n", x.dir);

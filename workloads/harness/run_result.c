@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "advice.h"
 #include "jsonv.h"
 #include "term.h"
 
@@ -163,6 +164,10 @@ void run_result_free(struct run_result *r)
 {
 	free(r->rep);
 	r->rep = NULL;
+	if (r->kmsg)
+		kmsg_close(r->kmsg);
+	free(r->kmsg);
+	r->kmsg = NULL;
 }
 
 int run_exit_code(const struct run_result *r)
@@ -217,21 +222,38 @@ static void verdict_words(const struct cell *c, const struct run_result *r, uint
 	}
 }
 
-/* What to do next, for the verdicts that do not need the cause chains. */
-static void next_words(const struct run_result *r, char *buf, size_t size)
+/* What made the ESTALE and what to try next: advice.h from the cause
+ * chains, in the run's own words where there is no ESTALE to explain. */
+static void next_words(const struct cell *c, const struct run_result *r, char *made_by,
+		       size_t made_size, char *buf, size_t size)
 {
+	struct advice_in in = {
+		.chains = &r->chains, .estale = r->estale_total, .calls = run_result_calls(r),
+		.emitted = r->attrib.emitted, .masked = r->attrib.masked, .kernel = r->attrib.kernel,
+		.mode = r->effective_mode, .cache = c->cache, .verdict = r->verdict,
+	};
+	struct advice a;
+
+	advice_explain(&in, &a);
+	snprintf(made_by, made_size, "%s", a.made_by);
+	if (r->mismatches) {
+		snprintf(buf, size, "wrong bytes are a daemon bug, not ESTALE: rerun the repro line with "
+			 "--keep and read the daemon's log in the work dir");
+		return;
+	}
+	if (a.family != ADVICE_NONE && a.next[0]) {
+		snprintf(buf, size, "%s", a.next);
+		return;
+	}
 	switch (r->verdict) {
 	case VERDICT_CLEAN:
+	case VERDICT_FAILED:	/* no ESTALE where --expect some wants one */
 		snprintf(buf, size, "nothing to explain. A rare ESTALE needs more calls: --seconds, --reps "
 			 "with --until-estale; `stalefs pinpoint` tries each suspected cause against a control");
 		break;
 	case VERDICT_ESTALE:
-	case VERDICT_FAILED:
-		snprintf(buf, size, "the causes above say who made each ESTALE; `stalefs pinpoint` tests "
-			 "each suspected cause against a control and tries the mitigations");
-		if (r->mismatches)
-			snprintf(buf, size, "wrong bytes are a daemon bug, not ESTALE: rerun the repro "
-				 "line with --keep and read the daemon's log in the work dir");
+		snprintf(buf, size, "`stalefs pinpoint` tests each suspected cause against a control and "
+			 "tries the mitigations");
 		break;
 	case VERDICT_SKIPPED:
 		snprintf(buf, size, "`stalefs doctor` says what this machine can run and what to install");
@@ -244,9 +266,34 @@ static void next_words(const struct run_result *r, char *buf, size_t size)
 	}
 }
 
+/* The kernel's messages during the cell: how many, and the marked ones
+ * (fuse, overlay, oom, BUG, ...) first, at most three. */
+static void kernel_lines(const struct kmsg *k, FILE *f, int width)
+{
+	unsigned int marked = 0, shown = 0;
+	char line[512];
+
+	for (unsigned int i = 0; i < k->n; i++)
+		marked += k->msgs[i].marked;
+	snprintf(line, sizeof(line), "%llu message%s in the kernel's log during the cell%s",
+		 (unsigned long long)(k->n + k->dropped), k->n + k->dropped == 1 ? "" : "s",
+		 marked ? "; these matter:"
+		 : " (none about FUSE, overlay, memory or a kernel bug)");
+	term_fold(f, "kernel   ", NULL, line, width);
+	for (unsigned int i = 0; i < k->n && shown < 3; i++) {
+		if (!k->msgs[i].marked)
+			continue;
+		snprintf(line, sizeof(line), "[%llu.%06llu] %s",
+			 (unsigned long long)(k->msgs[i].usec / 1000000),
+			 (unsigned long long)(k->msgs[i].usec % 1000000), k->msgs[i].text);
+		term_fold(f, "           ", NULL, line, width);
+		shown++;
+	}
+}
+
 void run_result_summary(const struct cell *c, const struct run_result *r, FILE *f, int width)
 {
-	char id[512], line[1024];
+	char id[512], line[1024], made_by[256];
 	uint64_t calls = run_result_calls(r);
 
 	cell_id(c, id, sizeof(id));
@@ -275,6 +322,10 @@ void run_result_summary(const struct cell *c, const struct run_result *r, FILE *
 		fputs("causes\n", f);
 		chains_print(&r->chains, f, "  ", width);
 	}
-	next_words(r, line, sizeof(line));
+	if (r->kmsg && r->kmsg->n)
+		kernel_lines(r->kmsg, f, width);
+	next_words(c, r, made_by, sizeof(made_by), line, sizeof(line));
+	if (made_by[0])
+		term_fold(f, "made by  ", NULL, made_by, width);
 	term_fold(f, "next     ", NULL, line, width);
 }

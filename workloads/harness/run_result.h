@@ -18,6 +18,7 @@
 #include "cell.h"
 #include "chain.h"
 #include "json.h"
+#include "kmsg.h"
 
 #define RUN_OPS 16
 #define RUN_ERRS 16
@@ -68,6 +69,9 @@ struct run_result {
 	double work_s, duration_s, setup_s, teardown_s;
 	enum run_verdict verdict;
 	struct run_rep *rep;	/* reps_ran of them */
+	/* The kernel's messages during the cell (/dev/kmsg), or NULL: not looked
+	 * at (a guest's cell, a cell not run, a line read back). */
+	struct kmsg *kmsg;
 };
 
 void run_result_free(struct run_result *r);
