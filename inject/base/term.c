@@ -9,7 +9,7 @@
 
 bool term_is_tty(FILE *f)
 {
-	return isatty(fileno(f)) == 1;
+	return f && isatty(fileno(f)) == 1;
 }
 
 int term_width(FILE *f)
@@ -55,6 +55,13 @@ void term_fold(FILE *f, const char *first, const char *cont, const char *text, i
 		}
 		while (word > width - col) {	/* longer than what is left of a line */
 			int cut = width - col;
+
+			/* A cell id or path: after a '/', '+' or ',' in the line's last half. */
+			for (int i = cut; i > cut / 2; i--)
+				if (p[i - 1] == '/' || p[i - 1] == '+' || p[i - 1] == ',') {
+					cut = i;
+					break;
+				}
 
 			fprintf(f, "%.*s\n%s", cut, p, cont);
 			p += cut;

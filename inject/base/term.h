@@ -15,12 +15,14 @@
 #define TERM_WIDTH_MIN 40
 #define TERM_WIDTH_MAX 1000
 
+/* f may be NULL: no terminal (a file that is not open yet). */
 bool term_is_tty(FILE *f);
 /* The width to wrap at, in TERM_WIDTH_MIN..TERM_WIDTH_MAX. */
 int term_width(FILE *f);
 /* Write text on f, folded at spaces so no line passes width columns; the
  * first line starts with first (e.g. "  next: "), the others with cont (NULL:
- * as many spaces as first). A word longer than a line is cut where it must.
+ * as many spaces as first). A word longer than a line is cut where it must,
+ * after a '/', '+' or ',' when one is in the line's last half.
  * Ends with '\n'. */
 void term_fold(FILE *f, const char *first, const char *cont, const char *text, int width);
 /* A shell command, folded as the shell reads it: breaks only at spaces

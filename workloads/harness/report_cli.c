@@ -10,13 +10,13 @@
  * or unreadable/malformed input.
  */
 #include "report.h"
+#include "term.h"
 #include "exitcode.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "opts.h"
@@ -34,26 +34,6 @@ static const struct opt report_opts[] = {
 	{ R_WIDE, "wide", OPT_FLAG, NULL, NULL,
 	  .help = "text: every column (errnos, attribution, ops/s...), however wide" },
 };
-
-/* $COLUMNS, else the terminal's width when stdout is one and the report
- * goes there, else REPORT_TEXT_WIDTH. */
-static unsigned int text_width(bool to_stdout)
-{
-	const char *env = getenv("COLUMNS");
-	struct winsize ws;
-	char *end;
-
-	if (env && *env) {
-		unsigned long n = strtoul(env, &end, 10);
-
-		if (!*end && n > 0 && n < 100000)
-			return (unsigned int)n;
-	}
-	if (to_stdout && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0)
-		return ws.ws_col;
-	return REPORT_TEXT_WIDTH;
-}
 
 static int read_input(struct report *r, const char *path)
 {
@@ -152,7 +132,7 @@ parsed:
 	/* Rendered whole before anything is written, so a failure leaves no
 	 * half report behind. */
 	mem = open_memstream(&buf, &len);
-	if (!mem || (fmt == REPORT_TEXT ? report_text(&r, text_width(!out_path), wide, mem)
+	if (!mem || (fmt == REPORT_TEXT ? report_text(&r, (unsigned int)term_width(out_path ? NULL : stdout), wide, mem)
 				       : report_render(&r, fmt, title, mem))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		if (mem)

@@ -305,37 +305,6 @@ void report_cell_advice(const struct report_cell *c, struct advice_in *in, struc
 	advice_explain(in, a);
 }
 
-/* Where to break s (n bytes) for a line of room bytes: the last blank
- * within it (shell: outside quotes), else the first one after, else n. */
-static size_t break_at(const char *s, size_t n, size_t room, bool shell)
-{
-	size_t last = 0;
-	char quote = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (shell && quote && s[i] == quote)
-			quote = 0;
-		else if (shell && !quote && (s[i] == '\'' || s[i] == '"'))
-			quote = s[i];
-		else if (s[i] == ' ' && !quote) {
-			if (i > room && last)
-				return last;
-			last = i;
-			if (i > room)
-				break;
-		}
-	}
-	if (last && last <= room)
-		return last;
-	if (shell)	/* a word of a command stays whole */
-		return last ? last : n;
-	/* Text: a long word (a cell id) is cut after a '/' or '+', else at room. */
-	for (size_t i = room; i > room / 2; i--)
-		if (s[i - 1] == '/' || s[i - 1] == '+' || s[i - 1] == ',')
-			return i;
-	return room;
-}
-
 /* The worst verdict over the cells (skipped when there are none). */
 static enum run_verdict worst(const struct report *r)
 {
@@ -396,42 +365,6 @@ int report_headline(const struct report *r, FILE *f)
 		fprintf(f, " What to try: %s.", a.next);
 	free(all);
 	return 0;
-}
-
-/* Lines of at most width columns from text, broken at blanks; shell: a
- * command, every line but the last continued with " \\". */
-static void wrap(FILE *f, const char *text, unsigned int width, const char *indent, bool shell)
-{
-	const char *cont = shell ? " \\" : "";
-	size_t room, ilen = strlen(indent), clen = strlen(cont);
-	const char *s = text;
-
-	room = width > ilen + clen + 8 ? width - ilen - clen : 8;
-	while (*s == ' ')
-		s++;
-	while (*s) {
-		size_t n = strlen(s), cut;
-
-		if (n <= room + clen) {
-			fprintf(f, "%s%s\n", indent, s);
-			return;
-		}
-		cut = break_at(s, n, room, shell);
-		fprintf(f, "%s%.*s%s\n", indent, (int)cut, s, s[cut] == ' ' ? cont : "");
-		s += cut;
-		while (*s == ' ')
-			s++;
-	}
-}
-
-void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent)
-{
-	wrap(f, text, width, indent, false);
-}
-
-void report_wrap_shell(FILE *f, const char *cmd, unsigned int width, const char *indent)
-{
-	wrap(f, cmd, width, indent, true);
 }
 
 /* Table cell text: '|' escaped, line breaks as blanks. */

@@ -81,11 +81,6 @@ void report_cell_advice(const struct report_cell *c, struct advice_in *in, struc
 /* The whole report in one paragraph (no newline): the worst verdict, how
  * many cells saw ESTALE, who made it and what to try (advice.h). 0 or -ENOMEM. */
 int report_headline(const struct report *r, FILE *f);
-/* text as lines of at most width columns, broken at blanks, each after
- * indent (a word longer than a line gets a line of its own). */
-void report_wrap(FILE *f, const char *text, unsigned int width, const char *indent);
-/* A shell command the same way, lines continued with " \\". */
-void report_wrap_shell(FILE *f, const char *cmd, unsigned int width, const char *indent);
 
 /* Markdown table cell text: '|' escaped, line breaks as blanks. */
 void report_md_put(FILE *f, const char *s);

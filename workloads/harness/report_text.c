@@ -7,6 +7,7 @@
  */
 #include "report.h"
 #include "report_render.h"
+#include "term.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -200,7 +201,7 @@ static int headline(const struct report *r, unsigned int width, FILE *out)
 	}
 	if (report_piece_close(&p))
 		return -ENOMEM;
-	report_wrap(out, p.s, width, "");
+	term_fold(out, "", "", p.s, (int)width);
 	free(p.s);
 	fputc('\n', out);
 	return 0;
@@ -224,8 +225,8 @@ static int details(const struct report *r, unsigned int width, FILE *out)
 		any = true;
 		report_cell_advice(c, &in, &a);
 		advice_sentence(&in, &a, line, sizeof(line));
-		report_wrap(out, c->id, width, "");
-		report_wrap(out, line, width, "  ");
+		term_fold(out, "", "", c->id, (int)width);
+		term_fold(out, "  ", "  ", line, (int)width);
 		if (c->chains.total) {
 			fprintf(out, "  %.1f%% of %" PRIu64 " with a complete chain:\n",
 				100.0 * (double)c->chains.complete / (double)c->chains.total, c->chains.total);
@@ -243,8 +244,8 @@ static int details(const struct report *r, unsigned int width, FILE *out)
 			if (!any)
 				fputs("\nnotes:\n", out);
 			any = true;
-			report_wrap(out, c->id, width, "");
-			report_wrap(out, col[COL_NOTE], width, "  ");
+			term_fold(out, "", "", c->id, (int)width);
+			term_fold(out, "  ", "  ", col[COL_NOTE], (int)width);
 		}
 		report_row_free(col);
 	}
@@ -257,8 +258,8 @@ static int details(const struct report *r, unsigned int width, FILE *out)
 		if (!any)
 			fputs("\nreproduce the failed and error cells:\n", out);
 		any = true;
-		report_wrap(out, c->id, width, "  # ");
-		report_wrap_shell(out, report_str_or(c->repro, "(no repro line)"), width, "  ");
+		term_fold(out, "  # ", "  # ", c->id, (int)width);
+		term_fold_command(out, "  ", report_str_or(c->repro, "(no repro line)"), (int)width);
 	}
 	return 0;
 }
@@ -283,7 +284,7 @@ int report_text(const struct report *r, unsigned int width, bool wide, FILE *out
 	report_totals_line(p.f, &t, "; ");
 	if (report_piece_close(&p))
 		return -ENOMEM;
-	report_wrap(out, p.s, wide ? (unsigned int)p.len + 1 : width, "");
+	term_fold(out, "", "", p.s, (int)(wide ? (unsigned int)p.len + 1 : width));
 	free(p.s);
 	ret = details(r, width, out);
 	if (ret)
