@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# What `stalefs run` prints for people and for scripts. On a terminal: the
+# What `stalefs run` and `matrix` print for people and for scripts. On a terminal: the
 # summary on stdout (cell, verdict in words, mode, counts, causes, next
 # step), no JSON unless --json; piped: the cell line alone on stdout, the
 # summary on stderr. Every line for people fits 120 columns, or COLUMNS;
@@ -25,6 +25,13 @@ grep -q '^verdict  clean: no ESTALE in [0-9]* calls' "$T/tty.out" || fail "termi
 grep -q '^next     ' "$T/tty.out" || fail "terminal: no next step: $(cat "$T/tty.out")"
 grep -q '^{' "$T/tty.out" && fail "terminal: a JSON line without --json: $(cat "$T/tty.out")"
 [ "$(widest "$T/tty.out")" -le 120 ] || fail "terminal: wider than 120: $(cat "$T/tty.out")"
+
+# matrix at a terminal without --out: the report of its cells at the end.
+on_tty "$T/m.out" "$STALEFS" matrix "${small[@]}" --modes never,prefer
+grep -q '^cell  *mode  *verdict  *ESTALE/calls' "$T/m.out" || fail "matrix on a terminal: no table: $(cat "$T/m.out")"
+grep -q '^prefer/root/never/none/read  *prefer  *clean ' "$T/m.out" || fail "matrix on a terminal: rows: $(cat "$T/m.out")"
+grep -q '^{' "$T/m.out" && fail "matrix on a terminal: cell lines without --json: $(cat "$T/m.out")"
+[ "$(widest "$T/m.out")" -le 120 ] || fail "matrix on a terminal: wider than 120: $(cat "$T/m.out")"
 
 on_tty "$T/json.out" "$STALEFS" run "${small[@]}" --quiet --json
 grep -q '^{"schema":"cell/1",' "$T/json.out" || fail "terminal --json: no cell line: $(cat "$T/json.out")"

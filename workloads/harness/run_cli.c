@@ -37,6 +37,7 @@
 #include "compare.h"
 #include "counts.h"
 #include "proc.h"
+#include "report.h"
 #include "run.h"
 #include "scenario.h"
 #include "exitcode.h"
@@ -597,12 +598,34 @@ static void not_run_line(const struct cell *c, double limit, FILE *f)
 	run_result_json(c, &r, f);
 }
 
+/* The cell lines in buf as `stalefs report` shows them, on stdout. */
+static void matrix_table(const char *buf, size_t len)
+{
+	FILE *f = fmemopen((void *)buf, len, "r");
+	struct report r;
+	char err[512];
+
+	if (!f)
+		return;
+	report_init(&r);
+	if (report_read(&r, f, "matrix", err, sizeof(err)) == 0 && r.n) {
+		putchar('\n');
+		report_text(&r, (unsigned int)term_width(stdout), false, stdout);
+	} else if (err[0]) {
+		fprintf(stderr, "stalefs matrix: %s\n", err);
+	}
+	report_free(&r);
+	fclose(f);
+}
+
 int matrix_main(int argc, char **argv)
 {
 	static struct cli cli;
 	struct cell c;
 	struct sinks k;
-	char err[512], id[512], repro[8192];
+	FILE *table = NULL;	/* the cell lines, for a terminal's report */
+	char err[512], id[512], repro[8192], *tbuf = NULL;
+	size_t tlen = 0;
 	unsigned int ncells, n = 0, mine = 0, done = 0, not_run = 0;
 	uint64_t estale = 0;
 	double t0 = mono_seconds();
@@ -626,6 +649,9 @@ int matrix_main(int argc, char **argv)
 		return code;
 	if (open_sinks("matrix", &cli, &k) < 0)
 		return EXIT_USAGE;
+	/* A person at a terminal gets the report of the cells at the end. */
+	if (!k.lines && !(k.lines = table = open_memstream(&tbuf, &tlen)))
+		return EXIT_INTERNAL;
 	if (cli.time_limit)
 		cli.o.deadline = t0 + cli.time_limit;
 	proc_on_signals();
@@ -683,15 +709,20 @@ int matrix_main(int argc, char **argv)
 	}
 	if (proc_interrupted)
 		code = EXIT_INTERRUPTED;
+	if (table)
+		k.lines = NULL;
 	close_sinks(&k);
 	fprintf(stderr, "stalefs matrix: %u cells in %.1f s, %llu ESTALE\n", done, mono_seconds() - t0,
 		(unsigned long long)estale);
 	if (not_run)
 		fprintf(stderr, "stalefs matrix: %u cells not run (time limit): give a longer --time-limit, "
 			"or spread the cells over jobs with --shard I/N\n", not_run);
-	if (!k.lines)
-		fprintf(stderr, "stalefs matrix: no cell lines kept (--out FILE keeps them for `stalefs "
-			"report`)\n");
+	if (table) {
+		if (fclose(table) == 0 && tlen)
+			matrix_table(tbuf, tlen);
+		free(tbuf);
+		printf("(no cell lines kept: --out FILE keeps them for `stalefs report`)\n");
+	}
 	if (!ran && code == 0)
 		code = EXIT_CANNOT_RUN;
 	return code;
