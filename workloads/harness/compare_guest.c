@@ -247,7 +247,14 @@ static void guest_pick_workload(struct guest_run *gr)
 		return;
 	}
 	if (guest_find_workload(&w) < 0) {
-		guest_over(gr, RUN_CANNOT, "no static guest workload (looked at %.300s): build with "
+		/* The places, whole ones only, in what the reason has room for. */
+		char *cut = strlen(w.looked) > 360 ? w.looked + 356 : NULL;
+
+		while (cut && cut > w.looked && strncmp(cut, ", ", 2) != 0)
+			cut--;
+		if (cut)
+			strcpy(cut, ", ...");
+		guest_over(gr, RUN_CANNOT, "no static guest workload (looked at %s): build with "
 			   "-Dguest=enabled, or set STALEFS_GUEST_WORKLOAD", w.looked);
 		if (!told)
 			fprintf(stderr, " (%s)", gr->r->reason);

@@ -749,7 +749,7 @@ int compare_main(int argc, char **argv)
 	struct run_result *ra, *rb, *rv;
 	struct guest_opts gv;
 	struct cell *cells;
-	char err[512], id[512], daemon[PATH_MAX];
+	char err[512], id[512], daemon[PATH_MAX], why_cannot[512] = "";
 	bool third;
 	unsigned int ncells, nc = 0;
 	double t0 = mono_seconds();
@@ -821,8 +821,8 @@ int compare_main(int argc, char **argv)
 				(unsigned long long)rv[i].estale_total, rv[i].duration_s);
 		}
 		fputc('\n', stderr);
-		if (rb[i].status == RUN_CANNOT)
-			cannot++;
+		if (rb[i].status == RUN_CANNOT && !cannot++)
+			snprintf(why_cannot, sizeof(why_cannot), "%s", rb[i].reason);
 		for (int side = 0; side < 3; side++) {
 			const struct run_result *r = side == 2 ? &rv[i] : side ? &rb[i] : &ra[i];
 
@@ -861,8 +861,9 @@ int compare_main(int argc, char **argv)
 	if (harm)
 		return harm;
 	if (cannot == (int)nc && nc) {
-		fprintf(stderr, "stalefs compare: virtiofsd could not run any cell here "
-			"(ci/compare-setup.sh installs what it needs)\n");
+		fprintf(stderr, "stalefs compare: the guest could not run any cell here: %s "
+			"(`stalefs doctor` lists compare's pieces; ci/compare-setup.sh installs them)\n",
+			why_cannot);
 		return EXIT_CANNOT_RUN;
 	}
 	return disagree ? 1 : 0;
