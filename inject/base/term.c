@@ -29,54 +29,6 @@ int term_width(FILE *f)
 	return TERM_WIDTH_DEFAULT;
 }
 
-void term_fold(FILE *f, const char *first, const char *cont, const char *text, int width)
-{
-	char pad[64];
-	int col = (int)strlen(first), contw;
-	const char *p = text;
-
-	if (!cont) {
-		snprintf(pad, sizeof(pad), "%*s", col < 63 ? col : 63, "");
-		cont = pad;
-	}
-	contw = (int)strlen(cont);
-	if (width < contw + 10)
-		width = contw + 10;
-	fputs(first, f);
-	for (bool start = true; *p; start = false) {
-		int word = (int)strcspn(p, " ");
-
-		if (!start && col + 1 + word > width) {
-			fprintf(f, "\n%s", cont);
-			col = contw;
-		} else if (!start) {
-			fputc(' ', f);
-			col++;
-		}
-		while (word > width - col) {	/* longer than what is left of a line */
-			int cut = width - col;
-
-			/* A cell id or path: after a '/', '+' or ',' in the line's last half. */
-			for (int i = cut; i > cut / 2; i--)
-				if (p[i - 1] == '/' || p[i - 1] == '+' || p[i - 1] == ',') {
-					cut = i;
-					break;
-				}
-
-			fprintf(f, "%.*s\n%s", cut, p, cont);
-			p += cut;
-			word -= cut;
-			col = contw;
-		}
-		fprintf(f, "%.*s", word, p);
-		col += word;
-		p += word;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', f);
-}
-
 /* The length of the shell word at p: up to a space outside quotes. */
 static size_t shell_word(const char *p)
 {
@@ -94,22 +46,45 @@ static size_t shell_word(const char *p)
 	return n;
 }
 
-void term_fold_command(FILE *f, const char *first, const char *cmd, int width)
+/* Where to cut a word too long for the room left: a cell id or a path
+ * after a '/', '+' or ',' in the line's last half, else at the room. */
+static int cut_long(const char *p, int room)
 {
-	int col = (int)strlen(first), indent = col + 4;
-	const char *p = cmd;
+	for (int i = room; i > room / 2; i--)
+		if (p[i - 1] == '/' || p[i - 1] == '+' || p[i - 1] == ',')
+			return i;
+	return room;
+}
 
+/* Text (shell false) or a shell command (shell: words are shell words,
+ * whole, broken lines end in " \\"). */
+static void fold(FILE *f, const char *first, const char *cont, const char *text, int width,
+		 bool shell)
+{
+	const char *brk = shell ? " \\\n" : "\n";
+	int col = (int)strlen(first), contw = (int)strlen(cont), tail = shell ? 2 : 0;
+	const char *p = text;
+
+	if (width < contw + 10)
+		width = contw + 10;
 	fputs(first, f);
 	for (bool start = true; *p; start = false) {
-		int word = (int)shell_word(p);
+		int word = shell ? (int)shell_word(p) : (int)strcspn(p, " ");
 
-		/* Room for the word and, unless it is the last, " \\". */
-		if (!start && col + 1 + word + 2 > width) {
-			fprintf(f, " \\\n%*s", indent, "");
-			col = indent;
+		if (!start && col + 1 + word + tail > width) {
+			fprintf(f, "%s%s", brk, cont);
+			col = contw;
 		} else if (!start) {
 			fputc(' ', f);
 			col++;
+		}
+		while (!shell && word > width - col) {	/* longer than what is left of a line */
+			int cut = cut_long(p, width - col);
+
+			fprintf(f, "%.*s\n%s", cut, p, cont);
+			p += cut;
+			word -= cut;
+			col = contw;
 		}
 		fprintf(f, "%.*s", word, p);
 		col += word;
@@ -118,4 +93,23 @@ void term_fold_command(FILE *f, const char *first, const char *cmd, int width)
 			p++;
 	}
 	fputc('\n', f);
+}
+
+void term_fold(FILE *f, const char *first, const char *cont, const char *text, int width)
+{
+	char pad[64];
+
+	if (!cont) {
+		snprintf(pad, sizeof(pad), "%*s", (int)(strlen(first) < 63 ? strlen(first) : 63), "");
+		cont = pad;
+	}
+	fold(f, first, cont, text, width, false);
+}
+
+void term_fold_command(FILE *f, const char *first, const char *cmd, int width)
+{
+	char pad[72];
+
+	snprintf(pad, sizeof(pad), "%*s", (int)(strlen(first) < 63 ? strlen(first) : 63) + 4, "");
+	fold(f, first, pad, cmd, width, true);
 }
