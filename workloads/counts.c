@@ -18,12 +18,8 @@ const char *counts_errno_name(int e, char *buf, size_t len)
 void counts_json_origin(FILE *f, double seconds)
 {
 	struct json_origin o;
-	time_t t = time(NULL) - (time_t)(seconds + 0.5);
-	struct tm tm;
 
-	json_origin_now(&o);
-	if (seconds > 0 && gmtime_r(&t, &tm))
-		strftime(o.started, sizeof(o.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_origin_since(&o, seconds);
 	json_put_origin(f, COUNTS_WORKLOAD_SCHEMA, &o);
 }
 

@@ -64,10 +64,10 @@ void json_put_number(FILE *f, double v, int digits)
 		fputs("null", f);
 }
 
-void json_origin_now(struct json_origin *o)
+void json_origin_since(struct json_origin *o, double seconds)
 {
 	struct utsname u;
-	time_t now = time(NULL);
+	time_t then = time(NULL) - (time_t)(seconds > 0 ? seconds + 0.5 : 0);
 	struct tm tm;
 
 	memset(o, 0, sizeof(*o));
@@ -75,8 +75,13 @@ void json_origin_now(struct json_origin *o)
 		snprintf(o->kernel, sizeof(o->kernel), "%s", u.release);
 		snprintf(o->host, sizeof(o->host), "%s", u.nodename);
 	}
-	if (gmtime_r(&now, &tm))
+	if (gmtime_r(&then, &tm))
 		strftime(o->started, sizeof(o->started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void json_origin_now(struct json_origin *o)
+{
+	json_origin_since(o, 0);
 }
 
 void json_put_origin(FILE *f, const char *schema, const struct json_origin *o)

@@ -34,6 +34,9 @@ struct json_origin {
 
 /* This machine, and the time now. */
 void json_origin_now(struct json_origin *o);
+/* This machine, and the time seconds ago (a document written at the end of
+ * what it describes). */
+void json_origin_since(struct json_origin *o, double seconds);
 /* "schema":"SCHEMA","stalefs":"0.1.0","kernel":"...","host":"...","started":"..."
  * with no brace or comma around it. */
 void json_put_origin(FILE *f, const char *schema, const struct json_origin *o);

@@ -59,15 +59,11 @@ void pinpoint_print_json(const bool *sel, const struct outcome *xs, const struct
 			 int code, FILE *f)
 {
 	double elapsed = mono_seconds() - pl->t0;
-	time_t t0 = time(NULL) - (time_t)(elapsed + 0.5);
 	char lines[16][1024];
 	struct json_origin o;
 	int n, first = 1;
-	struct tm tm;
 
-	json_origin_now(&o);	/* started: when pinpoint began, elapsed ago */
-	if (gmtime_r(&t0, &tm))
-		strftime(o.started, sizeof(o.started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_origin_since(&o, elapsed);	/* started: when pinpoint began */
 	fputc('{', f);
 	json_put_origin(f, PINPOINT_SCHEMA, &o);
 	/* "format" and "version" name the same thing as "schema", for readers of
