@@ -139,6 +139,26 @@ bool churn_stopping(void)
 }
 
 /* One change as a JSON line on fd, in one write (see churn.h). e: 0 or -errno. */
+void churn_log_header(int fd)
+{
+	struct json_origin o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (fd < 0 || !(f = open_memstream(&buf, &len)))
+		return;
+	json_origin_now(&o);
+	fputc('{', f);
+	json_put_origin(f, CHURN_EVENTS_SCHEMA, &o);
+	fprintf(f, ",\"type\":\"header\",\"actor\":\"churn\",\"t_ns\":%llu,\"clock\":\"monotonic\","
+		"\"pid\":%d}\n", (unsigned long long)mono_ns(), (int)getpid());
+	if (fclose(f) == 0 && write(fd, buf, len) < 0) {
+		/* Nothing to do: the readers take a log without its header too. */
+	}
+	free(buf);
+}
+
 void churn_log_change(int fd, uint64_t start, const char *op, const char *path,
 		      const char *from, int e)
 {
@@ -197,6 +217,7 @@ int churn_run(const struct churn_params *p, struct churn_result *r, char *err, s
 	FILE *f;
 
 	memset(r, 0, sizeof(*r));
+	churn_log_header(p->events_fd);
 	rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		snprintf(err, errlen, "root %s: %s", p->root, strerror(errno));

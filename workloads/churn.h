@@ -33,9 +33,11 @@
  *     two are there (layer-remove). The tree's own layers are never
  *     touched; what it added is removed when churn ends.
  *
- * With an events fd, each change is logged as it happens, one JSON line
- * written with one write(2), so a killed run still leaves every line of the
- * changes it finished:
+ * With an events fd, the log starts with a header line per run
+ * ({"schema":"host-events/1", the origin, "type":"header","actor":"churn",
+ * "t_ns":...,"clock":"monotonic","pid":...}), then each change is logged as
+ * it happens, one JSON line written with one write(2), so a killed run still
+ * leaves every line of the changes it finished:
  *   {"t_ns":END,"start_ns":START,"actor":"churn","pid":PID,"op":"relink",
  *    "path":"deploy/..."}
  * op is relink, rename, link, layer-swap, dir-move, submount, submount-gone,
@@ -78,6 +80,8 @@ struct churn_result {
 
 /* churn_run's answer when a submount cannot be made here (not root): exit 77. */
 #define CHURN_CANNOT_RUN (-EPERM)
+/* The host event log's schema (its header line). */
+#define CHURN_EVENTS_SCHEMA "host-events/1"
 
 /* Ask a running churn to stop and clean up (async-signal-safe). */
 void churn_stop(void);

@@ -65,6 +65,9 @@ int churn_remove_tree(int dirfd, const char *name);
 int churn_copy_file(int rootfd, const char *src, const char *dst, int xattrs);
 /* churn_stop() was called. */
 bool churn_stopping(void);
+/* The log's first line (fd -1: none): schema CHURN_EVENTS_SCHEMA, the
+ * origin, "type":"header", t_ns now and the pid (see churn.h). */
+void churn_log_header(int fd);
 /* One change as a JSON line on fd (-1: none), in one write (see churn.h).
  * start: mono_ns() when it began; from: NULL or the other name;
  * e: 0 or -errno. */

@@ -21,7 +21,9 @@ expect_eq "twin names in the manifest (2 layers x 2 pairs x 2 dirs x 4 files)" "
 mounts() { awk -v t="$tree/" 'index($5, t) == 1' /proc/self/mountinfo | wc -l; }
 ops() { python3 -c "
 import collections, json, sys
-c = collections.Counter(json.loads(l)['op'] for l in open(sys.argv[1]) if 'error' not in json.loads(l))
+evs = [json.loads(l) for l in open(sys.argv[1])]
+assert evs and evs[0]['type'] == 'header' and evs[0]['schema'] == 'host-events/1', evs[:1]
+c = collections.Counter(e['op'] for e in evs[1:] if 'error' not in e)
 print(' '.join('%s=%d' % kv for kv in sorted(c.items())))" "$1"; }
 has() { case " $1 " in *" $2="[1-9]*) ;; *) fail "no $2 in: $1" ;; esac; }
 

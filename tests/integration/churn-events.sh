@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# `workload churn --events FILE` logs every host change as one JSON line as it
-# happens: each line has t_ns, start_ns, actor, pid, op, path (relative to the
+# `workload churn --events FILE` starts its log with a header (schema
+# host-events/1 and the origin) and logs every host change as one JSON line as
+# it happens: each line has t_ns, start_ns, actor, pid, op, path (relative to the
 # root, naming something churn really touches), the changes per op match the
 # printed counters, a killed run still leaves whole lines, and a bad path is
 # one line on stderr and exit 2.
@@ -16,6 +17,10 @@ note "$(cat "$T/churn.out")"
 python3 - "$T/churn.jsonl" "$T/churn.out" "$BACKING" <<'PY' || fail "the churn log does not match what churn did"
 import json, os, re, sys
 lines = open(sys.argv[1]).read().splitlines()
+head = json.loads(lines.pop(0))
+assert head["schema"] == "host-events/1" and head["type"] == "header" and head["actor"] == "churn", head
+for k in ("stalefs", "kernel", "host", "started"):
+    assert isinstance(head.get(k), str) and head[k], (k, head)
 counters = dict(re.findall(r"([a-z-]+)=(\d+)", open(sys.argv[2]).read()))
 root = sys.argv[3]
 ops = {"relink": "relinks", "rename": "renames", "link": "links", "layer-swap": "layer-swaps"}
@@ -40,7 +45,7 @@ for line in lines:
         failed += 1
     else:
         seen[e["op"]] += 1
-assert len({json.loads(l)["pid"] for l in lines}) == 1, "one pid"
+assert len({json.loads(l)["pid"] for l in lines} | {head["pid"]}) == 1, "one pid"
 for op, c in ops.items():
     assert seen[op] == int(counters[c]), (op, seen[op], counters[c])
 assert failed == int(counters["errors"]), (failed, counters["errors"])

@@ -62,6 +62,8 @@ static bool parse_line(const struct jv *v, bool host, struct chain_evt *e)
 	e->pid = (uint32_t)jv_u64(jv_get(v, "pid"), 0);
 	norm_path(e->path, sizeof(e->path), jv_str(jv_get(v, "path"), ""));
 	if (host) {
+		if (strcmp(type, "header") == 0)	/* the log's first line: no change */
+			return false;
 		e->type = 'h';
 		copy(e->op, sizeof(e->op), jv_str(jv_get(v, "op"), "?"));
 		norm_path(e->from, sizeof(e->from), jv_str(jv_get(v, "from"), ""));
