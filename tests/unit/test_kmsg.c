@@ -334,12 +334,14 @@ static int device_test(void)
 
 int main(int argc, char **argv)
 {
-	Suite *s = suite_create("kmsg");
-	TCase *tc = tcase_create("parse");
-	TCase *keep = tcase_create("keep");
+	Suite *s;
+	TCase *tc, *keep;
 
 	if (argc > 1 && strcmp(argv[1], "device") == 0)
 		return device_test();
+	s = suite_create("kmsg");
+	tc = tcase_create("parse");
+	keep = tcase_create("keep");
 	tcase_add_test(tc, record_fields_are_read);
 	tcase_add_test(tc, facility_is_prio_shifted_by_three);
 	tcase_add_test(tc, continuation_lines_and_extra_header_fields_are_ignored);
