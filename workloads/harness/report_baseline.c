@@ -183,3 +183,61 @@ int report_baseline_compare(struct report *r, struct report_baseline *b)
 		b->gone += !b->v[i].matched;
 	return 0;
 }
+
+static void pct_of(char *buf, size_t len, uint64_t k, uint64_t n)
+{
+	report_pct(buf, len, n ? (double)(k > n ? n : k) / (double)n : 0.0);
+}
+
+void report_change_phrase(char *buf, size_t len, const struct report_cell *c)
+{
+	char was[32], now[32];
+
+	pct_of(now, sizeof(now), c->estale_total, report_cell_calls(c));
+	pct_of(was, sizeof(was), c->base.estale, c->base.calls);
+	if (c->base.change == CHANGE_NEW)
+		snprintf(buf, len, "new (%s)", now);
+	else
+		snprintf(buf, len, "%s (%s -> %s, p = %.2g)", report_change_name(c->base.change), was, now,
+			 c->base.p);
+}
+
+void report_baseline_md(FILE *f, const struct report *r)
+{
+	const struct report_baseline *b = r->baseline;
+	char ph[256];
+
+	if (!b)
+		return;
+	fputs("Against the baseline of ", f);
+	report_md_put(f, report_str_or(b->started, "?"));
+	fputs(" (stalefs ", f);
+	report_md_put(f, report_str_or(b->stalefs, "?"));
+	fputs(", kernel ", f);
+	report_md_put(f, report_str_or(b->kernel, "?"));
+	fprintf(f, "): %zu up, %zu down, %zu same, %zu new, %zu gone.\n\n", b->up, b->down, b->same,
+		b->added, b->gone);
+	if (!b->up && !b->down && !b->added && !b->gone)
+		return;
+	fputs("| cell | change |\n|---|---|\n", f);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+
+		if (c->base.change == CHANGE_SAME || c->base.change == CHANGE_NONE)
+			continue;
+		report_change_phrase(ph, sizeof(ph), c);
+		fputs("| ", f);
+		report_md_put(f, c->id);
+		fputs(" | ", f);
+		report_md_put(f, ph);
+		fputs(" |\n", f);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->v[i].matched)
+			continue;
+		fputs("| ", f);
+		report_md_put(f, b->v[i].id);
+		fputs(" | gone |\n", f);
+	}
+	fputc('\n', f);
+}
