@@ -122,4 +122,14 @@ refused pinpoint "$T/pinpoint.json" 'd["experiments"][0]["verdict"] = "maybe"'
 	fail "report exit $?: $(tail -n 3 "$T/report.err")"
 python3 "$T/check.py" "$schemas/report.schema.json" "$T/report.json" >"$T/why" 2>&1 ||
 	fail "report --format json is not report/1 yet (schema, origin, backend and every param per cell, verdicts clean|estale|failed|skipped|error): $(head -n 5 "$T/why")"
+# --baseline (against itself: every cell same) and --history (a line per cell).
+"$STALEFS" report --format json --baseline "$T/report.json" --history "$T/history.jsonl" \
+	"$T/cells.jsonl" >"$T/report-base.json" 2>"$T/report.err" ||
+	fail "report --baseline --history exit $?: $(tail -n 3 "$T/report.err")"
+check report "$T/report-base.json"
+check history "$T/history.jsonl" lines
+expect_eq "a report against itself" \
+	"$(python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["baseline"]; print(b["up"], b["down"], b["new"], b["gone"])' "$T/report-base.json")" \
+	"0 0 0 0"
+refused history "$T/history.jsonl" 'd["ci95"] = [0.1]'
 exit 0

@@ -56,6 +56,20 @@ START_TEST(ratio_interval_holds_the_ratio)
 }
 END_TEST
 
+START_TEST(two_sided_fisher_matches_exact_values)
+{
+	close_to(signif_fisher_two_sided(3, 4, 1, 4), 0.485714285714, 1e-9);
+	close_to(signif_fisher_two_sided(5, 10, 0, 10), 0.032507739938, 1e-9);
+	close_to(signif_fisher_two_sided(0, 10, 5, 10), 0.032507739938, 1e-9);	/* either way */
+	close_to(signif_fisher_two_sided(2, 10, 7, 12), 0.099071207430, 1e-9);
+	close_to(signif_fisher_two_sided(10, 1000, 3, 2000), 0.001612056744, 1e-6);
+	ck_assert(signif_fisher_two_sided(3, 1000, 3, 1000) > 0.999);
+	ck_assert(signif_fisher_two_sided(0, 1000, 0, 1000) == 1.0);
+	ck_assert(signif_fisher_two_sided(7, 0, 0, 10) == 1.0);
+	ck_assert(signif_fisher_two_sided(500, 10000, 5, 10000) < 1e-16);
+}
+END_TEST
+
 START_TEST(zero_count_bound_is_about_three_over_n)
 {
 	struct signif s;
@@ -76,6 +90,7 @@ int main(void)
 	tcase_add_test(tc, fisher_matches_exact_values);
 	tcase_add_test(tc, no_effect_is_never_significant);
 	tcase_add_test(tc, ratio_interval_holds_the_ratio);
+	tcase_add_test(tc, two_sided_fisher_matches_exact_values);
 	tcase_add_test(tc, zero_count_bound_is_about_three_over_n);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -45,6 +45,8 @@
 #include "jsonv.h"
 #include "run_result.h"
 
+struct history;
+
 /* Name → count, in the order the names first appeared. */
 struct report_count {
 	char *key;
@@ -72,6 +74,14 @@ struct report_rep {
 
 struct report_integrity {
 	uint64_t files, bytes, symlinks, xattrs, mismatches;
+};
+
+/* A cell against the baseline's cell of the same key. */
+enum report_change { CHANGE_NONE, CHANGE_SAME, CHANGE_UP, CHANGE_DOWN, CHANGE_NEW };
+struct report_cell_base {
+	enum report_change change;	/* CHANGE_NONE: no baseline given */
+	uint64_t estale, calls;		/* the baseline's (CHANGE_NEW: 0) */
+	double p;			/* two-sided Fisher p of the two rates */
 };
 
 struct report_cell {
@@ -102,6 +112,7 @@ struct report_cell {
 	struct report_rep *rep_results;
 	size_t nrep_results, rep_cap;
 	unsigned int merged;	/* how many lines made this cell */
+	struct report_cell_base base;	/* against --baseline (report_baseline_compare) */
 };
 
 /* The merged cells in the order their ids first appeared. */
@@ -119,7 +130,43 @@ struct report {
 	size_t *id_slots;	/* line id index: the first cell with it */
 	/* Where and when the report is made (report_init: now, this machine). */
 	struct json_origin made;
+	/* Set by the caller: the series of past reports (--history), and the
+	 * baseline compared against (--baseline); NULL when not given. */
+	const struct history *history;
+	const struct report_baseline *baseline;
 };
+
+/* ---- --baseline: this report against an earlier report/1 document ----- */
+
+/* Significant at p < REPORT_CHANGE_P (two-sided Fisher, signif.h). */
+#define REPORT_CHANGE_P 0.01
+/* A baseline document is read whole, up to this size. */
+#define REPORT_BASELINE_MAX (64u << 20)
+
+struct report_base_cell {
+	const char *id, *line_id, *backend;	/* into doc */
+	const struct jv *params;		/* into doc: the "params" object */
+	uint64_t estale, calls;
+	bool matched;		/* some cell of this report has its key */
+};
+
+struct report_baseline {
+	struct jv *doc;
+	char started[32], stalefs[32], kernel[65];
+	struct report_base_cell *v;
+	size_t n;
+	size_t up, down, same, added, gone;	/* report_baseline_compare's counts */
+};
+
+/* Read a `report --format json` document (report/1). 0, -EINVAL, -E2BIG,
+ * -EIO or -ENOMEM, err saying why (name:reason). */
+int report_baseline_read(struct report_baseline *b, FILE *f, const char *name, char *err,
+			 size_t errlen);
+/* Set every cell's base and b's counts; cells match when line id, backend
+ * and params are all equal. 0 or -ENOMEM. */
+int report_baseline_compare(struct report *r, struct report_baseline *b);
+void report_baseline_free(struct report_baseline *b);
+const char *report_change_name(enum report_change c);
 
 struct report_totals {
 	size_t cells, clean, with_estale, failed, skipped, errored;	/* by verdict */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * stalefs report [--format text|markdown|junit|json] [--wide] [--out FILE] [--title T] FILE...
+ * stalefs report [--format text|markdown|junit|json] [--wide] [--out FILE] [--title T]
+ *                [--baseline FILE] [--history FILE] [--fail-on-change none|up|down|any] FILE...
  *
  * Merges the cell files of `stalefs run` and `stalefs matrix` (JSON lines;
  * FILE "-" is stdin) and writes one report to FILE or stdout. The text is
@@ -20,10 +21,11 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "history.h"
 
 #define PROG "stalefs report"
 
-enum { R_FORMAT = 1, R_OUT, R_TITLE, R_WIDE };
+enum { R_FORMAT = 1, R_OUT, R_TITLE, R_WIDE, R_BASELINE, R_HISTORY, R_FAIL_ON };
 
 static const struct opt report_opts[] = {
 	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json",
@@ -33,7 +35,68 @@ static const struct opt report_opts[] = {
 	  .help = "the Markdown heading and the JUnit suite" },
 	{ R_WIDE, "wide", OPT_FLAG, NULL, NULL,
 	  .help = "text: every column (errnos, attribution, ops/s...), however wide" },
+	{ R_BASELINE, "baseline", OPT_STR, "FILE", NULL,
+	  .help = "compare each cell's ESTALE rate with FILE's (report --format json): up, down, same, new, gone" },
+	{ R_HISTORY, "history", OPT_STR, "FILE", NULL,
+	  .help = "append this report's cells to FILE (history/1 lines) and show each cell's trend" },
+	{ R_FAIL_ON, "fail-on-change", OPT_CHOICE, "C", "none", .choices = "none|up|down|any",
+	  .help = "exit 1 when some cell's rate went up (down, either way) against --baseline" },
 };
+
+/* --history: append r's cells, then read the whole file back into h. */
+static int history_update(struct report *r, struct history *h, const char *path)
+{
+	char err[512];
+	FILE *f = fopen(path, "a+e");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	ret = history_append(r, f);
+	if (ret) {
+		fprintf(stderr, PROG ": writing %s: %s\n", path, strerror(-ret));
+		fclose(f);
+		return ret;
+	}
+	rewind(f);
+	ret = history_read(h, f, path, err, sizeof(err));
+	fclose(f);
+	if (ret) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return ret;
+	}
+	if (h->torn)
+		fprintf(stderr, PROG ": %s: a torn line (a writer killed mid-line?): skipped\n", path);
+	r->history = h;
+	return 0;
+}
+
+static int baseline_load(struct report *r, struct report_baseline *b, const char *path)
+{
+	char err[512];
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	ret = report_baseline_read(b, f, path, err, sizeof(err));
+	fclose(f);
+	if (ret) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return ret;
+	}
+	ret = report_baseline_compare(r, b);
+	if (ret) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return ret;
+	}
+	r->baseline = b;
+	return 0;
+}
 
 static int read_input(struct report *r, const char *path)
 {
@@ -64,7 +127,10 @@ static int read_input(struct report *r, const char *path)
 int report_main(int argc, char **argv)
 {
 	enum report_format fmt = REPORT_TEXT;
-	const char *out_path = NULL, *title = NULL;
+	const char *out_path = NULL, *title = NULL, *base_path = NULL, *hist_path = NULL;
+	const char *fail_on = "none";
+	struct report_baseline base = { 0 };
+	struct history hist = { 0 };
 	bool wide = false;
 	char *buf = NULL;
 	size_t len = 0;
@@ -93,6 +159,15 @@ int report_main(int argc, char **argv)
 		case R_WIDE:
 			wide = true;
 			break;
+		case R_BASELINE:
+			base_path = o.arg;
+			break;
+		case R_HISTORY:
+			hist_path = o.arg;
+			break;
+		case R_FAIL_ON:
+			fail_on = o.arg;
+			break;
 		}
 	}
 parsed:
@@ -108,8 +183,10 @@ parsed:
 			  "A merged cell takes its lines' worst verdict: skipped < clean < estale <\n"
 			  "failed < error. Rates come with 95% Wilson intervals.\n"
 			  "A torn last line (a writer killed mid-line) is skipped with a warning.\n"
+			  "--baseline: a cell's rate is up or down when two-sided Fisher's p < 0.01;\n"
+			  "this alone does not change the exit code (--fail-on-change does).\n"
 			  "exit: 0 written and no cell failed, 1 written and some cell failed or error,\n"
-			  "or no cell in the input, 2 usage or bad input");
+			  "or no cell in the input, or a --fail-on-change change, 2 usage or bad input");
 	opts_fini(&o);
 	if (ret >= 0)
 		return ret;
@@ -128,6 +205,11 @@ parsed:
 		ret = 1;
 		goto out;
 	}
+
+	if (base_path && baseline_load(&r, &base, base_path))
+		goto out;
+	if (hist_path && history_update(&r, &hist, hist_path))
+		goto out;
 
 	/* Rendered whole before anything is written, so a failure leaves no
 	 * half report behind. */
@@ -168,7 +250,15 @@ parsed:
 			t.errored, out_path);
 	}
 	ret = report_failed(&r) ? 1 : 0;
+	if (base_path && (((!strcmp(fail_on, "up") || !strcmp(fail_on, "any")) && base.up) ||
+			  ((!strcmp(fail_on, "down") || !strcmp(fail_on, "any")) && base.down))) {
+		fprintf(stderr, PROG ": %zu up, %zu down against %s (--fail-on-change %s)\n", base.up,
+			base.down, base_path, fail_on);
+		ret = 1;
+	}
 out:
+	report_baseline_free(&base);
+	history_free(&hist);
 	free(buf);
 	report_free(&r);
 	return ret;

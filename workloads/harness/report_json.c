@@ -111,7 +111,16 @@ static void json_cell(FILE *f, const struct report_cell *c)
 			",\"errors\":%" PRIu64 ",\"mismatches\":%" PRIu64 "}", i ? "," : "",
 			p->seed, p->exit, p->estale, p->errors, p->mismatches);
 	}
-	fputs("]}", f);
+	fputc(']', f);
+	if (c->base.change != CHANGE_NONE) {
+		fprintf(f, ",\"baseline\":{\"rate\":");
+		json_put_number(f, c->base.calls ? (double)c->base.estale / (double)c->base.calls : 0.0, 6);
+		fprintf(f, ",\"calls\":%" PRIu64 ",\"estale\":%" PRIu64, c->base.calls, c->base.estale);
+		json_key_str(f, "change", report_change_name(c->base.change));
+		json_key_num(f, "p", c->base.p, 6);
+		fputc('}', f);
+	}
+	fputc('}', f);
 }
 
 int report_json(const struct report *r, FILE *out)
@@ -133,6 +142,17 @@ int report_json(const struct report *r, FILE *out)
 	fprintf(out, ",\"mismatches\":%" PRIu64 ",\"emitted\":%" PRIu64 ",\"masked\":%" PRIu64
 		",\"faults_fired\":%" PRIu64, t.mismatches, t.emitted, t.masked, t.faults_fired);
 	json_key_num(out, "duration_s", t.duration_s, 10);
-	fputs("}}\n", out);
+	fputc('}', out);
+	if (r->baseline) {
+		const struct report_baseline *b = r->baseline;
+
+		fputs(",\n\"baseline\":{\"started\":", out);
+		json_put_string(out, b->started);
+		json_key_str(out, "stalefs", b->stalefs);
+		json_key_str(out, "kernel", b->kernel);
+		fprintf(out, ",\"up\":%zu,\"down\":%zu,\"same\":%zu,\"new\":%zu,\"gone\":%zu}",
+			b->up, b->down, b->same, b->added, b->gone);
+	}
+	fputs("}\n", out);
 	return report_finish(out);
 }

@@ -175,6 +175,12 @@ static int junit_cell_properties(FILE *f, const struct report_cell *c, const str
 
 	fputs("      <properties>\n", f);
 	junit_property(f, "        ", "backend", c->backend);
+	if (c->base.change != CHANGE_NONE) {
+		char ph[256];
+
+		report_change_phrase(ph, sizeof(ph), c);
+		junit_property(f, "        ", "baseline", ph);
+	}
 	for (size_t i = 0; v && v->type == JV_OBJ && i < v->n; i++) {
 		const struct jv *x = &v->items[i], *d = jv_get(dflt, v->keys[i]);
 		struct report_piece val;

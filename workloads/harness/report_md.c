@@ -94,6 +94,7 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 		goto out;
 	}
 	fputs("\n\n", head.f);
+	report_baseline_md(head.f, r);
 	md_row(head.f, (char *const *)report_col_head);
 	fputc('|', head.f);
 	for (int i = 0; i < NCOL; i++)

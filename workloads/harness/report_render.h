@@ -87,4 +87,9 @@ void report_md_put(FILE *f, const char *s);
 /* Each cell's cause chains, biggest first; md: as a Markdown section. */
 void report_chains_section(FILE *f, const struct report *r, bool md);
 
+/* report_baseline.c: --baseline as a small Markdown table (nothing without
+ * one), and a cell's change as one phrase: "up (0.5% -> 12%, p = 1e-20)". */
+void report_baseline_md(FILE *f, const struct report *r);
+void report_change_phrase(char *buf, size_t len, const struct report_cell *c);
+
 #endif

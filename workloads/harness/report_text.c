@@ -8,6 +8,7 @@
 #include "report.h"
 #include "report_render.h"
 #include "term.h"
+#include "history.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -264,6 +265,83 @@ static int details(const struct report *r, unsigned int width, FILE *out)
 	return 0;
 }
 
+static void rate_of(char *buf, size_t len, uint64_t k, uint64_t n)
+{
+	report_pct(buf, len, n ? (double)(k > n ? n : k) / (double)n : 0.0);
+}
+
+/* --baseline: the counts, then one line per cell whose rate changed. */
+static void baseline_lines(const struct report *r, unsigned int width, FILE *out)
+{
+	const struct report_baseline *b = r->baseline;
+	char line[1024];
+
+	if (!b)
+		return;
+	snprintf(line, sizeof(line), "against baseline of %s (stalefs %s, kernel %s): %zu up, %zu down, "
+		 "%zu same, %zu new, %zu gone", report_str_or(b->started, "?"),
+		 report_str_or(b->stalefs, "?"), report_str_or(b->kernel, "?"), b->up, b->down, b->same,
+		 b->added, b->gone);
+	term_fold(out, "", "  ", line, (int)width);
+	for (size_t k = 0; k < r->n; k++) {
+		const struct report_cell *c = &r->cells[k];
+		char was[32], now[32], p[32];
+
+		if (c->base.change != CHANGE_UP && c->base.change != CHANGE_DOWN &&
+		    c->base.change != CHANGE_NEW)
+			continue;
+		rate_of(now, sizeof(now), c->estale_total, report_cell_calls(c));
+		if (c->base.change == CHANGE_NEW) {
+			snprintf(line, sizeof(line), "%s: rate %s: new", c->id, now);
+		} else {
+			rate_of(was, sizeof(was), c->base.estale, c->base.calls);
+			if (c->base.p < 1e-16)
+				snprintf(p, sizeof(p), "p < 1e-16");
+			else
+				snprintf(p, sizeof(p), "p = %.2g", c->base.p);
+			snprintf(line, sizeof(line), "%s: rate %s -> %s, %s: %s", c->id, was, now, p,
+				 report_change_name(c->base.change));
+		}
+		term_fold(out, "  ", "    ", line, (int)width);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->v[i].matched)
+			continue;
+		snprintf(line, sizeof(line), "%s: gone (in the baseline, not in this report)", b->v[i].id);
+		term_fold(out, "  ", "    ", line, (int)width);
+	}
+}
+
+/* --history: per cell with a series, its rates oldest first (the last 8). */
+static void trend_lines(const struct report *r, unsigned int width, FILE *out)
+{
+	bool any = false;
+
+	if (!r->history)
+		return;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct history_series *s = history_find(r->history, r->cells[k].key);
+		char line[1024], pct[32];
+		size_t from, len;
+
+		if (!s || !s->n)
+			continue;
+		if (!any)
+			fputs("\ntrend (ESTALE rate per report, oldest first):\n", out);
+		any = true;
+		from = s->n > 8 ? s->n - 8 : 0;
+		len = (size_t)snprintf(line, sizeof(line), "%s: trend:", r->cells[k].id);
+		for (size_t i = from; i < s->n && len < sizeof(line); i++) {
+			report_pct(pct, sizeof(pct), s->v[i].rate);
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", pct);
+		}
+		if (len < sizeof(line))
+			snprintf(line + len, sizeof(line) - len, " (last %zu of %zu, since %s)", s->n - from,
+				 s->n, s->v[from].date);
+		term_fold(out, "  ", "    ", line, (int)width);
+	}
+}
+
 int report_text(const struct report *r, unsigned int width, bool wide, FILE *out)
 {
 	struct report_totals t;
@@ -273,6 +351,8 @@ int report_text(const struct report *r, unsigned int width, bool wide, FILE *out
 	if (width < 40)
 		width = 40;
 	ret = headline(r, width, out);
+	if (!ret)
+		baseline_lines(r, width, out);
 	if (!ret)
 		ret = wide ? wide_table(r, out) : compact_table(r, width, out);
 	if (ret)
@@ -289,5 +369,6 @@ int report_text(const struct report *r, unsigned int width, bool wide, FILE *out
 	ret = details(r, width, out);
 	if (ret)
 		return ret;
+	trend_lines(r, width, out);
 	return report_finish(out);
 }

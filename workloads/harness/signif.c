@@ -45,6 +45,39 @@ double signif_fisher_greater(uint64_t a, uint64_t n1, uint64_t c, uint64_t n2)
 	return sum > 1.0 ? 1.0 : sum;
 }
 
+double signif_fisher_two_sided(uint64_t a, uint64_t n1, uint64_t c, uint64_t n2)
+{
+	double k, n, lden, lobs, sum = 0, top = -INFINITY;
+	uint64_t lo, hi;
+
+	if (!n1 || !n2)
+		return 1.0;
+	if (a > n1)
+		a = n1;
+	if (c > n2)
+		c = n2;
+	k = (double)a + (double)c;
+	n = (double)n1 + (double)n2;
+	lden = lchoose(n, n1);
+	lo = a + c > n2 ? a + c - n2 : 0;
+	hi = a + c < n1 ? a + c : n1;
+	lobs = lchoose(k, a) + lchoose(n - k, (double)n1 - a) - lden;
+	for (uint64_t x = lo; x <= hi; x++) {
+		double t = lchoose(k, x) + lchoose(n - k, (double)n1 - x) - lden;
+
+		if (t > lobs + 1e-7)	/* likelier than what was seen: not in the tail */
+			continue;
+		if (t > top) {
+			sum = sum * exp(top - t) + 1.0;
+			top = t;
+		} else {
+			sum += exp(t - top);
+		}
+	}
+	sum = exp(top) * sum;
+	return sum > 1.0 ? 1.0 : sum;
+}
+
 double signif_zero_upper(uint64_t n)
 {
 	return n ? 1.0 - pow(0.05, 1.0 / (double)n) : 1.0;

@@ -31,6 +31,10 @@ struct signif {
 void signif_compare(uint64_t a, uint64_t n1, uint64_t c, uint64_t n2, struct signif *s);
 /* One-sided Fisher p of a in n1 against c in n2 (1 when a side has no trials). */
 double signif_fisher_greater(uint64_t a, uint64_t n1, uint64_t c, uint64_t n2);
+/* Two-sided Fisher p of a in n1 against c in n2: the summed probability of
+ * every table with the same margins no likelier than this one (a relative
+ * tolerance of 1e-7 keeps ties). 1 when a side has no trials. */
+double signif_fisher_two_sided(uint64_t a, uint64_t n1, uint64_t c, uint64_t n2);
 /* The 95% upper bound of a rate with no event in n trials (1 for n = 0). */
 double signif_zero_upper(uint64_t n);
 
