@@ -16,7 +16,7 @@ SCHEMAS = os.path.join(ROOT, "workloads", "harness", "schemas")
 PAGE = os.path.join(ROOT, "man", "stalefs-formats.5")
 ORIGIN = ["schema", "stalefs", "kernel", "host", "started"]
 # The order of the sections; a schema file not listed comes last.
-ORDER = ["cell", "report", "events", "host-events", "stats", "ctl-store", "workload", "doctor", "pinpoint"]
+ORDER = ["cell", "report", "history", "events", "host-events", "stats", "ctl-store", "workload", "doctor", "pinpoint"]
 
 HEAD = r""".\" SPDX-License-Identifier: GPL-2.0-or-later
 .\" Made by ci/formats-man.py from workloads/harness/schemas/; do not edit.
