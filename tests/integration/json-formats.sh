@@ -91,6 +91,14 @@ refused cell "$T/cells.jsonl" 'del d["params"]["mode"]'
 refused events events.jsonl 'del d["schema"]'
 refused stats stats.json 'd["started"] = "yesterday"'
 refused workload workload.json 'd["estale_total"] = -1'
+# The host actor's log on the kept tree: a header, then the changes.
+"$STALEFS" workload churn --root backing --seconds 0.3 --layer-every 0.1 --events "$T/host.jsonl" \
+	>/dev/null 2>"$T/churn.err" || fail "workload churn exit $?: $(tail -n 1 "$T/churn.err")"
+check host-events "$T/host.jsonl" lines
+expect_eq "the host log's first line" \
+	"$(head -n 1 "$T/host.jsonl" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["type"], d["schema"])')" \
+	"header host-events/1"
+refused host-events "$T/host.jsonl" 'd["schema"] = "host-events/2"'
 cd "$T" || fail "cd $T"
 
 # The daemon's control socket: stats (the stats document) and store lines.
