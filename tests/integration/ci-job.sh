@@ -52,4 +52,23 @@ out=$(bash "$top/ci/estale-outputs.sh" --builddir "$builddir" "$T/estale" 2>/dev
 echo "$out" | grep -qx 'cells=2' || fail "outputs: $out"
 echo "$out" | grep -qx 'failed=0' || fail "outputs: $out"
 note "$(echo "$out" | tr '\n' ' ')"
+
+# The next night, as the report job runs it: last night's report.json as the
+# baseline (the same cells: nothing up or down) and the history carried on.
+cp "$T/estale/report.json" "$T/prev-report.json"
+bash "$top/ci/estale-aggregate.sh" --builddir "$builddir" --history "$T/history.jsonl" \
+	"$T/estale" >/dev/null 2>&1 || fail "aggregate with a history"
+rc=0
+bash "$top/ci/estale-aggregate.sh" --builddir "$builddir" --baseline "$T/prev-report.json" \
+	--history "$T/history.jsonl" "$T/estale" >"$T/agg2.out" 2>&1 || rc=$?
+expect_eq "aggregate with a baseline: exit" "$rc" 0
+grep -q '^against baseline of .*: 0 up, 0 down, 2 same, 0 new, 0 gone' "$T/estale/report.txt" ||
+	fail "no baseline comparison: $(head -n 5 "$T/estale/report.txt")"
+expect_eq "history lines (2 nights x 2 cells)" "$(wc -l <"$T/history.jsonl")" 4
+grep -q 'trend: ' "$T/estale/report.txt" || fail "no trend lines: $(tail -n 5 "$T/estale/report.txt")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["baseline"]["same"] == 2, d["baseline"]' \
+	"$T/estale/report.json" || fail "report.json has no baseline"
+# The first night has no baseline: a missing file is none, not an error.
+bash "$top/ci/estale-aggregate.sh" --builddir "$builddir" --baseline "$T/none.json" "$T/estale" \
+	>/dev/null 2>&1 || fail "aggregate with a missing baseline"
 exit 0
