@@ -61,23 +61,6 @@ void history_free(struct history *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
 /* dst (size len) = v's string; false when v is not a string or too long. */
 static bool copy_str(char *dst, size_t len, const struct jv *v)
 {
@@ -146,7 +129,7 @@ static int add_point(struct history *h, const char *key, const char *id,
 	if (!nid)
 		return -ENOMEM;
 	if (!s) {
-		if (grow((void **)&h->s, &h->cap, h->n + 1, sizeof(*h->s)))
+		if (report_grow((void **)&h->s, &h->cap, h->n + 1, sizeof(*h->s)))
 			goto nomem;
 		s = &h->s[h->n];
 		memset(s, 0, sizeof(*s));
@@ -155,7 +138,7 @@ static int add_point(struct history *h, const char *key, const char *id,
 			goto nomem;
 		h->n++;
 	}
-	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+	if (report_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
 		goto nomem;
 	for (at = s->n; at > 0 && strcmp(s->v[at - 1].date, p->date) > 0; at--)
 		;

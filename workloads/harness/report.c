@@ -16,7 +16,7 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
+int report_grow(void **v, size_t *cap, size_t need, size_t size)
 {
 	size_t ncap;
 	void *p;
@@ -46,7 +46,7 @@ static int counts_add(struct report_counts *c, const char *key, uint64_t n)
 			return 0;
 		}
 	}
-	if (grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
+	if (report_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
 		return -ENOMEM;
 	k = strdup(key);
 	if (!k)
@@ -97,7 +97,7 @@ static struct report_op_errors *op_errors(struct report_cell *c, const char *op)
 	for (size_t i = 0; i < c->nerrors; i++)
 		if (strcmp(c->errors[i].op, op) == 0)
 			return &c->errors[i];
-	if (grow((void **)&c->errors, &c->errors_cap, c->nerrors + 1, sizeof(*c->errors)))
+	if (report_grow((void **)&c->errors, &c->errors_cap, c->nerrors + 1, sizeof(*c->errors)))
 		return NULL;
 	e = &c->errors[c->nerrors];
 	memset(e, 0, sizeof(*e));
@@ -354,7 +354,7 @@ static int cell_merge(struct report_cell *d, struct report_cell *s)
 	    (!*d->origin.started || strcmp(s->origin.started, d->origin.started) < 0))
 		d->origin = s->origin;
 	if (s->nrep_results) {
-		if (grow((void **)&d->rep_results, &d->rep_cap, d->nrep_results + s->nrep_results,
+		if (report_grow((void **)&d->rep_results, &d->rep_cap, d->nrep_results + s->nrep_results,
 			 sizeof(*d->rep_results)))
 			return -ENOMEM;
 		memcpy(d->rep_results + d->nrep_results, s->rep_results,
@@ -515,7 +515,7 @@ static int split_cells(struct report *r, struct report_cell *first, struct repor
 	if (split_id(c))
 		return -ENOMEM;
 	first_difference(first, c, what, sizeof(what));
-	if (grow((void **)&r->warn, &r->warn_cap, r->nwarn + 1, sizeof(*r->warn)))
+	if (report_grow((void **)&r->warn, &r->warn_cap, r->nwarn + 1, sizeof(*r->warn)))
 		return -ENOMEM;
 	w = report_strf("%s: lines with this id differ in their params (first: %s): not merged, "
 			"shown apart as %s and %s", c->line_id, what, first->id + strlen(first->line_id) + 1,
@@ -558,7 +558,7 @@ int report_add(struct report *r, const struct jv *line, char *err, size_t errlen
 		if (ret)
 			goto out;
 	}
-	ret = grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(*r->cells));
+	ret = report_grow((void **)&r->cells, &r->cap, r->n + 1, sizeof(*r->cells));
 	if (ret)
 		goto out;
 	r->cells[r->n++] = c;

@@ -185,6 +185,9 @@ enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_JUNIT, REPORT_JSON };
 #define REPORT_MARKDOWN_MAX 1000000
 #define REPORT_DEFAULT_TITLE "stalefs ESTALE matrix"
 
+/* *v, an array of *cap elements of size bytes, grown (doubling) to hold
+ * need: 0 or -ENOMEM (then *v is as it was). */
+int report_grow(void **v, size_t *cap, size_t need, size_t size);
 void report_init(struct report *r);
 void report_free(struct report *r);
 void report_warn_clear(struct report *r);
