@@ -33,7 +33,7 @@ if [ -n "${INPUT_SCENARIO:-}" ]; then
 	# run has no --time-limit: timeout(1) gives the same exit, 124.
 	[ -n "${INPUT_TIME_LIMIT:-}" ] && limit=(timeout --foreground "$INPUT_TIME_LIMIT")
 	rc=0
-	TMPDIR=$out/.work "${limit[@]}" "${sudo[@]}" "$build/stalefs" run --scenario "$INPUT_SCENARIO" "${common[@]}" \
+	"${limit[@]}" "${sudo[@]}" env TMPDIR="$out/.work" "$build/stalefs" run --scenario "$INPUT_SCENARIO" "${common[@]}" \
 		"${extra[@]}" --out "$out/cells-$name.jsonl" || rc=$?
 	exit "$rc"
 fi
