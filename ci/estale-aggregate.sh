@@ -52,7 +52,7 @@ rc=0
 "$stalefs" report --format junit --title "$title" --out "$dir/report.xml" "${extra[@]}" "${files[@]}"
 # The history gets this run's rates once: from the html run when there is
 # one (the page draws it), else from the json run.
-if grep -q -- html <<<"$help"; then
+if grep -Eq '[|(]html[|;)]' <<<"$help"; then
 	"$stalefs" report --format json --out "$dir/report.json" "${extra[@]}" "${files[@]}"
 	"$stalefs" report --format html --title "$title" --out "$dir/report.html" "${extra[@]}" "${hist[@]}" "${files[@]}"
 else
