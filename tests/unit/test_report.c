@@ -714,6 +714,48 @@ START_TEST(markdown_escapes_pipes_and_line_breaks)
 }
 END_TEST
 
+/* The Markdown's chart GitHub draws: a Mermaid xychart-beta bar per cell
+ * that ran (rate in percent), labels that cannot end the quoted string,
+ * long ids kept by their end, at most 30 bars and a word on the rest. */
+START_TEST(markdown_has_a_mermaid_bar_chart_of_the_rates)
+{
+	static const char lines[] =
+		"{\"cell\":\"a\\\"b[c]\",\"verdict\":\"estale\",\"status\":\"ran\",\"calls\":{\"stat\":200},"
+		"\"estale\":{\"stat\":10}}\n"
+		"{\"cell\":\"never/root/auto/none/read+overlay+2path@1.13.0\",\"verdict\":\"clean\","
+		"\"status\":\"ran\",\"calls\":{\"stat\":100}}\n"
+		"{\"cell\":\"skipped\",\"verdict\":\"skip\",\"status\":\"cannot-run\"}\n";
+	struct report r;
+	char *out, *many;
+	size_t len = 0;
+	FILE *f;
+
+	report_init(&r);
+	load(&r, lines, "x");
+	out = render(&r, REPORT_MARKDOWN, NULL);
+	assert_has(out, "```mermaid\nxychart-beta\n  title \"ESTALE rate per cell (%)\"\n"
+			"  x-axis [\"a_b_c_\", \"../read+overlay+2path@1.13.0\"]\n"
+			"  y-axis \"ESTALE %\" 0 --> 5.5\n  bar [5, 0]\n```\n");
+	free(out);
+	report_free(&r);
+
+	f = open_memstream(&many, &len);
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 31; i++)
+		fprintf(f, "{\"cell\":\"c%02d\",\"verdict\":\"clean\",\"status\":\"ran\",\"calls\":{\"stat\":9}}\n", i);
+	fclose(f);
+	report_init(&r);
+	load(&r, many, "many");
+	out = render(&r, REPORT_MARKDOWN, NULL);
+	assert_has(out, "\"c29\"]\n");
+	ck_assert_ptr_null(strstr(out, "\"c30\""));
+	assert_has(out, "(the chart shows the first 30 of 31 cells that ran)");
+	free(out);
+	free(many);
+	report_free(&r);
+}
+END_TEST
+
 START_TEST(markdown_stays_under_1mib_dropping_detail_then_rows)
 {
 	FILE *f;
@@ -819,6 +861,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, text_fits_its_width_cutting_long_ids_and_wrapping_repro_lines);
 	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);
 	tcase_add_test(tc, markdown_escapes_pipes_and_line_breaks);
+	tcase_add_test(tc, markdown_has_a_mermaid_bar_chart_of_the_rates);
 	tcase_add_test(tc, markdown_stays_under_1mib_dropping_detail_then_rows);
 	tcase_add_test(tc, malformed_lines_are_refused_naming_file_and_line);
 	suite_add_tcase(s, tc);

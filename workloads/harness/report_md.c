@@ -64,6 +64,61 @@ static int md_class(const struct report_cell *c)
 	return run_verdict_bad(c->verdict) ? 0 : c->verdict == VERDICT_ESTALE ? 1 : 2;
 }
 
+/* Cells in the chart, and the characters of a label (the rest of an id is
+ * cut: Mermaid's quoted labels end at a quote). */
+#define MD_CHART_MAX 30
+#define MD_LABEL_MAX 28
+
+/* A chart GitHub draws itself (Mermaid xychart-beta): each cell's surfaced
+ * ESTALE rate in percent, the first MD_CHART_MAX cells with calls. */
+static void md_chart(FILE *f, const struct report *r)
+{
+	size_t n = 0, shown = 0;
+	double top = 0;
+
+	for (size_t k = 0; k < r->n; k++) {
+		uint64_t calls = report_cell_calls(&r->cells[k]);
+
+		if (!calls)
+			continue;
+		n++;
+		if (shown < MD_CHART_MAX && 100.0 * (double)r->cells[k].estale_total / (double)calls > top)
+			top = 100.0 * (double)r->cells[k].estale_total / (double)calls;
+		shown += shown < MD_CHART_MAX;
+	}
+	if (!shown)
+		return;
+	fputs("```mermaid\nxychart-beta\n  title \"ESTALE rate per cell (%)\"\n  x-axis [", f);
+	for (size_t k = 0, i = 0; k < r->n && i < shown; k++) {
+		const char *id = r->cells[k].id;
+		size_t len = strlen(id);
+
+		if (!report_cell_calls(&r->cells[k]))
+			continue;
+		fputs(i++ ? ", \"" : "\"", f);
+		/* The id's end says most (the workload, the version): keep it. */
+		if (len > MD_LABEL_MAX) {
+			fputs("..", f);
+			id += len - (MD_LABEL_MAX - 2);
+		}
+		for (; *id; id++)
+			fputc(strchr("\"\\[]`", *id) || (unsigned char)*id < 0x20 ? '_' : *id, f);
+		fputc('"', f);
+	}
+	fprintf(f, "]\n  y-axis \"ESTALE %%\" 0 --> %.3g\n  bar [", top > 0 ? top * 1.1 : 1.0);
+	for (size_t k = 0, i = 0; k < r->n && i < shown; k++) {
+		uint64_t calls = report_cell_calls(&r->cells[k]);
+
+		if (calls)
+			fprintf(f, "%s%.4g", i++ ? ", " : "",
+				100.0 * (double)r->cells[k].estale_total / (double)calls);
+	}
+	fputs("]\n```\n", f);
+	if (n > shown)
+		fprintf(f, "\n(the chart shows the first %zu of %zu cells that ran)\n", shown, n);
+	fputc('\n', f);
+}
+
 int report_markdown(const struct report *r, const char *title, size_t max, FILE *out)
 {
 	static const char repro_head[] = "\n### Reproduce\n\n```sh\n", repro_tail[] = "```\n";
@@ -94,6 +149,7 @@ int report_markdown(const struct report *r, const char *title, size_t max, FILE 
 		goto out;
 	}
 	fputs("\n\n", head.f);
+	md_chart(head.f, r);
 	report_baseline_md(head.f, r);
 	md_row(head.f, (char *const *)report_col_head);
 	fputc('|', head.f);
