@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: ci/install-deps.sh [--valgrind] [--lint] [-h|--help]
+usage: ci/install-deps.sh [--valgrind] [--lint] [--browser] [-h|--help]
 
 Install with apt-get the packages needed to build and test stalefs on
 Debian 12, Ubuntu 22.04 and Ubuntu 24.04. Does nothing (and does not run
@@ -14,6 +14,9 @@ apt-get update) when every package is already installed.
   --valgrind   also install valgrind
   --lint       also the workflow and script validators (shellcheck, python3-yaml,
                node and npm, and the npm packages pinned in ci/package.json)
+  --browser    also Debian's chromium, for the HTML report's browser test
+               (tests/integration/report-html-browser.sh; on Ubuntu chromium is a
+               snap, so nothing is installed and the test skips)
   -h, --help   show this help
 EOF
 }
@@ -48,6 +51,14 @@ for arg in "$@"; do
 		command -v node >/dev/null || required+=(nodejs)
 		command -v npm >/dev/null || required+=(npm)
 		lint=yes
+		;;
+	--browser)
+		# shellcheck disable=SC1091
+		if (. /etc/os-release && [[ ${ID:-} == debian ]]); then
+			required+=(chromium)
+		else
+			log "no chromium here: Ubuntu's is a snap (the browser test skips)"
+		fi
 		;;
 	-h | --help) usage; exit 0 ;;
 	*) printf 'install-deps: unknown argument: %s (try --help)\n' "$arg" >&2; exit 2 ;;

@@ -16,7 +16,7 @@ if [[ ${1:-} == --no-tsan ]]; then
 	shift
 fi
 builddir=${1:-build-test}
-bash ci/install-deps.sh --lint
+bash ci/install-deps.sh --lint --browser
 if [[ ! -e /dev/fuse ]] && command -v modprobe >/dev/null; then
 	modprobe fuse || echo "ci/test.sh: warning: modprobe fuse failed" >&2
 fi

@@ -38,7 +38,7 @@ static const char *const seeds[] = {
 static void render_all(const struct report *r)
 {
 	static const enum report_format fmts[] = { REPORT_TEXT, REPORT_MARKDOWN, REPORT_JUNIT,
-						   REPORT_JSON };
+						   REPORT_JSON, REPORT_HTML };
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {

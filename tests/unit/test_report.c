@@ -14,6 +14,7 @@
 
 #include "jsonv.h"
 #include "report.h"
+#include "report_render.h"
 #include "unit.h"
 
 /*
@@ -756,6 +757,42 @@ START_TEST(markdown_has_a_mermaid_bar_chart_of_the_rates)
 }
 END_TEST
 
+/* The HTML page: no script, the chart's groups carry the cell and its rate
+ * as data attributes, and untrusted text is escaped everywhere. */
+START_TEST(html_page_has_rate_groups_with_data_and_escapes_ids)
+{
+	static const char lines[] =
+		"{\"cell\":\"<a&\\\"b'>\",\"verdict\":\"estale\",\"status\":\"ran\",\"calls\":{\"stat\":200},"
+		"\"estale\":{\"stat\":10},\"repro\":\"stalefs run --inject '<x>'\"}\n";
+	struct report r;
+	char *out, *buf = NULL;
+	size_t len = 0;
+	static const char *const dates[] = { "2026-12-03T04:17:00Z", "2026-12-04T04:17:00Z" };
+	static const double rate[] = { 0.01, 0.05 }, lo[] = { 0.005, 0.03 }, hi[] = { 0.02, 0.08 };
+	FILE *f;
+
+	report_init(&r);
+	load(&r, lines, "x");
+	out = render(&r, REPORT_HTML, NULL);
+	ck_assert(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+	ck_assert_ptr_null(strstr(out, "<script"));
+	ck_assert_ptr_null(strstr(out, "<a&"));
+	assert_has(out, "<g class=\"rate\" data-cell=\"&lt;a&amp;&quot;b&#39;&gt;\" data-rate=\"0.05\" data-lo=\"");
+	assert_has(out, "stalefs run --inject &#39;&lt;x&gt;&#39;");
+	free(out);
+	report_free(&r);
+
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	report_svg_trend(f, "c<1>", dates, rate, lo, hi, 2, 600, 120);
+	fclose(f);
+	assert_has(buf, "<g class=\"trend\" data-cell=\"c&lt;1&gt;\">");
+	assert_has(buf, "data-date=\"2026-12-04T04:17:00Z\" data-rate=\"0.05\"");
+	ck_assert_int_eq((int)(strstr(buf, "<circle") != NULL) + (int)(strstr(strstr(buf, "<circle") + 1, "<circle") != NULL), 2);
+	free(buf);
+}
+END_TEST
+
 START_TEST(markdown_stays_under_1mib_dropping_detail_then_rows)
 {
 	FILE *f;
@@ -862,6 +899,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, junit_escapes_xml_and_replaces_bad_bytes);
 	tcase_add_test(tc, markdown_escapes_pipes_and_line_breaks);
 	tcase_add_test(tc, markdown_has_a_mermaid_bar_chart_of_the_rates);
+	tcase_add_test(tc, html_page_has_rate_groups_with_data_and_escapes_ids);
 	tcase_add_test(tc, markdown_stays_under_1mib_dropping_detail_then_rows);
 	tcase_add_test(tc, malformed_lines_are_refused_naming_file_and_line);
 	suite_add_tcase(s, tc);

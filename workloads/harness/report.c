@@ -704,6 +704,8 @@ int report_format_parse(const char *s, enum report_format *out)
 		*out = REPORT_JUNIT;
 	else if (strcmp(s, "json") == 0)
 		*out = REPORT_JSON;
+	else if (strcmp(s, "html") == 0)
+		*out = REPORT_HTML;
 	else
 		return -EINVAL;
 	return 0;

@@ -179,7 +179,7 @@ struct report_ci {
 	double lo, hi;
 };
 
-enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_JUNIT, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_JUNIT, REPORT_JSON, REPORT_HTML };
 
 /* What GitHub accepts in $GITHUB_STEP_SUMMARY is 1 MiB; stay below it. */
 #define REPORT_MARKDOWN_MAX 1000000
@@ -237,6 +237,9 @@ int report_text(const struct report *r, unsigned int width, bool wide, FILE *out
 int report_markdown(const struct report *r, const char *title, size_t max, FILE *out);
 int report_junit(const struct report *r, const char *title, FILE *out);
 int report_json(const struct report *r, FILE *out);
+/* One self-contained HTML page (report_html.c): charts as inline SVG, no
+ * script; chart elements carry data-cell, data-rate, ... attributes. */
+int report_html(const struct report *r, const char *title, FILE *out);
 
 /* One line about a cell (no newline): counts, rate, attribution. */
 int report_cell_summary(const struct report_cell *c, FILE *out);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * stalefs report [--format text|markdown|junit|json] [--wide] [--out FILE] [--title T]
+ * stalefs report [--format text|markdown|junit|json|html] [--wide] [--out FILE] [--title T]
  *                [--baseline FILE] [--history FILE] [--fail-on-change none|up|down|any] FILE...
  *
  * Merges the cell files of `stalefs run` and `stalefs matrix` (JSON lines;
@@ -28,8 +28,8 @@
 enum { R_FORMAT = 1, R_OUT, R_TITLE, R_WIDE, R_BASELINE, R_HISTORY, R_FAIL_ON };
 
 static const struct opt report_opts[] = {
-	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json",
-	  .help = "text for people, GitHub Markdown, JUnit XML or one JSON document" },
+	{ R_FORMAT, "format", OPT_CHOICE, "F", "text", .choices = "text|markdown|md|junit|json|html",
+	  .help = "text for people, GitHub Markdown, JUnit XML, one JSON document or an HTML page with charts" },
 	{ R_OUT, "out", OPT_STR, "FILE", "stdout", .help = "write the report here" },
 	{ R_TITLE, "title", OPT_STR, "T", "\"" REPORT_DEFAULT_TITLE "\"",
 	  .help = "the Markdown heading and the JUnit suite" },
@@ -177,7 +177,7 @@ parsed:
 			  "for people (the verdict and what to try, a table as wide as $COLUMNS or the\n"
 			  "terminal, else 120 columns, then why each cell saw ESTALE), GitHub Markdown for\n"
 			  "$GITHUB_STEP_SUMMARY (kept under 1 MiB, failed and error cells first), JUnit\n"
-			  "XML, or one JSON document (schema report/1).\n"
+			  "XML, one JSON document (schema report/1), or one HTML page with charts.\n"
 			  "Lines add up when their cell id, backend and params all match; lines with one\n"
 			  "id but other params are shown apart as \"ID #hash\", with a warning.\n"
 			  "A merged cell takes its lines' worst verdict: skipped < clean < estale <\n"

@@ -420,6 +420,8 @@ int report_render(const struct report *r, enum report_format fmt, const char *ti
 		return report_junit(r, title, out);
 	case REPORT_JSON:
 		return report_json(r, out);
+	case REPORT_HTML:
+		return report_html(r, title, out);
 	case REPORT_TEXT:
 	default:
 		return report_text(r, REPORT_TEXT_WIDTH, false, out);

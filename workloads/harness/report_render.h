@@ -67,6 +67,12 @@ void report_row_free(char *col[NCOL]);
 void report_totals_line(FILE *f, const struct report_totals *t, const char *sep);
 /* Flush out: 0, or -EIO when it failed. */
 int report_finish(FILE *out);
+/* s escaped for HTML text and attribute values. */
+void report_html_put(FILE *f, const char *s);
+/* A rate-over-time chart of n points (oldest first), as inline SVG: a
+ * <g class="trend" data-cell> with a <circle data-date data-rate> a point. */
+void report_svg_trend(FILE *f, const char *cell, const char *const *dates, const double *rate,
+		      const double *lo, const double *hi, size_t n, unsigned int width, unsigned int height);
 
 /* NULL when out of memory. */
 FILE *report_piece_open(struct report_piece *p);
